@@ -1,0 +1,82 @@
+/**
+ * `npm start`: the kit's main job. Builds the library, registers the tslab kernel, starts the
+ * sandbox and Jupyter Notebook on loopback, and prints the URL to open. Ctrl-C stops all of it.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as path from "node:path";
+import { describeConfig, loadConfig } from "../src/config/env";
+import { startSandbox } from "../src/sandbox/launcher";
+import { PACKAGE_ROOT } from "../src/util/paths";
+import { buildLibrary } from "./lib/build";
+import { ensureJupyter, jupyterEnv, writeKernelSpec } from "./lib/jupyter";
+import { freePort, waitForHttp } from "./lib/net";
+import { onShutdown } from "./lib/shutdown";
+
+async function main() {
+  ensureJupyter();
+  console.log("building the library (dist/)...");
+  buildLibrary();
+  writeKernelSpec();
+  console.log("starting the sandbox...");
+  const sb = await startSandbox({ log: (m) => console.log(`  ${m}`) });
+  let jupyter: ChildProcess | null = null;
+  onShutdown(async () => {
+    if (jupyter) await stopProcessGroup(jupyter);
+    await sb.stop();
+  });
+
+  let target: string;
+  try {
+    target = describeConfig(loadConfig());
+  } catch (e) {
+    target = `not usable: ${(e as Error).message}`;
+  }
+  const port = await freePort();
+  const token = randomBytes(24).toString("hex");
+  // Own process group, so stopping Jupyter also reaches anything it started.
+  jupyter = spawn(
+    "jupyter-notebook",
+    ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`, `--notebook-dir=${path.join(PACKAGE_ROOT, "notebooks")}`],
+    { env: jupyterEnv({ FLATFILES_SANDBOX_STATE: sb.stateFile }), detached: true, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  jupyter.once("exit", (code) => {
+    console.log(`Jupyter exited (code ${code}); stopping the sandbox.`);
+    void sb.stop().then(() => process.exit(code ?? 1));
+  });
+  const url = `http://127.0.0.1:${port}/tree?token=${token}`;
+  await waitForHttp(`http://127.0.0.1:${port}/api/status?token=${token}`, 60_000);
+  console.log(`
+Jupyter Notebook is ready. Open:
+
+    ${url}
+
+Flat files: ${target}
+Sandbox:    ${sb.endpoint} (DynamoDB, EC2 and IAM examples always run here)
+Ctrl-C stops Jupyter, its kernels and the sandbox.`);
+}
+
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  child.removeAllListeners("exit");
+  const gone = new Promise((r) => child.once("exit", r));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }, 8000);
+  await gone;
+  clearTimeout(timer);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,183 @@
+/**
+ * Configuration: which flat-files endpoint to talk to and with which keys.
+ *
+ * Variables come from the process environment first, then from the nearest `.env` file (searched
+ * upwards from the working directory, so a notebook in notebooks/ finds the project's one).
+ * With no keys at all, the local sandbox is used when it is running.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as dotenv from "dotenv";
+import { KitError } from "../util/errors";
+import { sandboxStateFile } from "../util/paths";
+import { Secret } from "./secret";
+
+export const DEFAULT_ENDPOINT = "https://files.massive.com";
+export const LEGACY_ENDPOINT = "https://files.polygon.io";
+export const DEFAULT_BUCKET = "flatfiles";
+export const DEFAULT_REGION = "us-east-1";
+
+/** Every variable the kit reads, with what it is for; `.env.example` documents the same list. */
+export const VARIABLES = {
+  FLATFILES_ACCESS_KEY_ID: "S3 access key id of your flat-files plan (dashboard, 'Flat Files' section)",
+  FLATFILES_SECRET_ACCESS_KEY: "S3 secret access key shown next to it",
+  FLATFILES_ENDPOINT: `S3 endpoint, default ${DEFAULT_ENDPOINT} (the legacy ${LEGACY_ENDPOINT} works too)`,
+  FLATFILES_BUCKET: `bucket name, default ${DEFAULT_BUCKET}`,
+  FLATFILES_REGION: `signing region, default ${DEFAULT_REGION}`,
+  FLATFILES_TARGET: "auto (default: real endpoint when keys are set, else the sandbox), sandbox or massive",
+  FLATFILES_CACHE_DIR: "where downloads are kept, default ~/.cache/flatfiles-kit",
+  FLATFILES_SANDBOX_STATE: "file where a running sandbox describes itself, default .sandbox/state.json",
+  FLATFILES_SANDBOX_PYTHON: "a Python with moto for the sandbox, if the first python3 on PATH lacks it",
+} as const;
+
+export type Target = "massive" | "sandbox";
+
+export interface FlatFilesConfig {
+  target: Target;
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: Secret;
+  secretAccessKey: Secret;
+  /** Where the keys came from, in words (never the keys themselves). */
+  source: string;
+  /** The `.env` file that was read, if any. */
+  envFile: string | null;
+}
+
+export interface LoadOptions {
+  /** Variables to use instead of `process.env` (tests, or a caller's own settings). */
+  env?: NodeJS.ProcessEnv;
+  /** Where to start looking for `.env`; `null` reads no file. */
+  cwd?: string | null;
+  /** Force a target, as FLATFILES_TARGET does. */
+  target?: "auto" | Target;
+}
+
+const WHERE_KEYS =
+  "Get them from your Massive (formerly Polygon.io) dashboard, section 'Flat Files' / 'Accessing Flat Files (S3)': " +
+  "they are a separate S3 key pair, not your REST API key, and need a plan with flat files (Stocks Starter or above).";
+const SANDBOX_HINT = "Or use the local sandbox, which needs no account: run `npm run sandbox` (or `npm start`) in the project folder.";
+
+/** The nearest `.env` at or above a folder. */
+export function findEnvFile(from: string): string | null {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, ".env");
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
+export interface SandboxState {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  pid: number;
+  deniedPrefix?: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The running sandbox's description, or null when none is running. */
+export function readSandboxState(env: NodeJS.ProcessEnv = process.env): SandboxState | null {
+  const file = sandboxStateFile(env);
+  let state: SandboxState;
+  try {
+    state = JSON.parse(fs.readFileSync(file, "utf8")) as SandboxState;
+  } catch {
+    return null;
+  }
+  return state && typeof state.pid === "number" && alive(state.pid) ? state : null;
+}
+
+function clean(value: string | undefined): string {
+  // Quotes and spaces pasted from a web page are the commonest .env mistake.
+  return (value ?? "").trim().replace(/^(['"])(.*)\1$/, "$2").trim();
+}
+
+/** Build the configuration, or explain precisely what is missing and how to fix it. */
+export function loadConfig(options: LoadOptions = {}): FlatFilesConfig {
+  const processEnv = options.env ?? process.env;
+  const envFile = options.cwd === null ? null : findEnvFile(options.cwd ?? process.cwd());
+  const fileVars = envFile ? dotenv.parse(fs.readFileSync(envFile)) : {};
+  const get = (name: keyof typeof VARIABLES) => clean(processEnv[name] || fileVars[name]);
+  const from = (name: keyof typeof VARIABLES) =>
+    processEnv[name] ? "the environment" : envFile ? envFile : "defaults";
+
+  const wanted = (options.target ?? get("FLATFILES_TARGET") ?? "auto") || "auto";
+  if (!["auto", "sandbox", "massive"].includes(wanted)) {
+    throw new KitError("config.target", `FLATFILES_TARGET is "${wanted}": use auto, sandbox or massive.`);
+  }
+  const keyId = get("FLATFILES_ACCESS_KEY_ID");
+  const secret = get("FLATFILES_SECRET_ACCESS_KEY");
+
+  if (wanted === "sandbox" || (wanted === "auto" && !keyId && !secret)) {
+    const state = readSandboxState(processEnv);
+    if (state) {
+      return {
+        target: "sandbox",
+        endpoint: state.endpoint,
+        bucket: state.bucket,
+        region: state.region,
+        accessKeyId: new Secret(state.accessKeyId),
+        secretAccessKey: new Secret(state.secretAccessKey),
+        source: `the local sandbox (${sandboxStateFile(processEnv)})`,
+        envFile,
+      };
+    }
+    if (wanted === "sandbox") {
+      throw new KitError(
+        "config.sandbox",
+        "The local sandbox is not running. Start it with `npm run sandbox` (or `npm start`, which also opens Jupyter) in the project folder.",
+      );
+    }
+    const fileNote = envFile
+      ? `${envFile} sets neither FLATFILES_ACCESS_KEY_ID nor FLATFILES_SECRET_ACCESS_KEY.`
+      : "No .env file was found (looked in the working folder and every folder above it).";
+    throw new KitError(
+      "config.missing",
+      `No flat-files credentials. ${fileNote} Copy .env.example to .env and fill in FLATFILES_ACCESS_KEY_ID and FLATFILES_SECRET_ACCESS_KEY. ${WHERE_KEYS} ${SANDBOX_HINT}`,
+    );
+  }
+
+  if (!keyId || !secret) {
+    const missing = !keyId ? "FLATFILES_ACCESS_KEY_ID" : "FLATFILES_SECRET_ACCESS_KEY";
+    const present = !keyId ? "FLATFILES_SECRET_ACCESS_KEY" : "FLATFILES_ACCESS_KEY_ID";
+    throw new KitError(
+      "config.half",
+      `${present} is set (in ${from(present)}) but ${missing} is empty: both keys are needed. ${WHERE_KEYS} ${SANDBOX_HINT}`,
+    );
+  }
+
+  const endpoint = (get("FLATFILES_ENDPOINT") || DEFAULT_ENDPOINT).replace(/\/+$/, "");
+  if (!/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/.test(endpoint)) {
+    throw new KitError(
+      "config.endpoint",
+      `FLATFILES_ENDPOINT is "${endpoint}", which is not a URL: use ${DEFAULT_ENDPOINT} (or leave it empty for that default).`,
+    );
+  }
+  return {
+    target: "massive",
+    endpoint,
+    bucket: get("FLATFILES_BUCKET") || DEFAULT_BUCKET,
+    region: get("FLATFILES_REGION") || DEFAULT_REGION,
+    accessKeyId: new Secret(keyId),
+    secretAccessKey: new Secret(secret),
+    source: processEnv.FLATFILES_ACCESS_KEY_ID ? "environment variables" : `${envFile}`,
+    envFile,
+  };
+}
+
+/** A one-line description that is safe to print: endpoint, bucket, source, never a secret. */
+export function describeConfig(c: FlatFilesConfig): string {
+  return `${c.target === "sandbox" ? "sandbox" : "flat files"} at ${c.endpoint}, bucket ${c.bucket}, keys from ${c.source}`;
+}

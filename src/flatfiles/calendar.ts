@@ -1,0 +1,138 @@
+/**
+ * Trading calendars for flat files: which dates have a file.
+ *
+ * Dates are plain `YYYY-MM-DD` strings and all arithmetic is done on UTC day numbers, so the
+ * machine's time zone can never shift a date by one.
+ */
+
+/** Which days a dataset publishes a file for. */
+export type CalendarKind = "nyse" | "weekdays" | "daily";
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/** Parse a `YYYY-MM-DD` string; a malformed or impossible date throws a message saying which. */
+export function parseDate(text: string): number {
+  const m = DATE_RE.exec(String(text).trim());
+  if (!m) {
+    throw new RangeError(`"${text}" is not a date: write it as YYYY-MM-DD, for example 2024-03-15.`);
+  }
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  if (new Date(ms).getUTCMonth() !== mo - 1 || new Date(ms).getUTCDate() !== d) {
+    throw new RangeError(`"${text}" is not a real calendar date (check the month and day).`);
+  }
+  return ms / DAY_MS;
+}
+
+/** Day number (days since 1970-01-01) to `YYYY-MM-DD`. */
+export function formatDate(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday ... 6 = Saturday. */
+export function weekday(day: number): number {
+  return new Date(day * DAY_MS).getUTCDay();
+}
+
+/** Today's date in New York, where flat files are dated. */
+export function todayInNewYork(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(now);
+}
+
+function ymd(y: number, month: number, d: number): number {
+  return Date.UTC(y, month - 1, d) / DAY_MS;
+}
+
+/** The n-th given weekday of a month (n = -1 for the last one). */
+function nthWeekday(y: number, month: number, wd: number, n: number): number {
+  if (n > 0) {
+    const first = ymd(y, month, 1);
+    return first + ((wd - weekday(first) + 7) % 7) + (n - 1) * 7;
+  }
+  const last = ymd(y, month + 1, 1) - 1;
+  return last - ((weekday(last) - wd + 7) % 7);
+}
+
+/** Western Easter Sunday (anonymous Gregorian algorithm). */
+function easter(y: number): number {
+  const a = y % 19;
+  const b = Math.floor(y / 100);
+  const c = y % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return ymd(y, month, day);
+}
+
+/** A fixed-date holiday moved to Friday when on Saturday and Monday when on Sunday. */
+function observed(day: number): number {
+  const wd = weekday(day);
+  return wd === 6 ? day - 1 : wd === 0 ? day + 1 : day;
+}
+
+/** Closures that no rule predicts (national days of mourning, Hurricane Sandy). */
+const SPECIAL_CLOSURES = ["2004-06-11", "2007-01-02", "2012-10-29", "2012-10-30", "2018-12-05", "2025-01-09"];
+
+const holidayCache = new Map<number, Map<number, string>>();
+
+/** NYSE full-day holidays of a year, as day number -> name. */
+export function nyseHolidays(year: number): Map<number, string> {
+  const cached = holidayCache.get(year);
+  if (cached) return cached;
+  const h = new Map<number, string>();
+  // NYSE does not close on Friday 31 December when New Year's Day is a Saturday.
+  const newYear = ymd(year, 1, 1);
+  if (weekday(newYear) !== 6) h.set(observed(newYear), "New Year's Day");
+  h.set(nthWeekday(year, 1, 1, 3), "Martin Luther King Jr. Day");
+  h.set(nthWeekday(year, 2, 1, 3), "Washington's Birthday");
+  h.set(easter(year) - 2, "Good Friday");
+  h.set(nthWeekday(year, 5, 1, -1), "Memorial Day");
+  if (year >= 2022) h.set(observed(ymd(year, 6, 19)), "Juneteenth");
+  h.set(observed(ymd(year, 7, 4)), "Independence Day");
+  h.set(nthWeekday(year, 9, 1, 1), "Labor Day");
+  h.set(nthWeekday(year, 11, 4, 4), "Thanksgiving Day");
+  h.set(observed(ymd(year, 12, 25)), "Christmas Day");
+  for (const s of SPECIAL_CLOSURES) if (s.startsWith(`${year}-`)) h.set(parseDate(s), "special closure");
+  holidayCache.set(year, h);
+  return h;
+}
+
+/** Why a date has no file under a calendar, or null when it should have one. */
+export function closedReason(date: string | number, kind: CalendarKind): string | null {
+  const day = typeof date === "number" ? date : parseDate(date);
+  if (kind === "daily") return null;
+  const wd = weekday(day);
+  if (wd === 0 || wd === 6) return wd === 0 ? "a Sunday" : "a Saturday";
+  if (kind === "weekdays") return null;
+  const name = nyseHolidays(new Date(day * DAY_MS).getUTCFullYear()).get(day);
+  return name ? `an NYSE holiday (${name})` : null;
+}
+
+export function isOpen(date: string | number, kind: CalendarKind): boolean {
+  return closedReason(date, kind) === null;
+}
+
+/** Every date with a file between two dates, both included, in order. */
+export function openDays(from: string, to: string, kind: CalendarKind): string[] {
+  const out: string[] = [];
+  for (let d = parseDate(from), end = parseDate(to); d <= end; d++) {
+    if (isOpen(d, kind)) out.push(formatDate(d));
+  }
+  return out;
+}
+
+/** The nearest open date strictly before (step -1) or after (step +1) a date. */
+export function nextOpenDay(date: string, kind: CalendarKind, step: 1 | -1): string {
+  let d = parseDate(date) + step;
+  while (!isOpen(d, kind)) d += step;
+  return formatDate(d);
+}

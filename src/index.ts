@@ -1,0 +1,52 @@
+/**
+ * flatfiles-kit: AWS-style pagination and Polygon/Massive flat files for TypeScript notebooks.
+ *
+ * The public API, grouped as the notebooks use it.
+ */
+// Configuration and clients
+export {
+  DEFAULT_BUCKET,
+  DEFAULT_ENDPOINT,
+  LEGACY_ENDPOINT,
+  VARIABLES,
+  describeConfig,
+  loadConfig,
+  readSandboxState,
+  type FlatFilesConfig,
+  type LoadOptions,
+  type Target,
+} from "./config/env";
+export { Secret } from "./config/secret";
+export { flatFilesClient, sandboxClient, type RetryOptions } from "./aws/clients";
+export { errorCode, explainAwsError, httpStatus } from "./aws/explain";
+export { KitError } from "./util/errors";
+
+// The flat-files catalog
+export {
+  closedReason,
+  isOpen,
+  nextOpenDay,
+  nyseHolidays,
+  openDays,
+  parseDate,
+  todayInNewYork,
+  type CalendarKind,
+} from "./flatfiles/calendar";
+export {
+  ASSET_CLASSES,
+  DATASETS,
+  findDataset,
+  keyFor,
+  parseKey,
+  type AssetClass,
+  type Column,
+  type ColumnType,
+  type Dataset,
+} from "./flatfiles/datasets";
+
+// Notebook display
+export { escapeHtml, htmlTable, inNotebook, showNote, showPng, showTable, textTable, type Row } from "./notebook/display";
+export { checkBucket, configRows, versions, type BucketCheck } from "./notebook/setup-check";
+
+// The sandbox
+export { startSandbox, type Sandbox, type StartOptions } from "./sandbox/launcher";

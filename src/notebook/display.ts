@@ -1,0 +1,97 @@
+/**
+ * Rich output in a tslab notebook, plain text anywhere else.
+ *
+ * HTML tables rather than SVG or scripts: classic Notebook shows an untrusted notebook's HTML
+ * (sanitised) but hides its SVG, and a notebook executed headless is untrusted.
+ */
+type TslabDisplay = {
+  html(s: string): void;
+  png(b: Uint8Array): void;
+  text(s: string): void;
+  markdown(s: string): void;
+};
+type TslabModule = { display: TslabDisplay; newDisplay(): TslabDisplay };
+
+let tslabModule: TslabModule | null | undefined;
+
+/** The tslab module when running inside a tslab kernel, else null. */
+export function tslab(): TslabModule | null {
+  if (tslabModule === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
+      tslabModule = jupyter.lastWriteDisplayData ? (require("tslab") as TslabModule) : null;
+    } catch {
+      tslabModule = null;
+    }
+  }
+  return tslabModule;
+}
+
+export function inNotebook(): boolean {
+  return tslab() !== null;
+}
+
+export function escapeHtml(s: unknown): string {
+  return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+}
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return Number.isInteger(v) ? v.toLocaleString("en-US") : String(Math.round(v * 1000) / 1000);
+  if (typeof v === "bigint") return v.toString();
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+
+export type Row = Record<string, unknown>;
+
+/** An HTML table of rows (objects), columns in first-seen order. */
+export function htmlTable(rows: readonly Row[], options: { caption?: string; maxRows?: number } = {}): string {
+  const max = options.maxRows ?? 50;
+  const cols: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
+  const shown = rows.slice(0, max);
+  const head = cols.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
+  const body = shown
+    .map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(cell(r[c]))}</td>`).join("")}</tr>`)
+    .join("\n");
+  const more = rows.length > max ? `<p>… ${rows.length - max} more rows (${rows.length} in all)</p>` : "";
+  const caption = options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : "";
+  return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
+}
+
+/** A plain-text table, for terminals and for the text/plain copy of notebook output. */
+export function textTable(rows: readonly Row[], options: { maxRows?: number } = {}): string {
+  const max = options.maxRows ?? 50;
+  const cols: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
+  const shown = rows.slice(0, max).map((r) => cols.map((c) => cell(r[c])));
+  const width = cols.map((c, i) => Math.max(c.length, ...shown.map((r) => r[i].length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i])).join("  ").trimEnd();
+  const out = [line(cols), line(width.map((w) => "-".repeat(w))), ...shown.map(line)];
+  if (rows.length > max) out.push(`… ${rows.length - max} more rows (${rows.length} in all)`);
+  return out.join("\n");
+}
+
+/** Show rows as a table: HTML in a notebook, text elsewhere. */
+export function showTable(rows: readonly Row[], options: { caption?: string; maxRows?: number } = {}): void {
+  const t = tslab();
+  if (t) t.display.html(htmlTable(rows, options));
+  else console.log((options.caption ? `${options.caption}\n` : "") + textTable(rows, options));
+}
+
+/** Show a short note: markdown in a notebook, text elsewhere. */
+export function showNote(markdown: string): void {
+  const t = tslab();
+  if (t) t.display.markdown(markdown);
+  else console.log(markdown);
+}
+
+/** Show a PNG image (charts, diagrams); outside a notebook, say where it would be. */
+export function showPng(png: Uint8Array, altText = "image"): void {
+  const t = tslab();
+  if (t) t.display.png(png);
+  else console.log(`[${altText}: PNG, ${png.byteLength} bytes]`);
+}

@@ -1,0 +1,78 @@
+/** What notebook 00 shows: versions, the configuration in use, and whether the bucket answers. */
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { flatFilesClient } from "../aws/clients";
+import { explainAwsError } from "../aws/explain";
+import type { FlatFilesConfig } from "../config/env";
+import { PACKAGE_ROOT } from "../util/paths";
+import { type Row, showNote, showTable } from "./display";
+
+function packageVersion(name: string): string {
+  try {
+    const file = path.join(PACKAGE_ROOT, "node_modules", name, "package.json");
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+  } catch {
+    return "not installed";
+  }
+}
+
+/** Versions of what the notebooks run on. */
+export function versions(): Row[] {
+  const kit = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { name: string; version: string };
+  return [
+    { component: "Node.js", version: process.version.slice(1) },
+    { component: kit.name, version: kit.version },
+    { component: "tslab (kernel)", version: packageVersion("tslab") },
+    { component: "TypeScript in tslab", version: packageVersion("@tslab/typescript-for-tslab") },
+    { component: "@aws-sdk/client-s3", version: packageVersion("@aws-sdk/client-s3") },
+    { component: "jmespath", version: packageVersion("jmespath") },
+  ];
+}
+
+/** The configuration as rows that are safe to show: no secret, not even the key id. */
+export function configRows(c: FlatFilesConfig): Row[] {
+  return [
+    { setting: "target", value: c.target === "sandbox" ? "local sandbox (no account needed)" : "real flat-files endpoint" },
+    { setting: "endpoint", value: c.endpoint },
+    { setting: "bucket", value: c.bucket },
+    { setting: "region", value: c.region },
+    { setting: "keys from", value: c.source },
+    { setting: "access key id", value: `set (${c.accessKeyId.reveal().length} characters, hidden)` },
+    { setting: "secret access key", value: "set (hidden)" },
+  ];
+}
+
+export interface BucketCheck {
+  ok: boolean;
+  milliseconds: number;
+  prefixes: string[];
+  code?: string;
+  message?: string;
+}
+
+/** One ListObjectsV2 request with `Delimiter: "/"`: does the bucket answer, and what is at its top? */
+export async function checkBucket(c: FlatFilesConfig, options: { show?: boolean } = {}): Promise<BucketCheck> {
+  const show = options.show ?? true;
+  const t0 = performance.now();
+  const s3 = flatFilesClient(c, { maxAttempts: 2 });
+  try {
+    const out = await s3.send(new ListObjectsV2Command({ Bucket: c.bucket, Delimiter: "/" }));
+    const prefixes = (out.CommonPrefixes ?? []).map((p) => p.Prefix!);
+    const result = { ok: true, milliseconds: Math.round(performance.now() - t0), prefixes };
+    if (show) {
+      showTable(
+        prefixes.map((p) => ({ "top-level prefix": p })),
+        { caption: `${c.bucket} answered in ${result.milliseconds} ms` },
+      );
+    }
+    return result;
+  } catch (err) {
+    const e = explainAwsError(err, { endpoint: c.endpoint, bucket: c.bucket, action: `listing the bucket ${c.bucket}` });
+    const result = { ok: false, milliseconds: Math.round(performance.now() - t0), prefixes: [], code: e.code, message: e.message };
+    if (show) showNote(`**The bucket did not answer.** ${e.message}`);
+    return result;
+  } finally {
+    s3.destroy();
+  }
+}

@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
+import { after, describe, it } from "node:test";
+import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { IAMClient, ListUsersCommand } from "@aws-sdk/client-iam";
+import { sandboxClient } from "../../src/aws/clients";
+import { openDays } from "../../src/flatfiles/calendar";
+import { findDataset, keyFor } from "../../src/flatfiles/datasets";
+import { checkBucket } from "../../src/notebook/setup-check";
+import { SANDBOX_END, sandboxStart } from "../../src/sandbox/seed";
+import { s3With, sandboxConfig, sandboxS3, sandboxState } from "../helpers/sandbox";
+
+const s3 = sandboxS3();
+const bucket = "flatfiles";
+after(() => s3.destroy());
+
+async function listAll(prefix: string): Promise<{ keys: string[]; pages: number }> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const out: ListObjectsV2CommandOutput = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    pages++;
+    for (const o of out.Contents ?? []) keys.push(o.Key!);
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (token);
+  return { keys, pages };
+}
+
+async function getText(key: string): Promise<string> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return gunzipSync(await out.Body!.transformToByteArray()).toString("utf8");
+}
+
+describe("sandbox: flat files in the real layout", () => {
+  it("has the five asset classes at the top of the bucket", async () => {
+    const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: "/" }));
+    assert.deepEqual(
+      out.CommonPrefixes!.map((p) => p.Prefix),
+      ["global_crypto/", "global_forex/", "us_indices/", "us_options_opra/", "us_stocks_sip/"],
+    );
+  });
+
+  it("lists one file per trading day for stock day aggregates: over 5,000 keys in several pages", async () => {
+    const d = findDataset("us_stocks_sip/day_aggs_v1");
+    const { keys, pages } = await listAll("us_stocks_sip/day_aggs_v1/");
+    const expected = openDays(sandboxStart(d), SANDBOX_END, "nyse").map((day) => keyFor(d, day));
+    assert.ok(keys.length >= 5000, `${keys.length} keys`);
+    assert.ok(pages >= 6, `${pages} pages`);
+    assert.deepEqual(keys, expected);
+  });
+
+  it("publishes crypto on weekends and stocks not", async () => {
+    const { keys } = await listAll("global_crypto/day_aggs_v1/2024/03/");
+    assert.equal(keys.length, 31);
+    const stocks = await listAll("us_stocks_sip/day_aggs_v1/2024/03/");
+    assert.ok(!stocks.keys.some((k) => k.includes("2024-03-16")), "a Saturday");
+    assert.ok(!stocks.keys.some((k) => k.includes("2024-03-29")), "Good Friday");
+  });
+
+  it("serves gzipped CSV with the documented header, nanosecond timestamps and moving prices", async () => {
+    const d = findDataset("us_stocks_sip/day_aggs_v1");
+    const text = await getText(keyFor(d, SANDBOX_END));
+    const [header, ...rows] = text.trim().split("\n");
+    assert.equal(header, "ticker,volume,open,close,high,low,window_start,transactions");
+    assert.ok(rows.length >= 10_000, `${rows.length} tickers on the last day`);
+    const aapl = rows.find((r) => r.startsWith("AAPL,"))!.split(",");
+    assert.ok(BigInt(aapl[6]) > BigInt(Number.MAX_SAFE_INTEGER), "window_start is in nanoseconds");
+    assert.ok(Number(aapl[4]) >= Math.max(Number(aapl[2]), Number(aapl[3])), "high is the highest");
+    const earlier = (await getText(keyFor(d, "2024-03-15"))).split("\n").find((r) => r.startsWith("AAPL,"))!;
+    assert.notEqual(earlier.split(",")[3], aapl[3], "prices move between days");
+  });
+
+  it("holds a realistic minute-aggregates day", async () => {
+    const text = await getText(keyFor(findDataset("us_stocks_sip/minute_aggs_v1"), SANDBOX_END));
+    const rows = text.split("\n").length - 2;
+    assert.ok(rows > 1_000_000, `${rows} minute bars`);
+  });
+});
+
+describe("sandbox: credentials are enforced", () => {
+  const st = sandboxState();
+  const list = (c: ReturnType<typeof s3With>) => c.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
+
+  it("answers a wrong secret with SignatureDoesNotMatch", async () => {
+    await assert.rejects(list(s3With(st.accessKeyId, "x".repeat(40))), { name: "SignatureDoesNotMatch" });
+  });
+
+  it("answers an unknown key id with InvalidAccessKeyId", async () => {
+    await assert.rejects(list(s3With("AKIAUNKNOWNKEY000000", st.secretAccessKey)), { name: "InvalidAccessKeyId" });
+  });
+
+  it("denies the dataset the plan lacks with 403, and serves the others", async () => {
+    const denied = findDataset("us_options_opra/quotes_v1");
+    await assert.rejects(s3.send(new GetObjectCommand({ Bucket: bucket, Key: keyFor(denied, SANDBOX_END) })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
+      assert.equal(e.name, "AccessDenied");
+      assert.equal(e.$metadata?.httpStatusCode, 403);
+      return true;
+    });
+    const allowed = await getText(keyFor(findDataset("us_options_opra/trades_v1"), SANDBOX_END));
+    assert.ok(allowed.startsWith("ticker,"));
+  });
+
+  it("turns a wrong secret into advice in the setup check", async () => {
+    const c = sandboxConfig();
+    const { Secret } = await import("../../src/config/secret");
+    const r = await checkBucket({ ...c, secretAccessKey: new Secret("wrong") }, { show: false });
+    assert.equal(r.ok, false);
+    assert.equal(r.code, "aws.SignatureDoesNotMatch");
+    assert.match(r.message!, /swapped/);
+    const good = await checkBucket(c, { show: false });
+    assert.equal(good.ok, true);
+    assert.equal(good.prefixes.length, 5);
+  });
+});
+
+describe("sandbox: services for the pagination guide", () => {
+  it("has more than 50 IAM users, paged by MaxItems with Marker as AWS does", async () => {
+    const iam = sandboxClient(IAMClient);
+    const sizes: number[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await iam.send(new ListUsersCommand({ MaxItems: 50, Marker: marker }));
+      sizes.push(out.Users!.length);
+      marker = out.IsTruncated ? out.Marker : undefined;
+    } while (marker);
+    assert.ok(sizes.length >= 3, `pages ${sizes}`);
+    assert.ok(sizes.reduce((a, b) => a + b) > 50);
+    const first = await iam.send(new ListUsersCommand({}));
+    assert.equal(first.Users!.length, 100, "AWS's default page is 100 users");
+  });
+
+  it("has EC2 instances in several reservations and a DynamoDB table of hundreds of items", async () => {
+    const ec2 = sandboxClient(EC2Client);
+    const page = await ec2.send(new DescribeInstancesCommand({ MaxResults: 5 }));
+    assert.equal(page.Reservations!.length, 5);
+    assert.ok(page.NextToken);
+    const ddb = sandboxClient(DynamoDBClient);
+    const scan = await ddb.send(new ScanCommand({ TableName: "tickers", Limit: 25 }));
+    assert.equal(scan.Count, 25);
+    assert.ok(scan.LastEvaluatedKey);
+  });
+});

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { closedReason, nextOpenDay, openDays, parseDate } from "../../src/flatfiles/calendar";
+
+describe("NYSE calendar", () => {
+  it("lists the 2024 holidays exactly", () => {
+    const weekdays = openDays("2024-01-01", "2024-12-31", "weekdays");
+    const nyse = new Set(openDays("2024-01-01", "2024-12-31", "nyse"));
+    const closed = weekdays.filter((d) => !nyse.has(d));
+    assert.deepEqual(closed, [
+      "2024-01-01", "2024-01-15", "2024-02-19", "2024-03-29", "2024-05-27",
+      "2024-06-19", "2024-07-04", "2024-09-02", "2024-11-28", "2024-12-25",
+    ]);
+  });
+
+  it("counts the published number of trading days per year", () => {
+    // NYSE's own counts: 2022 had 251 sessions, 2023 had 250, 2024 had 252.
+    assert.equal(openDays("2022-01-01", "2022-12-31", "nyse").length, 251);
+    assert.equal(openDays("2023-01-01", "2023-12-31", "nyse").length, 250);
+    assert.equal(openDays("2024-01-01", "2024-12-31", "nyse").length, 252);
+  });
+
+  it("observes weekend holidays on the right weekday, but not New Year's on a Friday", () => {
+    assert.match(closedReason("2022-06-20", "nyse")!, /Juneteenth/); // 19 June 2022 was a Sunday
+    assert.match(closedReason("2023-01-02", "nyse")!, /New Year/);
+    assert.equal(closedReason("2021-12-31", "nyse"), null); // 1 Jan 2022 was a Saturday
+    assert.match(closedReason("2020-07-03", "nyse")!, /Independence/);
+  });
+
+  it("knows unscheduled closures", () => {
+    assert.match(closedReason("2012-10-29", "nyse")!, /special/);
+    assert.match(closedReason("2025-01-09", "nyse")!, /special/);
+  });
+
+  it("treats weekends by calendar kind", () => {
+    assert.equal(closedReason("2024-03-16", "nyse"), "a Saturday");
+    assert.equal(closedReason("2024-03-16", "weekdays"), "a Saturday");
+    assert.equal(closedReason("2024-03-16", "daily"), null);
+    assert.equal(closedReason("2024-03-29", "weekdays"), null); // Good Friday: forex still trades
+  });
+
+  it("finds the neighbouring open days", () => {
+    assert.equal(nextOpenDay("2024-03-29", "nyse", -1), "2024-03-28");
+    assert.equal(nextOpenDay("2024-03-29", "nyse", 1), "2024-04-01");
+  });
+
+  it("rejects malformed and impossible dates with a message that says how to write one", () => {
+    assert.throws(() => parseDate("2024/03/15"), /YYYY-MM-DD/);
+    assert.throws(() => parseDate("2024-02-30"), /not a real calendar date/);
+  });
+});
