@@ -35,9 +35,12 @@ async function main() {
   const port = await freePort();
   const token = randomBytes(24).toString("hex");
   // Own process group, so stopping Jupyter also reaches anything it started.
+  const args = ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`];
+  args.push(`--notebook-dir=${path.join(PACKAGE_ROOT, "notebooks")}`);
+  if (process.getuid?.() === 0) args.push("--allow-root"); // containers and CI machines run as root
   jupyter = spawn(
     "jupyter-notebook",
-    ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`, `--notebook-dir=${path.join(PACKAGE_ROOT, "notebooks")}`],
+    args,
     { env: jupyterEnv({ FLATFILES_SANDBOX_STATE: sb.stateFile }), detached: true, stdio: ["ignore", "inherit", "inherit"] },
   );
   jupyter.once("exit", (code) => {
