@@ -6,6 +6,7 @@ load and list.
 """
 
 import hashlib
+import io
 import tempfile
 import threading
 
@@ -151,7 +152,7 @@ def _memoised_timestamps():
 def bulk_put(backend, bucket_name, objects):
     """Put many objects at once, cloning one FakeKey built the normal way.
 
-    moto's put_object costs ~80 us an object (ACLs, clocks, notifications); a clone with its own
+    `objects` yields (key, body, md5 hex or None). moto's put_object costs ~80 us an object (ACLs, clocks, notifications); a clone with its own
     name, body, ETag and lock costs a fraction, which makes a warm sandbox start in seconds.
     Returns the number of objects put.
     """
@@ -160,20 +161,23 @@ def bulk_put(backend, bucket_name, objects):
     if first is None:
         return 0
     proto = backend.put_object(bucket_name, first[0], first[1])
+    limit = proto._max_buffer_size
     bucket = backend.get_bucket(bucket_name)
     base = dict(proto.__dict__)
     count = 1
-    for name, body in it:
+    for name, body, md5 in it:
         key = FakeKey.__new__(FakeKey)
         state = dict(base)
         state["name"] = name
         state["lock"] = threading.Lock()
         state["_metadata"] = LowercaseDict(proto._metadata)
-        buffer = tempfile.SpooledTemporaryFile(proto._max_buffer_size)
+        # A plain BytesIO does what moto needs of a small body (seek, read, write, truncate);
+        # large ones keep moto's spill-to-disk buffer.
+        buffer = io.BytesIO() if len(body) < limit else tempfile.SpooledTemporaryFile(limit)
         buffer.write(body)
         state["_value_buffer"] = buffer
         state["contentsize"] = len(body)
-        state["_etag"] = hashlib.md5(body).hexdigest()
+        state["_etag"] = md5 or hashlib.md5(body).hexdigest()
         key.__dict__ = state
         dict.__setitem__(bucket.keys, name, [key])
         count += 1

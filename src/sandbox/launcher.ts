@@ -40,7 +40,9 @@ const SERVER = path.join(PACKAGE_ROOT, "sandbox", "server.py");
 export function findSandboxPython(env: NodeJS.ProcessEnv = process.env): string {
   const candidates = [env.FLATFILES_SANDBOX_PYTHON, "python3", "/usr/bin/python3", "python"].filter(Boolean) as string[];
   for (const py of candidates) {
-    const r = spawnSync(py, ["-c", "import moto.server, boto3"], { stdio: "ignore" });
+    // find_spec instead of an import: answers in ~50 ms where importing moto takes ~1 s.
+    const probe = "import importlib.util as u, sys; sys.exit(0 if u.find_spec('moto') and u.find_spec('boto3') and u.find_spec('flask') else 1)";
+    const r = spawnSync(py, ["-c", probe], { stdio: "ignore" });
     if (r.status === 0) return py;
   }
   throw new KitError(

@@ -5,6 +5,7 @@
  * The cache is rebuilt only when SEED_VERSION changes; it is built in a temporary folder and
  * renamed into place, so an interrupted build never leaves a half-filled cache behind.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,7 +16,7 @@ import { DATASETS, type Dataset, assetOf, keyFor } from "../flatfiles/datasets";
 import { type DayFile, PriceWalk, dayFileCsv } from "./synthetic";
 
 /** Bump when the generated data changes, so existing caches are rebuilt. */
-export const SEED_VERSION = "2026-11-23.1";
+export const SEED_VERSION = "2026-11-23.2";
 /** The sandbox's last trading day: fixed, so the data is the same whenever it is built. */
 export const SANDBOX_END = "2026-11-20";
 /** Forex and crypto history is shortened in the sandbox to keep it small. */
@@ -24,7 +25,7 @@ const SHORT_HISTORY_START = "2019-01-01";
 export interface SeedManifest {
   version: string;
   end: string;
-  objects: { key: string; pack: string; offset: number; size: number }[];
+  objects: { key: string; pack: string; offset: number; size: number; md5: string }[];
   buildSeconds: number;
 }
 
@@ -48,7 +49,8 @@ function plan(dataset: Dataset, dates: string[]): DayFile[] {
       else if (stocks && age < 5) size = 300;
       else {
         size = age < 5 ? 6 : 3;
-        liquidity = age < 5 ? undefined : 0.03;
+        // Old days are thin: a few dozen bars per ticker (24-hour markets have 1,440 minutes).
+        liquidity = age < 5 ? undefined : assetOf(dataset).calendar === "nyse" ? 0.03 : 0.01;
       }
     } else {
       size = age < 3 ? 5_000 : 20;
@@ -83,7 +85,8 @@ export function buildDatasetPack(dataset: Dataset, packPath: string): SeedManife
     for (const file of plan(dataset, openDays(sandboxStart(dataset), SANDBOX_END, assetOf(dataset).calendar))) {
       // Level 1 keeps million-row days fast to build; the result is an ordinary gzip file.
       const body = zlib.gzipSync(dayFileCsv(file, walk), { level: 1 });
-      objects.push({ key: keyFor(dataset, file.date), pack: path.basename(packPath), offset, size: body.length });
+      const md5 = createHash("md5").update(body).digest("hex"); // the ETag, so the emulator need not hash
+      objects.push({ key: keyFor(dataset, file.date), pack: path.basename(packPath), offset, size: body.length, md5 });
       offset += body.length;
       // Thousands of tiny writes cost more than the data: write in 4 MB batches.
       pending.push(body);
@@ -100,37 +103,44 @@ export function buildDatasetPack(dataset: Dataset, packPath: string): SeedManife
 /** Rough build cost of a dataset, used to share the work between two workers. */
 function cost(d: Dataset): number {
   const days = openDays(sandboxStart(d), SANDBOX_END, assetOf(d).calendar).length;
-  return d.asset === "us_stocks_sip" && d.interval === "minute" ? 4 * days : days;
+  return d.asset === "us_stocks_sip" && d.interval === "minute" ? 20 * days : days;
 }
 
-/** Build every pack, spread over worker threads (one per core, at most two are useful here). */
+/**
+ * Build every pack on worker threads (one per core, two at most), biggest datasets first, each
+ * worker taking the next dataset when it finishes one, so neither sits idle at the end.
+ */
 async function buildPacks(dir: string): Promise<SeedManifest["objects"]> {
+  const queue = [...DATASETS].sort((a, b) => cost(b) - cost(a));
   const workers = Math.max(1, Math.min(2, os.availableParallelism()));
-  const queues: Dataset[][] = Array.from({ length: workers }, () => []);
-  const load = new Array<number>(workers).fill(0);
-  for (const d of [...DATASETS].sort((a, b) => cost(b) - cost(a))) {
-    const i = load.indexOf(Math.min(...load));
-    queues[i].push(d);
-    load[i] += cost(d);
-  }
   const script = path.join(__dirname, `seed-worker${path.extname(__filename)}`);
-  const parts = await Promise.all(
-    queues.map(
-      (q) =>
-        new Promise<SeedManifest["objects"]>((resolve, reject) => {
-          // Under tsx (tests, scripts) the worker must register the TypeScript loader itself.
-          const body = `${script.endsWith(".ts") ? 'require("tsx/cjs");' : ""}require(${JSON.stringify(script)});`;
-          const w = new Worker(body, { eval: true, workerData: { dir, ids: q.map((d) => d.id) } });
-          w.once("message", resolve);
+  // Under tsx (tests, scripts) the worker must register the TypeScript loader itself.
+  const body = `${script.endsWith(".ts") ? 'require("tsx/cjs");' : ""}require(${JSON.stringify(script)});`;
+  const results: SeedManifest["objects"][] = [];
+  await Promise.all(
+    Array.from(
+      { length: workers },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(body, { eval: true, workerData: { dir } });
+          const next = () => {
+            const d = queue.shift();
+            if (d) w.postMessage(d.id);
+            else void w.terminate().then(() => resolve());
+          };
+          w.on("message", (objects: SeedManifest["objects"]) => {
+            results.push(objects);
+            next();
+          });
           w.once("error", reject);
-          w.once("exit", (code) => code && reject(new Error(`seed worker exited with code ${code}`)));
+          w.once("online", next);
         }),
     ),
   );
   // Keep the manifest in catalog order whatever worker built what.
   const order = new Map(DATASETS.map((d, i) => [d.id, i]));
   const rank = (key: string) => order.get(key.split("/").slice(0, 2).join("/"))!;
-  return parts.flat().sort((a, b) => rank(a.key) - rank(b.key) || (a.key < b.key ? -1 : 1));
+  return results.flat().sort((a, b) => rank(a.key) - rank(b.key) || (a.key < b.key ? -1 : 1));
 }
 
 /** Make sure the data cache exists and is current; returns its manifest. */

@@ -1,0 +1,41 @@
+/**
+ * `npm run bench [-- name ...]`: run benchmarks side by side with their baselines on this
+ * machine and print markdown for docs/benchmarks.md. Names: sandbox, tests.
+ */
+import { spawnSync } from "node:child_process";
+import { PACKAGE_ROOT } from "../src/util/paths";
+import { type BenchResult, machine, markdown, save } from "./lib";
+import { benchSandbox } from "./sandbox";
+
+async function benchTests(): Promise<BenchResult> {
+  const t0 = performance.now();
+  const r = spawnSync("npm", ["test"], { cwd: PACKAGE_ROOT, stdio: "ignore" });
+  const s = (performance.now() - t0) / 1000;
+  return {
+    name: "full test command",
+    rows: [{ case: "npm test (everything, sandbox data cached)", seconds: s, "exit code": r.status ?? -1, budget: "CI limit 5,400 s" }],
+  };
+}
+
+const ALL: Record<string, () => Promise<BenchResult>> = {
+  sandbox: () => benchSandbox(),
+  tests: benchTests,
+};
+
+async function main() {
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(ALL);
+  const results: BenchResult[] = [];
+  console.log(`Machine: ${machine()}\n`);
+  for (const n of names) {
+    if (!ALL[n]) throw new Error(`Unknown benchmark "${n}": choose from ${Object.keys(ALL).join(", ")}`);
+    const r = await ALL[n]();
+    results.push(r);
+    console.log(markdown(r) + "\n");
+  }
+  console.log(`saved ${save(results)}`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
