@@ -38,6 +38,7 @@ moto_patches.apply()
 
 REGION = "us-east-1"
 BUCKET = "flatfiles"
+VERSIONS_BUCKET = "kit-versions"
 SANDBOX_USER = "flatfiles-sandbox"
 # The dataset a plan "does not include", so the sandbox can show a 403 like the real service.
 DENIED_PREFIX = "us_options_opra/quotes_v1/"
@@ -80,6 +81,20 @@ def load_flat_files(cache_dir):
             yield obj["key"], data[obj["offset"] : obj["offset"] + obj["size"]], obj.get("md5")
 
     return moto_patches.bulk_put(s3, BUCKET, objects())
+
+
+def seed_versions():
+    """A small versioned bucket: several versions per key and some delete markers, for the
+    two-token ListObjectVersions paginator (moto scans a whole bucket per request, so the
+    big flat-files bucket would make it slow)."""
+    s3 = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    s3.create_bucket(VERSIONS_BUCKET, REGION)
+    s3.put_bucket_versioning(VERSIONS_BUCKET, "Enabled")
+    for i in range(40):
+        for v in range(1 + i % 4):
+            s3.put_object(VERSIONS_BUCKET, f"reports/{i:03d}.csv", f"report {i} version {v}\n".encode())
+    for i in range(0, 40, 7):
+        s3.delete_object(VERSIONS_BUCKET, f"reports/{i:03d}.csv")
 
 
 def seed_services(endpoint, key_id, secret):
@@ -140,6 +155,7 @@ def main():
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     phases = {"import": round(time.time() - STARTED, 2)}
     key_id, secret = create_credentials()
+    seed_versions()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

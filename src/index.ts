@@ -50,3 +50,18 @@ export { checkBucket, configRows, versions, type BucketCheck } from "./notebook/
 
 // The sandbox
 export { startSandbox, type Sandbox, type StartOptions } from "./sandbox/launcher";
+
+// Pagination
+export {
+  PageIterator,
+  Paginator,
+  getPaginator,
+  type Page,
+  type PaginateOptions,
+  type PaginationConfig,
+  type RequestEvent,
+} from "./paginator/engine";
+export { OPERATIONS, botoName, type OperationDef } from "./paginator/operations";
+export { encodeToken, parseStartingToken, tryDecodeToken } from "./paginator/token";
+export { compileExpression } from "./paginator/jmespath";
+export { AsyncStream } from "./paginator/stream";

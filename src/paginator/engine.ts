@@ -1,0 +1,353 @@
+/**
+ * The paginator: one generic loop, driven by an operation's row in operations.ts, with the
+ * semantics of botocore's PageIterator (MaxItems cut inside a page, resume tokens with a
+ * truncate amount, StartingToken, PageSize, more-results keys, repeated-token detection,
+ * full-result merging, JMESPath search) and a few things boto3 lacks (a request trace, an
+ * abort signal, a resume token after a failed page, items instead of pages).
+ */
+import { explainAwsError } from "../aws/explain";
+import { KitError } from "../util/errors";
+import { type CompiledExpression, compileExpression, search, setPath } from "./jmespath";
+import { type OperationDef, botoName, findOperation, operationsOf } from "./operations";
+import { AsyncStream } from "./stream";
+import { type TokenDict, encodeToken, parseStartingToken, pythonJson, short } from "./token";
+
+export interface PaginationConfig {
+  /** Stop after this many items of the primary result key, across pages. */
+  MaxItems?: number;
+  /** Items per request: sets the operation's limit key (MaxKeys, Limit, MaxResults...). */
+  PageSize?: number;
+  /** Resume where an earlier iteration stopped (its `resumeToken`, or a boto3/AWS CLI token). */
+  StartingToken?: string;
+}
+
+export type Page = Record<string, unknown> & { $metadata?: { attempts?: number; totalRetryDelay?: number } };
+
+/** One request of an iteration, as the server saw it; for drawing the conversation. */
+export interface RequestEvent {
+  page: number;
+  operation: string;
+  /** Input token values sent with the request (all null on the first page). */
+  sent: TokenDict;
+  /** Next-token values received (null when this was the last page). */
+  received: TokenDict | null;
+  /** Items of the primary result key in the page as yielded (after any MaxItems cut). */
+  items: number;
+  milliseconds: number;
+  /** Attempts the SDK made, retries included. */
+  attempts: number;
+  error?: string;
+}
+
+export interface PaginateOptions {
+  /** Called after every request, successful or not. */
+  onRequest?: (event: RequestEvent) => void;
+  /** Stops the iteration; the current request is cancelled and `resumeToken` is kept. */
+  signal?: AbortSignal;
+}
+
+interface SdkClient {
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+  config?: { serviceId?: string };
+}
+
+type CommandClass = new (input: Record<string, unknown>) => unknown;
+
+function serviceOf(client: unknown): string {
+  const c = client as SdkClient;
+  if (!c || typeof c.send !== "function") {
+    throw new KitError(
+      "paginator.client",
+      "getPaginator needs an AWS SDK v3 client, for example `flatFilesClient()` or `new S3Client({...})`.",
+    );
+  }
+  const id = c.config?.serviceId ?? (c as object).constructor?.name?.replace(/Client$/, "");
+  return id === "DynamoDB" || id === "S3" || id === "EC2" || id === "IAM" ? id : String(id);
+}
+
+/** A paginator for `operation` (boto3's `list_objects_v2` or the SDK's `ListObjectsV2`). */
+export function getPaginator(client: unknown, operation: string): Paginator {
+  const service = serviceOf(client);
+  const def = findOperation(service, operation);
+  if (!def) {
+    const elsewhere = ["S3", "DynamoDB", "EC2", "IAM"].filter((s) => s !== service && findOperation(s, operation));
+    if (elsewhere.length) {
+      throw new KitError(
+        "paginator.service",
+        `${operation} is a ${elsewhere.join("/")} operation, but this is a ${service} client. Create the paginator from a ${elsewhere[0]} client.`,
+      );
+    }
+    const known = operationsOf(service).map((o) => `${botoName(o.operation)} (${o.operation})`);
+    throw new KitError(
+      "paginator.operation",
+      `"${operation}" is not a paginated ${service} operation here. ` +
+        (known.length ? `Supported: ${known.join(", ")}.` : `No ${service} operations are supported.`) +
+        " Adding one is adding a row to src/paginator/operations.ts.",
+    );
+  }
+  return new Paginator(client as SdkClient, def);
+}
+
+export class Paginator {
+  constructor(
+    readonly client: SdkClient,
+    readonly definition: OperationDef,
+  ) {}
+
+  /**
+   * Pages of the operation for `input` (the operation's own parameters plus an optional
+   * PaginationConfig). The input object is copied, never changed.
+   */
+  paginate(input: Record<string, unknown> & { PaginationConfig?: PaginationConfig } = {}, options: PaginateOptions = {}): PageIterator {
+    const { PaginationConfig: config = {}, ...params } = input;
+    return new PageIterator(this.client, this.definition, structuredClone(params), checkConfig(config, this.definition), options);
+  }
+}
+
+function positiveInt(name: string, value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
+    throw new KitError("paginator.config", `PaginationConfig.${name} is ${JSON.stringify(value)}: it must be a whole number above zero.`);
+  }
+  return n;
+}
+
+function checkConfig(config: PaginationConfig, def: OperationDef): PaginationConfig {
+  const unknown = Object.keys(config).filter((k) => !["MaxItems", "PageSize", "StartingToken"].includes(k));
+  if (unknown.length) {
+    throw new KitError("paginator.config", `PaginationConfig has ${unknown.join(", ")}; it accepts only MaxItems, PageSize and StartingToken.`);
+  }
+  const pageSize = positiveInt("PageSize", config.PageSize);
+  if (pageSize !== undefined && !def.limitKey) {
+    throw new KitError("paginator.config", `PageSize is not supported for ${def.operation}: the operation has no page-size parameter.`);
+  }
+  return { MaxItems: positiveInt("MaxItems", config.MaxItems), PageSize: pageSize, StartingToken: config.StartingToken };
+}
+
+function falsy(v: unknown): boolean {
+  // Python truthiness, as botocore tests tokens: "", 0, {} and [] are no token.
+  return !v || (typeof v === "object" && !(v instanceof Uint8Array) && Object.keys(v as object).length === 0);
+}
+
+function equalTokens(a: unknown, b: unknown): boolean {
+  // Compare values, not references: DynamoDB's LastEvaluatedKey is a fresh object every page.
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
+  if (a && b && typeof a === "object" && typeof b === "object") {
+    const ka = Object.keys(a).filter((k) => (a as TokenDict)[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => (b as TokenDict)[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => equalTokens((a as TokenDict)[k], (b as TokenDict)[k]));
+  }
+  return a === b || (a == null && b == null);
+}
+
+export class PageIterator extends AsyncStream<Page> {
+  /** Where to resume (pass as StartingToken) once iteration stopped early, failed or was aborted. */
+  resumeToken: string | undefined;
+  /** The requests of the latest iteration, in order. */
+  readonly requests: RequestEvent[] = [];
+  private nonAggregate: Record<string, unknown> = {};
+  private readonly primary: string;
+
+  constructor(
+    private readonly client: SdkClient,
+    readonly definition: OperationDef,
+    private readonly params: Record<string, unknown>,
+    readonly config: PaginationConfig,
+    private readonly options: PaginateOptions,
+  ) {
+    super(() => this.run());
+    this.primary = definition.resultKeys[0];
+    // A malformed token is reported now, before any request.
+    if (config.StartingToken !== undefined) parseStartingToken(config.StartingToken, definition.inputToken, definition.operation);
+  }
+
+  private command(input: Record<string, unknown>): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pkg = require(`@aws-sdk/${this.definition.sdkPackage}`) as Record<string, CommandClass>;
+    return new pkg[`${this.definition.operation}Command`](input);
+  }
+
+  private encodeResume(tokens: TokenDict, truncate?: number): string {
+    const ordered: TokenDict = {};
+    for (const k of this.definition.inputToken) ordered[k] = tokens[k] ?? null;
+    if (truncate !== undefined) ordered.boto_truncate_amount = truncate;
+    return encodeToken(ordered);
+  }
+
+  private nextToken(page: Page): TokenDict {
+    const d = this.definition;
+    if (d.moreResults && !search(page, d.moreResults)) return {};
+    const out: TokenDict = {};
+    d.outputToken.forEach((expr, i) => {
+      const v = search(page, expr);
+      out[d.inputToken[i]] = falsy(v) ? null : v;
+    });
+    return out;
+  }
+
+  private async *run(): AsyncGenerator<Page> {
+    const d = this.definition;
+    const { MaxItems: maxItems, PageSize: pageSize, StartingToken: startingToken } = this.config;
+    const kwargs = structuredClone(this.params);
+    const start = startingToken !== undefined ? parseStartingToken(startingToken, d.inputToken, d.operation) : null;
+    let nextToken: TokenDict = start ? start.tokens : Object.fromEntries(d.inputToken.map((k) => [k, null]));
+    let startTruncation = start?.truncate ?? 0;
+    let previous: TokenDict | null = null;
+    let total = 0;
+    let pageNo = 0;
+    this.resumeToken = undefined;
+    this.requests.length = 0;
+    this.nonAggregate = {};
+
+    const inject = (tokens: TokenDict) => {
+      for (const [k, v] of Object.entries(tokens)) {
+        if (v !== null && v !== undefined && v !== "None") kwargs[k] = v;
+        else delete kwargs[k];
+      }
+    };
+    inject(nextToken);
+    if (pageSize !== undefined) kwargs[d.limitKey!] = pageSize;
+
+    for (;;) {
+      pageNo++;
+      const sent = Object.fromEntries(d.inputToken.map((k) => [k, (kwargs[k] as unknown) ?? null]));
+      const t0 = performance.now();
+      let page: Page;
+      try {
+        this.options.signal?.throwIfAborted();
+        page = (await this.client.send(this.command(kwargs), { abortSignal: this.options.signal })) as Page;
+      } catch (err) {
+        // Resume at the request that failed: nothing was yielded from it.
+        this.resumeToken = this.encodeResume(nextToken, pageNo === 1 && startTruncation ? startTruncation : undefined);
+        const event = this.record({ page: pageNo, sent, received: null, items: 0, t0, attempts: attemptsOf(err) });
+        event.error = (err as Error).name;
+        throw this.failure(err, pageNo, start?.raw === true && pageNo === 1);
+      }
+
+      if (pageNo === 1) {
+        if (start) this.dropStartingItems(page, startTruncation);
+        for (const k of d.nonAggregateKeys ?? []) setPath(this.nonAggregate, k, search(page, k) ?? null);
+      } else startTruncation = 0;
+
+      const items = (search(page, this.primary) as unknown[] | null) ?? [];
+      const excess = maxItems !== undefined ? total + items.length - maxItems : 0;
+      if (excess > 0) {
+        const keep = items.length - excess;
+        setPath(page, this.primary, items.slice(0, keep));
+        this.resumeToken = this.encodeResume(nextToken, keep + startTruncation);
+        this.record({ page: pageNo, sent, received: null, items: keep, t0, attempts: attemptsOf(page) });
+        yield page;
+        return;
+      }
+      const received = this.nextToken(page);
+      const last = Object.values(received).every((v) => v === null);
+      this.record({ page: pageNo, sent, received: last ? null : received, items: items.length, t0, attempts: attemptsOf(page) });
+      yield page;
+      total += items.length;
+      if (last) return;
+      if (maxItems !== undefined && total === maxItems) {
+        this.resumeToken = this.encodeResume(received);
+        return;
+      }
+      if (previous && equalTokens(previous, received)) {
+        this.resumeToken = this.encodeResume(received);
+        throw new KitError(
+          "paginator.repeated-token",
+          `The same next token was received twice: ${pythonJson(received)}. The service is not advancing; ` +
+            "stopping here instead of looping forever.",
+        );
+      }
+      inject(received);
+      previous = received;
+      nextToken = received;
+    }
+  }
+
+  /** botocore's first-page handling after a StartingToken: skip items already seen. */
+  private dropStartingItems(page: Page, amount: number): void {
+    const all = search(page, this.primary);
+    setPath(page, this.primary, Array.isArray(all) || typeof all === "string" ? all.slice(amount) : null);
+    // Secondary result keys were already returned with the page the token came from.
+    for (const k of this.definition.resultKeys.slice(1)) {
+      const sample = search(page, k);
+      setPath(page, k, Array.isArray(sample) ? [] : typeof sample === "string" ? "" : typeof sample === "number" ? 0 : null);
+    }
+  }
+
+  private record(e: { page: number; sent: TokenDict; received: TokenDict | null; items: number; t0: number; attempts: number }): RequestEvent {
+    const event: RequestEvent = {
+      page: e.page,
+      operation: this.definition.operation,
+      sent: e.sent,
+      received: e.received,
+      items: e.items,
+      milliseconds: Math.round((performance.now() - e.t0) * 10) / 10,
+      attempts: e.attempts,
+    };
+    this.requests.push(event);
+    this.options.onRequest?.(event);
+    return event;
+  }
+
+  private failure(err: unknown, pageNo: number, rawStart: boolean): KitError {
+    const how = `Resume with PaginationConfig: { StartingToken: "${this.resumeToken}" } (also in .resumeToken).`;
+    if ((err as Error)?.name === "AbortError" || this.options.signal?.aborted) {
+      return new KitError("paginator.aborted", `Pagination was aborted before page ${pageNo}. ${how}`, { cause: err });
+    }
+    if (rawStart) {
+      return new KitError(
+        "token.rejected",
+        `The service rejected StartingToken "${short(this.config.StartingToken!)}": it is not a token from this kit, boto3 or the AWS CLI, ` +
+          `and the service did not accept it as a raw ${this.definition.inputToken.join("/")} either (${(err as Error).name}).`,
+        { cause: err },
+      );
+    }
+    const e = explainAwsError(err, { action: `requesting page ${pageNo} of ${this.definition.operation}` });
+    return new KitError(e.code, `${e.message} ${how}`, { cause: err });
+  }
+
+  /** Like boto3's `build_full_result`: every page merged into one response. */
+  async buildFullResult(): Promise<Record<string, unknown>> {
+    const full: Record<string, unknown> = {};
+    for await (const page of this) {
+      for (const key of this.definition.resultKeys) {
+        const value = search(page, key);
+        if (value === null || value === undefined) continue;
+        const existing = search(full, key);
+        if (existing === null || existing === undefined) setPath(full, key, Array.isArray(value) ? [...value] : value);
+        else if (Array.isArray(value)) (existing as unknown[]).push(...value);
+        else if (typeof value === "number" || typeof value === "string") setPath(full, key, (existing as number) + (value as number));
+      }
+    }
+    Object.assign(full, structuredClone(this.nonAggregate));
+    if (this.resumeToken !== undefined) full.NextToken = this.resumeToken;
+    return full;
+  }
+
+  /** boto3's `search`: each page through a JMESPath expression, lists flattened, other values (null too) as they are. */
+  search(expression: string): AsyncStream<unknown> {
+    const compiled: CompiledExpression = compileExpression(expression);
+    const pages = this;
+    return new AsyncStream(async function* () {
+      for await (const page of pages) {
+        const result = compiled.search(page);
+        if (Array.isArray(result)) yield* result;
+        else yield result;
+      }
+    });
+  }
+
+  /** The primary result key's items (objects, users, instances...) one by one, across pages. */
+  items<T = Record<string, unknown>>(): AsyncStream<T> {
+    const pages = this;
+    const key = this.primary;
+    return new AsyncStream(async function* () {
+      for await (const page of pages) yield* ((search(page, key) as T[] | null) ?? []);
+    });
+  }
+}
+
+function attemptsOf(x: unknown): number {
+  return (x as Page)?.$metadata?.attempts ?? 1;
+}

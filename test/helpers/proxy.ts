@@ -1,0 +1,77 @@
+/**
+ * A loopback HTTP proxy between the kit and the sandbox, for latency and fault injection.
+ * Headers pass through untouched (Host included), so SigV4 signatures still verify.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ProxyHooks {
+  /** Milliseconds to wait before forwarding each request. */
+  delayMs?: number;
+  /** Answer a request without forwarding it (a fault): return null to forward. */
+  respond?: (req: http.IncomingMessage, n: number) => { status: number; body?: string } | null;
+  /** Replace a response body (the status and headers are kept, Content-Length fixed). */
+  rewrite?: (body: Buffer, req: http.IncomingMessage, n: number) => Buffer;
+}
+
+export interface Proxy {
+  endpoint: string;
+  requests: number;
+  close(): Promise<void>;
+}
+
+export async function startProxy(target: string, hooks: ProxyHooks = {}): Promise<Proxy> {
+  const t = new URL(target);
+  const state = { requests: 0 };
+  const server = http.createServer((req, res) => {
+    const n = ++state.requests;
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      setTimeout(() => {
+        const fault = hooks.respond?.(req, n);
+        if (fault) {
+          res.writeHead(fault.status, { "content-type": "application/xml" });
+          res.end(fault.body ?? "");
+          return;
+        }
+        const up = http.request(
+          { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
+          (upRes) => {
+            if (!hooks.rewrite) {
+              res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+              upRes.pipe(res);
+              return;
+            }
+            const body: Buffer[] = [];
+            upRes.on("data", (c) => body.push(c));
+            upRes.on("end", () => {
+              const out = hooks.rewrite!(Buffer.concat(body), req, n);
+              res.writeHead(upRes.statusCode ?? 502, { ...upRes.headers, "content-length": String(out.length) });
+              res.end(out);
+            });
+          },
+        );
+        up.on("error", (e) => {
+          res.writeHead(502);
+          res.end(String(e));
+        });
+        up.end(Buffer.concat(chunks));
+      }, hooks.delayMs ?? 0);
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    get requests() {
+      return state.requests;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}

@@ -1,0 +1,202 @@
+/** The paginator's behaviour beyond boto3 parity: errors, safety, trace, abort, failures. */
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { S3Client } from "@aws-sdk/client-s3";
+import { sandboxClient } from "../../src/aws/clients";
+import { type RequestEvent, getPaginator } from "../../src/paginator/engine";
+import { encodeToken, tryDecodeToken } from "../../src/paginator/token";
+import { KitError } from "../../src/util/errors";
+import { startProxy } from "../helpers/proxy";
+import { sandboxS3, sandboxState } from "../helpers/sandbox";
+
+const s3 = sandboxS3();
+const PREFIX = "us_stocks_sip/day_aggs_v1/";
+const list = (config = {}, options = {}) =>
+  getPaginator(s3, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: config }, options);
+after(() => s3.destroy());
+
+function viaProxy<C>(Client: new (c: object) => C, endpoint: string, maxAttempts = 1): C {
+  const st = sandboxState();
+  return new Client({
+    endpoint,
+    region: st.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: st.accessKeyId, secretAccessKey: st.secretAccessKey },
+    maxAttempts,
+  });
+}
+
+async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
+  try {
+    await (typeof p === "function" ? p() : p);
+  } catch (e) {
+    assert.ok(e instanceof KitError, `not a KitError: ${e}`);
+    return e.code;
+  }
+  return "no error";
+}
+
+let allKeys: string[] = [];
+async function fullListing(): Promise<string[]> {
+  if (!allKeys.length) allKeys = (await list().items<{ Key: string }>().toArray()).map((o) => o.Key);
+  return allKeys;
+}
+
+describe("getPaginator", () => {
+  it("accepts boto3 and SDK operation names", () => {
+    assert.equal(getPaginator(s3, "list_objects_v2").definition.operation, "ListObjectsV2");
+    assert.equal(getPaginator(s3, "ListObjects").definition.operation, "ListObjects");
+    assert.equal(getPaginator(sandboxClient(IAMClient), "list_users").definition.operation, "ListUsers");
+  });
+
+  it("explains an unknown operation, a client of the wrong service and a non-client", async () => {
+    assert.equal(await codeOf(() => getPaginator(s3, "list_buckets_v9")), "paginator.operation");
+    assert.throws(() => getPaginator(s3, "scan"), /Scan is a DynamoDB operation, but this is a S3 client/i);
+    assert.equal(await codeOf(() => getPaginator({}, "list_objects_v2")), "paginator.client");
+  });
+});
+
+describe("paginate", () => {
+  it("never changes the caller's input", async () => {
+    const input = Object.freeze({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: Object.freeze({ MaxItems: 1500, PageSize: 700 }) });
+    const copy = structuredClone(input);
+    const it = getPaginator(s3, "list_objects_v2").paginate(input);
+    await it.toArray();
+    assert.deepEqual(input, copy);
+    assert.equal(it.requests.length, 3);
+  });
+
+  it("rejects bad PaginationConfig values before any request", async () => {
+    for (const bad of [{ MaxItems: 0 }, { MaxItems: -3 }, { PageSize: 2.5 }, { PageSize: "ten" }, { MaxKeys: 5 }]) {
+      assert.equal(await codeOf(() => list(bad)), "paginator.config", JSON.stringify(bad));
+    }
+    const ddb = sandboxClient(DynamoDBClient);
+    assert.throws(
+      () => getPaginator(ddb, "list_tags_of_resource").paginate({ ResourceArn: "arn:aws:dynamodb:us-east-1:123456789012:table/tickers", PaginationConfig: { PageSize: 5 } }),
+      /PageSize is not supported for ListTagsOfResource/,
+    );
+  });
+
+  it("rejects a malformed token and a token from another operation, naming the problem", async () => {
+    const notObject = Buffer.from("[1, 2]").toString("base64");
+    assert.equal(await codeOf(() => list({ StartingToken: notObject })), "token.malformed");
+    const badAmount = encodeToken({ ContinuationToken: "x", boto_truncate_amount: -1 });
+    assert.equal(await codeOf(() => list({ StartingToken: badAmount })), "token.malformed");
+    const iamToken = encodeToken({ Marker: "learner-050" });
+    assert.throws(() => list({ StartingToken: iamToken }), /belongs to another operation: it carries Marker, but ListObjectsV2 resumes with ContinuationToken/);
+  });
+
+  it("passes a raw service token through, as boto3 does, and explains one the service rejects", async () => {
+    const first = await list({ PageSize: 1000 }).toArray(1);
+    const raw = first[0].NextContinuationToken as string;
+    const resumed = await list({ StartingToken: raw, MaxItems: 2 }).items<{ Key: string }>().toArray();
+    assert.deepEqual(resumed.map((o) => o.Key), (await fullListing()).slice(1000, 1002));
+    const strict = viaProxy(S3Client, sandboxState().endpoint, 1);
+    const garbage = getPaginator(strict, "list_objects_v2").paginate({ Bucket: "flatfiles", PaginationConfig: { StartingToken: "not-a-token" } });
+    await assert.rejects(garbage.toArray(), (e: KitError) => e.code === "token.rejected" && /not-a-token/.test(e.message));
+    strict.destroy();
+  });
+
+  it("checks a JMESPath expression before any request and points at the error", async () => {
+    const events: RequestEvent[] = [];
+    const it = list({}, { onRequest: (e: RequestEvent) => events.push(e) });
+    assert.throws(() => it.search("Contents[?Size > `100`"), (e: KitError) => {
+      assert.equal(e.code, "jmespath.syntax");
+      assert.match(e.message, /position 22: .*EOF/); // the expression ends before its "]"
+      return true;
+    });
+    assert.throws(() => it.search("Contents[].Key ^ 1"), /position 15: Unknown character:\^/);
+    assert.equal(events.length, 0);
+  });
+
+  it("reports every request: page, tokens sent and received, items, attempts", async () => {
+    const events: RequestEvent[] = [];
+    const it = list({ MaxItems: 2500 }, { onRequest: (e: RequestEvent) => events.push(e) });
+    await it.toArray();
+    assert.deepEqual(events.map((e) => e.items), [1000, 1000, 500]);
+    assert.deepEqual(events[0].sent, { ContinuationToken: null });
+    assert.deepEqual(events[1].sent, events[0].received);
+    assert.deepEqual(events[2].sent, events[1].received);
+    assert.ok(events.every((e) => e.milliseconds > 0 && e.attempts === 1));
+    assert.deepEqual(it.requests, events);
+  });
+
+  it("yields items across pages and resumes mid-page after MaxItems with nothing lost or repeated", async () => {
+    const all = await fullListing();
+    const seen: string[] = [];
+    let token: string | undefined;
+    for (const n of [333, 1200, 1, 999]) {
+      const it = list({ MaxItems: n, StartingToken: token });
+      for (const o of await it.items<{ Key: string }>().toArray()) seen.push(o.Key);
+      token = it.resumeToken;
+    }
+    assert.deepEqual(seen, all.slice(0, 333 + 1200 + 1 + 999));
+  });
+
+  it("stops on an abort signal with a resume token at the next item", async () => {
+    const controller = new AbortController();
+    const it = list({ PageSize: 400 }, { signal: controller.signal });
+    const got: string[] = [];
+    await assert.rejects(
+      it.forEach((page) => {
+        for (const o of page.Contents as { Key: string }[]) got.push(o.Key);
+        if (got.length >= 800) controller.abort();
+      }),
+      (e: KitError) => e.code === "paginator.aborted",
+    );
+    const rest = await list({ StartingToken: it.resumeToken, MaxItems: 5 }).items<{ Key: string }>().toArray();
+    assert.deepEqual([...got, ...rest.map((o) => o.Key)], (await fullListing()).slice(0, 805));
+  });
+
+  it("keeps resumeToken at the last good position when a page fails after the SDK's retries", async () => {
+    const st = sandboxState();
+    let failing = true;
+    let listings = 0;
+    const proxy = await startProxy(st.endpoint, {
+      respond: (req) => {
+        if (!req.url?.includes("list-type=2")) return null;
+        listings++;
+        return failing && listings >= 3 ? { status: 500, body: "<Error><Code>InternalError</Code><Message>injected</Message></Error>" } : null;
+      },
+    });
+    const client = viaProxy(S3Client, proxy.endpoint, 2);
+    const p = getPaginator(client, "list_objects_v2");
+    const it = p.paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: { PageSize: 500 } });
+    const got: string[] = [];
+    await assert.rejects(
+      it.forEach((page) => void got.push(...(page.Contents as { Key: string }[]).map((o) => o.Key))),
+      (e: KitError) => /InternalError/.test(e.message) && /StartingToken/.test(e.message),
+    );
+    assert.equal(got.length, 1000);
+    assert.equal(it.requests.at(-1)!.attempts, 2, "the SDK retried before giving up");
+    failing = false;
+    const rest = p.paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: { StartingToken: it.resumeToken } });
+    for (const o of await rest.items<{ Key: string }>().toArray()) got.push(o.Key);
+    assert.deepEqual(got, await fullListing());
+    client.destroy();
+    await proxy.close();
+  });
+
+  it("fails on a repeated next token instead of looping, comparing map tokens by value", async () => {
+    const st = sandboxState();
+    let firstBody: Buffer | null = null;
+    // Replays the first answer forever: the service "returns the same token twice".
+    const proxy = await startProxy(st.endpoint, { rewrite: (body) => (firstBody ??= body) });
+    const iam = viaProxy(IAMClient, proxy.endpoint);
+    const users = getPaginator(iam, "list_users").paginate({ PaginationConfig: { PageSize: 10 } });
+    await assert.rejects(users.toArray(), (e: KitError) => e.code === "paginator.repeated-token" && /learner-010/.test(e.message));
+    assert.equal(users.requests.length, 2);
+
+    firstBody = null;
+    const ddb = viaProxy(DynamoDBClient, proxy.endpoint);
+    const scan = getPaginator(ddb, "scan").paginate({ TableName: "tickers", PaginationConfig: { PageSize: 10 } });
+    await assert.rejects(scan.toArray(), (e: KitError) => e.code === "paginator.repeated-token" && /ExclusiveStartKey/.test(e.message));
+    assert.equal(scan.requests.length, 2);
+    assert.ok(tryDecodeToken(scan.resumeToken!));
+    iam.destroy();
+    ddb.destroy();
+    await proxy.close();
+  });
+});
