@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- name ...]`: run benchmarks side by side with their baselines on this
- * machine and print markdown for docs/benchmarks.md. Names: sandbox, tests.
+ * machine and print markdown for docs/benchmarks.md. Names: sandbox, listing, tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { type BenchResult, machine, markdown, save } from "./lib";
+import { benchListing } from "./pagination";
 import { benchSandbox } from "./sandbox";
 
 async function benchTests(): Promise<BenchResult> {
@@ -17,8 +18,9 @@ async function benchTests(): Promise<BenchResult> {
   };
 }
 
-const ALL: Record<string, () => Promise<BenchResult>> = {
+const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   sandbox: () => benchSandbox(),
+  listing: () => benchListing(),
   tests: benchTests,
 };
 
@@ -28,9 +30,10 @@ async function main() {
   console.log(`Machine: ${machine()}\n`);
   for (const n of names) {
     if (!ALL[n]) throw new Error(`Unknown benchmark "${n}": choose from ${Object.keys(ALL).join(", ")}`);
-    const r = await ALL[n]();
-    results.push(r);
-    console.log(markdown(r) + "\n");
+    for (const r of [await ALL[n]()].flat()) {
+      results.push(r);
+      console.log(markdown(r) + "\n");
+    }
   }
   console.log(`saved ${save(results)}`);
 }

@@ -149,6 +149,52 @@ def _memoised_timestamps():
     TimestampSerializer._convert_timestamp_to_str = convert
 
 
+def _fast_listing_xml():
+    """Write ListObjects/ListObjectsV2 responses directly.
+
+    moto's generic serializer walks the botocore shape model for every field of every key:
+    ~0.3 s for a 1,000-key page, ten times the rest of the request. Emulated S3 would then be
+    CPU-bound in one Python thread, and parallel listings could never overlap as they do on
+    real S3. The XML written here has the same elements as moto's.
+    """
+    import uuid
+    from xml.sax.saxutils import escape
+
+    from moto.s3.responses import S3Response
+
+    original = S3Response.serialized
+    order = ["IsTruncated", "Contents", "Name", "Prefix", "Delimiter", "MaxKeys", "CommonPrefixes",
+             "EncodingType", "KeyCount", "Marker", "NextMarker", "ContinuationToken", "NextContinuationToken", "StartAfter"]
+
+    def text(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        return escape(str(v))
+
+    def element(name, value):
+        if isinstance(value, dict):
+            return f"<{name}>" + "".join(element(k, v) for k, v in value.items() if v is not None) + f"</{name}>"
+        if isinstance(value, list):
+            return "".join(element(name, v) for v in value)
+        return f"<{name}>{text(value)}</{name}>"
+
+    def serialized(self, action_result):
+        action = self.data.get("Action")
+        result = getattr(action_result, "result", None)
+        if action not in ("ListObjectsV2", "ListObjects") or not isinstance(result, dict):
+            return original(self, action_result)
+        body = ['<?xml version="1.0" encoding="utf-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">']
+        for k in order:
+            if k in result and result[k] is not None:
+                body.append(element(k, result[k]))
+        body.append("</ListBucketResult>")
+        headers = {"Content-Type": "application/xml", "x-amzn-requestid": uuid.uuid4().hex}
+        headers.update(self.response_headers)
+        return 200, headers, "".join(body).encode("utf-8")
+
+    S3Response.serialized = serialized
+
+
 def bulk_put(backend, bucket_name, objects):
     """Put many objects at once, cloning one FakeKey built the normal way.
 
@@ -191,3 +237,4 @@ def apply():
     _track_key_changes()
     _memoised_listing()
     _memoised_timestamps()
+    _fast_listing_xml()

@@ -65,3 +65,4 @@ export { OPERATIONS, botoName, type OperationDef } from "./paginator/operations"
 export { encodeToken, parseStartingToken, tryDecodeToken } from "./paginator/token";
 export { compileExpression } from "./paginator/jmespath";
 export { AsyncStream } from "./paginator/stream";
+export { listObjectsFanOut, mapOrdered, type FanOutInput } from "./paginator/fanout";

@@ -162,10 +162,16 @@ export class PageIterator extends AsyncStream<Page> {
     if (config.StartingToken !== undefined) parseStartingToken(config.StartingToken, definition.inputToken, definition.operation);
   }
 
+  private commandClass?: CommandClass;
+
   private command(input: Record<string, unknown>): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pkg = require(`@aws-sdk/${this.definition.sdkPackage}`) as Record<string, CommandClass>;
-    return new pkg[`${this.definition.operation}Command`](input);
+    if (!this.commandClass) {
+      // Loaded on first use, so importing the kit does not load all four SDK clients.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const pkg = require(`@aws-sdk/${this.definition.sdkPackage}`) as Record<string, CommandClass>;
+      this.commandClass = pkg[`${this.definition.operation}Command`];
+    }
+    return new this.commandClass(input);
   }
 
   private encodeResume(tokens: TokenDict, truncate?: number): string {

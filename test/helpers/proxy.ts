@@ -8,6 +8,11 @@ import type { AddressInfo } from "node:net";
 export interface ProxyHooks {
   /** Milliseconds to wait before forwarding each request. */
   delayMs?: number;
+  /**
+   * Answer repeated GETs from memory (signatures unchecked): a server with unlimited parallel
+   * capacity, so a benchmark measures the client and the latency, not the emulator's CPU.
+   */
+  replay?: boolean;
   /** Answer a request without forwarding it (a fault): return null to forward. */
   respond?: (req: http.IncomingMessage, n: number) => { status: number; body?: string } | null;
   /** Replace a response body (the status and headers are kept, Content-Length fixed). */
@@ -23,12 +28,19 @@ export interface Proxy {
 export async function startProxy(target: string, hooks: ProxyHooks = {}): Promise<Proxy> {
   const t = new URL(target);
   const state = { requests: 0 };
+  const cache = new Map<string, { status: number; headers: http.IncomingHttpHeaders; body: Buffer }>();
   const server = http.createServer((req, res) => {
     const n = ++state.requests;
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
       setTimeout(() => {
+        const cached = hooks.replay && req.method === "GET" ? cache.get(req.url!) : undefined;
+        if (cached) {
+          res.writeHead(cached.status, cached.headers);
+          res.end(cached.body);
+          return;
+        }
         const fault = hooks.respond?.(req, n);
         if (fault) {
           res.writeHead(fault.status, { "content-type": "application/xml" });
@@ -38,6 +50,17 @@ export async function startProxy(target: string, hooks: ProxyHooks = {}): Promis
         const up = http.request(
           { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
           (upRes) => {
+            if (hooks.replay && req.method === "GET") {
+              const body: Buffer[] = [];
+              upRes.on("data", (c) => body.push(c));
+              upRes.on("end", () => {
+                const entry = { status: upRes.statusCode ?? 502, headers: upRes.headers, body: Buffer.concat(body) };
+                if (entry.status === 200) cache.set(req.url!, entry);
+                res.writeHead(entry.status, entry.headers);
+                res.end(entry.body);
+              });
+              return;
+            }
             if (!hooks.rewrite) {
               res.writeHead(upRes.statusCode ?? 502, upRes.headers);
               upRes.pipe(res);

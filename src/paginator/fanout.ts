@@ -1,0 +1,88 @@
+/**
+ * Listing a large prefix faster: S3 continuation tokens force one request after another, but
+ * the sub-prefixes a `Delimiter` listing reveals (a dataset's years, then months) can be listed
+ * side by side. Results come out in exactly the order of a sequential listing.
+ */
+import type { _Object } from "@aws-sdk/client-s3";
+import { type PaginateOptions, type RequestEvent, getPaginator } from "./engine";
+import { AsyncStream } from "./stream";
+
+export interface FanOutInput {
+  Bucket: string;
+  Prefix?: string;
+  /** How the key space splits into "folders" (default "/"). */
+  Delimiter?: string;
+  /** Folder levels to split into before listing: 1 = years of a dataset, 2 = months. */
+  depth?: number;
+  /** Listings in flight at once (default 8). */
+  concurrency?: number;
+  /** Keys per request for the sub-prefix listings (MaxKeys). */
+  pageSize?: number;
+}
+
+type Segment = { key: string; object?: _Object; prefix?: string };
+
+/**
+ * Run `work` over `inputs` with at most `limit` in flight, yielding results in input order.
+ * Later results wait in memory for earlier ones, so memory is bounded by `limit` results.
+ */
+export async function* mapOrdered<I, O>(inputs: I[], limit: number, work: (input: I) => Promise<O>): AsyncGenerator<O> {
+  const running: Promise<O>[] = [];
+  let next = 0;
+  const start = () => {
+    const p = work(inputs[next++]);
+    p.catch(() => {}); // reported when its turn comes; not an unhandled rejection meanwhile
+    running.push(p);
+  };
+  while (next < inputs.length && running.length < limit) start();
+  while (running.length) {
+    const result = await running.shift()!;
+    if (next < inputs.length) start();
+    yield result;
+  }
+}
+
+/**
+ * Every object under `Prefix`, like a sequential ListObjectsV2 paginator, but fetched by
+ * listing the sub-prefixes concurrently. `options.onRequest` sees every request made.
+ */
+export function listObjectsFanOut(client: unknown, input: FanOutInput, options: PaginateOptions = {}): AsyncStream<_Object> {
+  const { Bucket, Prefix = "", Delimiter = "/", depth = 1, concurrency = 8, pageSize } = input;
+  const paginator = getPaginator(client, "ListObjectsV2");
+  const config = pageSize ? { PageSize: pageSize } : {};
+
+  /** One prefix split into its direct keys and its sub-prefixes, in key order. */
+  async function split(prefix: string): Promise<Segment[]> {
+    const segments: Segment[] = [];
+    await paginator.paginate({ Bucket, Prefix: prefix, Delimiter, PaginationConfig: config }, options).forEach((page) => {
+      for (const o of (page.Contents as _Object[] | undefined) ?? []) segments.push({ key: o.Key!, object: o });
+      for (const p of (page.CommonPrefixes as { Prefix: string }[] | undefined) ?? []) segments.push({ key: p.Prefix, prefix: p.Prefix });
+    });
+    return segments;
+  }
+
+  async function plan(): Promise<Segment[]> {
+    let segments = await split(Prefix);
+    for (let level = 1; level < depth; level++) {
+      const expanded: Segment[] = [];
+      for await (const parts of mapOrdered(segments, concurrency, (s) => (s.prefix ? split(s.prefix) : Promise.resolve([s])))) {
+        expanded.push(...parts);
+      }
+      segments = expanded;
+    }
+    // Keys and prefixes sort together: a sub-prefix's keys all start with it, so string order
+    // of the segments is the order a sequential listing returns.
+    return segments.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  return new AsyncStream(async function* () {
+    const segments = await plan();
+    const listSegment = async (s: Segment): Promise<_Object[]> =>
+      s.object
+        ? [s.object]
+        : paginator.paginate({ Bucket, Prefix: s.prefix, PaginationConfig: config }, options).items<_Object>().toArray();
+    for await (const objects of mapOrdered(segments, concurrency, listSegment)) yield* objects;
+  });
+}
+
+export type { RequestEvent };
