@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import type { _Object } from "@aws-sdk/client-s3";
+import { getPaginator } from "../../src/paginator/engine";
+import { listObjectsFanOut, mapOrdered } from "../../src/paginator/fanout";
+import { sandboxS3 } from "../helpers/sandbox";
+
+const s3 = sandboxS3();
+after(() => s3.destroy());
+
+const sequential = async (Bucket: string, Prefix: string) =>
+  (await getPaginator(s3, "list_objects_v2").paginate({ Bucket, Prefix }).items<_Object>().toArray()).map((o) => o.Key);
+
+describe("fan-out listing", () => {
+  for (const depth of [1, 2]) {
+    it(`lists a dataset exactly like a sequential listing (depth ${depth})`, async () => {
+      const prefix = "us_stocks_sip/day_aggs_v1/";
+      let requests = 0;
+      const got = await listObjectsFanOut(s3, { Bucket: "flatfiles", Prefix: prefix, depth, concurrency: 6 }, { onRequest: () => requests++ }).toArray();
+      assert.deepEqual(got.map((o) => o.Key), await sequential("flatfiles", prefix));
+      assert.ok(requests >= (depth === 1 ? 25 : 200), `${requests} requests: one per year (and month)`);
+    });
+  }
+
+  it("keeps direct keys and sub-prefixes in key order when both exist", async () => {
+    // With "5" as the delimiter, reports/005.csv, reports/015.csv ... become "folders"
+    // while the other keys stay direct: a mix no flat-files prefix has.
+    const got = await listObjectsFanOut(s3, { Bucket: "kit-versions", Prefix: "reports/", Delimiter: "5" }).toArray();
+    const expected = await sequential("kit-versions", "reports/");
+    assert.ok(expected.length > 20);
+    assert.deepEqual(got.map((o) => o.Key), expected);
+  });
+
+  it("returns nothing for an empty prefix", async () => {
+    assert.deepEqual(await listObjectsFanOut(s3, { Bucket: "flatfiles", Prefix: "nothing/here/" }).toArray(), []);
+  });
+});
+
+describe("mapOrdered", () => {
+  it("bounds concurrency and yields in input order whatever order the work finishes in", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const out: number[] = [];
+    for await (const v of mapOrdered([50, 10, 40, 5, 30, 1, 20], 3, async (ms) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, ms));
+      inFlight--;
+      return ms;
+    })) out.push(v);
+    assert.deepEqual(out, [50, 10, 40, 5, 30, 1, 20]);
+    assert.equal(peak, 3);
+  });
+
+  it("reports a failure in its turn without an unhandled rejection", async () => {
+    const seen: number[] = [];
+    await assert.rejects(async () => {
+      for await (const v of mapOrdered([1, 2, 3], 3, async (n) => {
+        if (n === 3) throw new Error("third failed");
+        await new Promise((r) => setTimeout(r, 20));
+        return n;
+      })) seen.push(v);
+    }, /third failed/);
+    assert.deepEqual(seen, [1, 2]);
+  });
+});

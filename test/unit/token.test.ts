@@ -1,0 +1,47 @@
+/** Tokens are byte-identical to boto3's: checked against the machine's Python json.dumps. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { describe, it } from "node:test";
+import { findSandboxPython } from "../../src/sandbox/launcher";
+import { encodeToken, parseStartingToken, pythonJson, tryDecodeToken } from "../../src/paginator/token";
+
+const SAMPLES: unknown[] = [
+  { ContinuationToken: "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=", boto_truncate_amount: 17 },
+  { KeyMarker: "reports/007.csv", VersionIdMarker: null },
+  { ExclusiveStartKey: { ticker: { S: "TAAB001" }, date: { N: "20240315" } } },
+  { Marker: 'quote " backslash \\ tab \t newline \n' },
+  { Marker: "unicode é ü 東京 😀 \u0001" },
+  { n: 1.5, m: 1e-7, big: 12345678901234, neg: -3, flag: true, list: [1, "a", null] },
+];
+
+describe("resume tokens", () => {
+  it("serialise JSON exactly as Python's json.dumps does", () => {
+    const py = spawnSync(findSandboxPython(), ["-c", "import json,sys\nfor o in json.load(sys.stdin): print(json.dumps(o))"], {
+      input: JSON.stringify(SAMPLES),
+      encoding: "utf8",
+    });
+    assert.equal(py.status, 0, py.stderr);
+    assert.deepEqual(SAMPLES.map(pythonJson), py.stdout.trimEnd().split("\n"));
+  });
+
+  it("round-trip binary values through boto_encoded_keys, as botocore does", () => {
+    const key = { ExclusiveStartKey: { id: { B: new Uint8Array([0, 1, 2, 255]) } } };
+    const token = encodeToken(key);
+    const json = Buffer.from(token, "base64").toString();
+    assert.match(json, /"boto_encoded_keys": \[\["ExclusiveStartKey", "id", "B"\]\]/);
+    assert.deepEqual(tryDecodeToken(token), key);
+  });
+
+  it("read boto3's old a___b___n format and raw service tokens", () => {
+    assert.deepEqual(parseStartingToken("k1___v1___3", ["KeyMarker", "VersionIdMarker"], "ListObjectVersions"), {
+      tokens: { KeyMarker: "k1", VersionIdMarker: "v1" },
+      truncate: 3,
+      raw: true,
+    });
+    assert.deepEqual(parseStartingToken("opaque-token", ["NextToken"], "DescribeInstances"), {
+      tokens: { NextToken: "opaque-token" },
+      truncate: 0,
+      raw: true,
+    });
+  });
+});
