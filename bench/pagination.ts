@@ -10,7 +10,7 @@ import { readSandboxState } from "../src/config/env";
 import { getPaginator } from "../src/paginator/engine";
 import { listObjectsFanOut } from "../src/paginator/fanout";
 import { findSandboxPython, startSandbox, type Sandbox } from "../src/sandbox/launcher";
-import { startProxy } from "../test/helpers/proxy";
+import { startProxy } from "../src/sandbox/proxy";
 import { type BenchResult, median } from "./lib";
 
 const PREFIX = "us_stocks_sip/";
@@ -98,9 +98,10 @@ export async function benchListing(runs = 9): Promise<BenchResult[]> {
       ["us_stocks_sip/", 2, true, 50],
       ["us_stocks_sip/", 2, true, 200],
     ] as const) {
+      const concurrency = 32;
       const proxy = await startProxy(st.endpoint, { delayMs, replay });
       const slow = client(proxy.endpoint, st);
-      if (replay) await listObjectsFanOut(slow, { Bucket: "flatfiles", Prefix: prefix, depth, concurrency: 16 }).toArray();
+      if (replay) await listObjectsFanOut(slow, { Bucket: "flatfiles", Prefix: prefix, depth, concurrency }).toArray();
       const seq = await getPaginator(slow, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: prefix }).items<{ Key: string }>().toArray();
       let subPrefixes = 0;
       const tSeq: number[] = [];
@@ -110,7 +111,7 @@ export async function benchListing(runs = 9): Promise<BenchResult[]> {
         let requests = 0;
         tFan.push(
           await time(async () => {
-            const got = await listObjectsFanOut(slow, { Bucket: "flatfiles", Prefix: prefix, depth, concurrency: 16 }, { onRequest: () => requests++ }).toArray();
+            const got = await listObjectsFanOut(slow, { Bucket: "flatfiles", Prefix: prefix, depth, concurrency }, { onRequest: () => requests++ }).toArray();
             if (got.some((o, j) => o.Key !== seq[j].Key)) throw new Error("fan-out order differs from the sequential listing");
             return got.length;
           }, seq.length),
@@ -138,7 +139,7 @@ export async function benchListing(runs = 9): Promise<BenchResult[]> {
       name: "fan-out listing vs sequential, latency added per request",
       rows,
       notes:
-        "median of 3 runs; concurrency 16; results compared key by key with the sequential listing on every run. " +
+        "median of 3 runs; concurrency 32; results compared key by key with the sequential listing on every run. " +
         "'emulator': every request reaches moto, whose per-key work runs in one Python process; 'replayed': the proxy answers from memory after a warm-up pass.",
     };
     return [listing, fan];

@@ -17,6 +17,8 @@ from moto.s3.models import FakeKey, S3Backend
 from moto.s3.utils import _VersionedKeyStore
 from moto.utilities.utils import LowercaseDict
 
+S3_MAX_KEYS = 1000
+
 # Bumped on every change to any bucket's keys, so cached listings are never stale.
 _generation = [0]
 
@@ -134,6 +136,8 @@ def _indexed_listing():
         return keys, sorted(folders)
 
     def list_objects(self, bucket, prefix, delimiter, marker, max_keys):
+        if max_keys is not None:
+            max_keys = min(max_keys, S3_MAX_KEYS)
         ck = (id(bucket), prefix, delimiter, _generation[0])
         hit = listings.get(ck)
         if hit is None:
@@ -153,6 +157,13 @@ def _indexed_listing():
         return key_results, folder_results, is_truncated, next_marker
 
     S3Backend.list_objects = list_objects
+    original_v2 = S3Backend.list_objects_v2
+
+    def list_objects_v2(self, bucket, prefix, delimiter, continuation_token, start_after, max_keys):
+        # S3 never returns more than 1,000 keys a page, whatever MaxKeys asks; moto would.
+        return original_v2(self, bucket, prefix, delimiter, continuation_token, start_after, min(max_keys, S3_MAX_KEYS))
+
+    S3Backend.list_objects_v2 = list_objects_v2
 
 
 def _memoised_timestamps():

@@ -66,3 +66,7 @@ export { encodeToken, parseStartingToken, tryDecodeToken } from "./paginator/tok
 export { compileExpression } from "./paginator/jmespath";
 export { AsyncStream } from "./paginator/stream";
 export { listObjectsFanOut, mapOrdered, type FanOutInput } from "./paginator/fanout";
+export { SLOW_DOWN, startProxy, startThrottlingProxy, type Proxy, type ProxyHooks } from "./sandbox/proxy";
+export { requestRows, showRequests } from "./notebook/trace";
+export { signedRequestRows } from "./notebook/signing";
+export type { BotoNames, InputOf, OperationName, OperationTypes, OutputOf } from "./paginator/types";

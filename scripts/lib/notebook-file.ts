@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 
 export interface Cell {
+  id?: string;
   cell_type: "markdown" | "code";
   source: string[] | string;
   metadata: Record<string, unknown>;
@@ -51,11 +52,12 @@ export const TSLAB_METADATA = {
 /** Build a notebook from alternating markdown and code texts (authoring helper). */
 export function notebookFrom(cells: { md?: string; code?: string }[]): Notebook {
   return {
-    cells: cells.map((c) =>
-      c.md !== undefined
-        ? { cell_type: "markdown", metadata: {}, source: lines(c.md.trim()) }
-        : { cell_type: "code", metadata: {}, source: lines(c.code!.trim()), outputs: [], execution_count: null },
-    ),
+    cells: cells.map((c, i) => {
+      const id = `cell-${String(i + 1).padStart(2, "0")}`;
+      return c.md !== undefined
+        ? { id, cell_type: "markdown", metadata: {}, source: lines(c.md.trim()) }
+        : { id, cell_type: "code", metadata: {}, source: lines(c.code!.trim()), outputs: [], execution_count: null };
+    }),
     metadata: TSLAB_METADATA,
     nbformat: 4,
     nbformat_minor: 5,

@@ -11,6 +11,7 @@ import { type CompiledExpression, compileExpression, search, setPath } from "./j
 import { type OperationDef, botoName, findOperation, operationsOf } from "./operations";
 import { AsyncStream } from "./stream";
 import { type TokenDict, encodeToken, parseStartingToken, pythonJson, short } from "./token";
+import type { InputOf, OperationName, OutputOf } from "./types";
 
 export interface PaginationConfig {
   /** Stop after this many items of the primary result key, across pages. */
@@ -66,6 +67,8 @@ function serviceOf(client: unknown): string {
 }
 
 /** A paginator for `operation` (boto3's `list_objects_v2` or the SDK's `ListObjectsV2`). */
+export function getPaginator<N extends OperationName>(client: unknown, operation: N): Paginator<InputOf<N>, OutputOf<N>>;
+export function getPaginator(client: unknown, operation: string): Paginator;
 export function getPaginator(client: unknown, operation: string): Paginator {
   const service = serviceOf(client);
   const def = findOperation(service, operation);
@@ -88,7 +91,7 @@ export function getPaginator(client: unknown, operation: string): Paginator {
   return new Paginator(client as SdkClient, def);
 }
 
-export class Paginator {
+export class Paginator<I = Record<string, unknown>, P = Page> {
   constructor(
     readonly client: SdkClient,
     readonly definition: OperationDef,
@@ -98,9 +101,9 @@ export class Paginator {
    * Pages of the operation for `input` (the operation's own parameters plus an optional
    * PaginationConfig). The input object is copied, never changed.
    */
-  paginate(input: Record<string, unknown> & { PaginationConfig?: PaginationConfig } = {}, options: PaginateOptions = {}): PageIterator {
-    const { PaginationConfig: config = {}, ...params } = input;
-    return new PageIterator(this.client, this.definition, structuredClone(params), checkConfig(config, this.definition), options);
+  paginate(input: I & { PaginationConfig?: PaginationConfig } = {} as I & { PaginationConfig?: PaginationConfig }, options: PaginateOptions = {}): PageIterator<P> {
+    const { PaginationConfig: config = {}, ...params } = input as Record<string, unknown> & { PaginationConfig?: PaginationConfig };
+    return new PageIterator<P>(this.client, this.definition, structuredClone(params), checkConfig(config, this.definition), options);
   }
 }
 
@@ -141,7 +144,7 @@ function equalTokens(a: unknown, b: unknown): boolean {
   return a === b || (a == null && b == null);
 }
 
-export class PageIterator extends AsyncStream<Page> {
+export class PageIterator<P = Page> extends AsyncStream<P> {
   /** Where to resume (pass as StartingToken) once iteration stopped early, failed or was aborted. */
   resumeToken: string | undefined;
   /** The requests of the latest iteration, in order. */
@@ -156,7 +159,7 @@ export class PageIterator extends AsyncStream<Page> {
     readonly config: PaginationConfig,
     private readonly options: PaginateOptions,
   ) {
-    super(() => this.run());
+    super(() => this.run() as AsyncGenerator<P>);
     this.primary = definition.resultKeys[0];
     // A malformed token is reported now, before any request.
     if (config.StartingToken !== undefined) parseStartingToken(config.StartingToken, definition.inputToken, definition.operation);
@@ -316,7 +319,7 @@ export class PageIterator extends AsyncStream<Page> {
   /** Like boto3's `build_full_result`: every page merged into one response. */
   async buildFullResult(): Promise<Record<string, unknown>> {
     const full: Record<string, unknown> = {};
-    for await (const page of this) {
+    for await (const page of this as AsyncIterable<unknown>) {
       for (const key of this.definition.resultKeys) {
         const value = search(page, key);
         if (value === null || value === undefined) continue;
@@ -334,7 +337,7 @@ export class PageIterator extends AsyncStream<Page> {
   /** boto3's `search`: each page through a JMESPath expression, lists flattened, other values (null too) as they are. */
   search(expression: string): AsyncStream<unknown> {
     const compiled: CompiledExpression = compileExpression(expression);
-    const pages = this;
+    const pages = this as AsyncIterable<unknown>;
     return new AsyncStream(async function* () {
       for await (const page of pages) {
         const result = compiled.search(page);
@@ -346,7 +349,7 @@ export class PageIterator extends AsyncStream<Page> {
 
   /** The primary result key's items (objects, users, instances...) one by one, across pages. */
   items<T = Record<string, unknown>>(): AsyncStream<T> {
-    const pages = this;
+    const pages = this as AsyncIterable<unknown>;
     const key = this.primary;
     return new AsyncStream(async function* () {
       for await (const page of pages) yield* ((search(page, key) as T[] | null) ?? []);

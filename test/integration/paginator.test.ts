@@ -8,7 +8,7 @@ import { sandboxClient } from "../../src/aws/clients";
 import { type RequestEvent, getPaginator } from "../../src/paginator/engine";
 import { encodeToken, tryDecodeToken } from "../../src/paginator/token";
 import { KitError } from "../../src/util/errors";
-import { startProxy } from "../helpers/proxy";
+import { startProxy } from "../../src/sandbox/proxy";
 import { sandboxS3, sandboxState } from "../helpers/sandbox";
 
 const s3 = sandboxS3();

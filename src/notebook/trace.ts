@@ -1,0 +1,32 @@
+/** Tables of a paginator's conversation with the server, built from its request trace. */
+import type { RequestEvent } from "../paginator/engine";
+import type { TokenDict } from "../paginator/token";
+import { type Row, showTable } from "./display";
+
+function tokenText(t: TokenDict | null, width: number): string {
+  if (!t) return "(none: last page)";
+  const parts = Object.entries(t)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .map(([k, v]) => {
+      const s = typeof v === "string" ? v : JSON.stringify(v);
+      return `${k}=${s.length > width ? `${s.slice(0, width)}…` : s}`;
+    });
+  return parts.length ? parts.join(", ") : "(none: first page)";
+}
+
+/** One row per request: what token went out, what came back, how many items, how long. */
+export function requestRows(events: readonly RequestEvent[], width = 24): Row[] {
+  return events.map((e) => ({
+    request: e.page,
+    operation: e.operation,
+    "token sent": tokenText(e.sent, width),
+    "token received": e.error ? `error: ${e.error}` : tokenText(e.received, width),
+    items: e.items,
+    ms: Math.round(e.milliseconds),
+    attempts: e.attempts,
+  }));
+}
+
+export function showRequests(events: readonly RequestEvent[], caption?: string): void {
+  showTable(requestRows(events), { caption: caption ?? `${events.length} request(s)` });
+}
