@@ -150,10 +150,14 @@ def _indexed_listing():
         if marker:
             limit = self._pagination_tokens.get(marker) or marker
             key_results = self._get_results_from_token(key_results, limit)
-        if max_keys is not None:
-            key_results, is_truncated, next_marker = self._truncate_result(key_results, max_keys)
-        else:
-            is_truncated, next_marker = False, None
+        if max_keys is None:  # called by list_objects_v2, which pages by itself
+            return key_results, folder_results, False, None
+        # ListObjects (v1) as S3 does it: the marker is a key name, and NextMarker is sent only
+        # with a Delimiter (clients continue from the last key otherwise). moto sent an opaque
+        # hash as NextMarker every time.
+        is_truncated = len(key_results) > max_keys
+        key_results = key_results[:max_keys]
+        next_marker = key_results[-1].name if is_truncated and delimiter and key_results else None
         return key_results, folder_results, is_truncated, next_marker
 
     S3Backend.list_objects = list_objects

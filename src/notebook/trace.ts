@@ -9,7 +9,9 @@ function tokenText(t: TokenDict | null, width: number): string {
     .filter(([, v]) => v !== null && v !== undefined)
     .map(([k, v]) => {
       const s = typeof v === "string" ? v : JSON.stringify(v);
-      return `${k}=${s.length > width ? `${s.slice(0, width)}…` : s}`;
+      if (s.length <= width) return `${k}=${s}`;
+      // Key-like markers differ at their end (the date); opaque tokens at their start.
+      return s.includes("/") ? `${k}=…${s.slice(-width)}` : `${k}=${s.slice(0, width)}…`;
     });
   return parts.length ? parts.join(", ") : "(none: first page)";
 }
