@@ -1,7 +1,7 @@
 /**
  * Does a committed notebook still show what its code produces? Outputs are compared after
  * masking what legitimately changes between runs: ports, timings and counts (digits), random
- * EC2 ids, the sandbox's state-file path.
+ * EC2 ids, signatures, the sandbox's state-file path.
  */
 import { type Notebook, join } from "./notebook-file";
 
@@ -10,7 +10,8 @@ export function normalise(text: string): string {
     .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:PORT")
     .replace(/\S*\.sandbox\/[\w.-]*state\.json/g, "STATE_FILE")
     .replace(/\b(i|r)-[0-9a-f]{17}\b/g, "$1-ID")
-    .replace(/\d+/g, "#");
+    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, "HEX") // signatures, request ids
+    .replace(/\d[\d,.]*/g, "#"); // counts, timings, sizes (1,004 and 998 alike)
 }
 
 /** Each code cell's outputs as comparable text: output type, MIME types, normalised content. */
