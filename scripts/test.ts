@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { startSandbox } from "../src/sandbox/launcher";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { buildLibrary, tsc } from "./lib/build";
+import { ensureChromium } from "./lib/browser";
 import { ensureJupyter, jupyterEnv, writeKernelSpec } from "./lib/jupyter";
 
 function testFiles(roots: string[]): string[] {
@@ -26,8 +27,9 @@ function testFiles(roots: string[]): string[] {
 async function main(): Promise<number> {
   const t0 = performance.now();
   const step = (m: string) => console.log(`\n== ${m} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  step("jupyter");
+  step("jupyter and chromium");
   ensureJupyter();
+  ensureChromium();
   step("build and type-check");
   buildLibrary();
   tsc("tsconfig.dev.json");
