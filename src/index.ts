@@ -70,3 +70,7 @@ export { SLOW_DOWN, startProxy, startThrottlingProxy, type Proxy, type ProxyHook
 export { requestRows, showRequests } from "./notebook/trace";
 export { signedRequestRows } from "./notebook/signing";
 export type { BotoNames, InputOf, OperationName, OperationTypes, OutputOf } from "./paginator/types";
+
+// Flat files: catalog and downloads
+export { dayKey, discoverDatasets, listDays, type BucketRef, type DayFile } from "./flatfiles/catalog";
+export { cachePath, defaultCacheDir, downloadFile, downloadFiles, type DownloadOptions, type Downloaded, type Progress } from "./flatfiles/download";

@@ -42,6 +42,10 @@ const ADVICE: Record<string, (c: ErrorContext) => string> = {
   AccessDenied: (c) =>
     `Access denied${c.key ? ` to ${c.key}` : ""}. The keys are valid, but your plan does not include this ` +
     "dataset (or this far back in time). Pick a dataset your plan covers, or check the plan on the dashboard.",
+  // A HEAD answer has no body, so a 403 there carries no code: plan or keys cannot be told apart.
+  Forbidden: (c) =>
+    `Access to ${c.key ?? "this object"} is forbidden. Most often your plan does not include this dataset ` +
+    "(or this far back); if listings fail too, the keys are wrong instead: run notebook 00 to tell which.",
   NoSuchBucket: (c) => `The bucket "${c.bucket}" does not exist at ${c.endpoint}. Set FLATFILES_BUCKET=flatfiles (the default).`,
   NoSuchKey: (c) =>
     `There is no file ${c.key ?? ""} - the date may be a weekend, a holiday, in the future or before the dataset starts. ` +
@@ -61,8 +65,10 @@ const ADVICE: Record<string, (c: ErrorContext) => string> = {
 /** A KitError carrying the original error as `cause`, with advice when the code is known. */
 export function explainAwsError(err: unknown, context: ErrorContext = {}): KitError {
   if (err instanceof KitError) return err;
-  const code = errorCode(err);
   const status = httpStatus(err);
+  let code = errorCode(err);
+  // HEAD answers have no body, so the SDK knows only the status: name it from that.
+  if (/^Unknown/.test(code) && status) code = ({ 403: "Forbidden", 404: "NotFound", 503: "SlowDown" } as Record<number, string>)[status] ?? code;
   const advice = ADVICE[code]?.(context);
   const what = context.action ? `While ${context.action}: ` : "";
   const raw = (err as Error)?.message ?? String(err);

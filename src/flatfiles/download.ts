@@ -1,0 +1,203 @@
+/**
+ * Downloads into a local cache that never holds a half-written file at its final path.
+ *
+ * A file is fetched in ranged parts (several at once for large objects) into `<file>.part`,
+ * with the finished parts recorded in `<file>.part.json`, so an interrupted download resumes
+ * where it stopped. Once complete it is checked (size, and MD5 when the ETag is one), renamed
+ * into place, and described in `<file>.meta.json`. A cached file whose ETag still matches the
+ * bucket's is not downloaded again; a republished one (new ETag) is.
+ */
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Readable } from "node:stream";
+import { explainAwsError } from "../aws/explain";
+import { mapOrdered } from "../paginator/fanout";
+import { KitError } from "../util/errors";
+import { userCacheDir } from "../util/paths";
+
+export interface DownloadOptions {
+  /** Cache root (default FLATFILES_CACHE_DIR, else ~/.cache/flatfiles-kit/files). */
+  cacheDir?: string;
+  /** Bytes per ranged GET (default 8 MiB). */
+  partSize?: number;
+  /** Ranged GETs in flight for one file (default 4). */
+  concurrency?: number;
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface Progress {
+  key: string;
+  bytes: number;
+  total: number;
+}
+
+export interface Downloaded {
+  key: string;
+  path: string;
+  size: number;
+  etag: string;
+  /** True when the cached copy was current and nothing was downloaded. */
+  cached: boolean;
+  /** Bytes fetched now (less than size after a resume). */
+  fetched: number;
+}
+
+interface PartState {
+  etag: string;
+  size: number;
+  partSize: number;
+  done: number[];
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FLATFILES_CACHE_DIR || path.join(userCacheDir(env), "files");
+}
+
+/** Where a key lives in the cache. */
+export function cachePath(cacheDir: string, bucket: string, key: string): string {
+  if (key.split("/").some((p) => p === ".." || p === "")) throw new KitError("download.key", `"${key}" is not a flat-files key.`);
+  return path.join(cacheDir, bucket, ...key.split("/"));
+}
+
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  } catch {
+    return null;
+  }
+}
+
+function writeJsonAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(value));
+  fs.renameSync(tmp, file);
+}
+
+function isMd5(etag: string): boolean {
+  return /^[0-9a-f]{32}$/.test(etag);
+}
+
+async function md5File(file: string): Promise<string> {
+  const hash = createHash("md5");
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+function writableDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (e) {
+    throw new KitError(
+      "download.cache",
+      `The cache folder ${dir} cannot be written (${(e as NodeJS.ErrnoException).code}). Set FLATFILES_CACHE_DIR to a folder you can write to.`,
+    );
+  }
+}
+
+/** Download one object into the cache (or find it there), resuming any earlier partial download. */
+export async function downloadFile(client: S3Client, bucket: string, key: string, options: DownloadOptions = {}): Promise<Downloaded> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const partSize = options.partSize ?? 8 << 20;
+  const target = cachePath(cacheDir, bucket, key);
+  writableDir(path.dirname(target));
+
+  let size: number;
+  let etag: string;
+  try {
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: options.signal });
+    size = head.ContentLength ?? 0;
+    etag = (head.ETag ?? "").replace(/"/g, "");
+  } catch (err) {
+    throw explainAwsError(err, { bucket, key, action: `looking up ${key}` });
+  }
+
+  const meta = readJson<{ etag: string; size: number }>(`${target}.meta.json`);
+  if (meta && meta.etag === etag && meta.size === size && fs.existsSync(target) && fs.statSync(target).size === size) {
+    options.onProgress?.({ key, bytes: size, total: size });
+    return { key, path: target, size, etag, cached: true, fetched: 0 };
+  }
+
+  const partFile = `${target}.part`;
+  const stateFile = `${target}.part.json`;
+  let state = readJson<PartState>(stateFile);
+  if (!state || state.etag !== etag || state.size !== size || state.partSize !== partSize || !fs.existsSync(partFile)) {
+    // Nothing to resume (or the object changed since): start over.
+    state = { etag, size, partSize, done: [] };
+    fs.rmSync(partFile, { force: true });
+    fs.writeFileSync(partFile, "");
+    writeJsonAtomic(stateFile, state);
+  }
+  const parts = Math.max(1, Math.ceil(size / partSize));
+  const todo = Array.from({ length: parts }, (_, i) => i).filter((i) => !state!.done.includes(i));
+  let bytes = state.done.reduce((n, i) => n + Math.min(partSize, size - i * partSize), 0);
+  let fetched = 0;
+  options.onProgress?.({ key, bytes, total: size });
+
+  const handle = await fs.promises.open(partFile, "r+");
+  try {
+    const fetchPart = async (i: number) => {
+      const start = i * partSize;
+      const end = Math.min(size, start + partSize) - 1;
+      if (size === 0) return i;
+      let out;
+      try {
+        out = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}`, IfMatch: `"${etag}"` }),
+          { abortSignal: options.signal },
+        );
+      } catch (err) {
+        throw explainAwsError(err, { bucket, key, action: `downloading ${key}` });
+      }
+      let offset = start;
+      for await (const chunk of out.Body as Readable) {
+        const buf = chunk as Buffer;
+        await handle.write(buf, 0, buf.length, offset);
+        offset += buf.length;
+        bytes += buf.length;
+        fetched += buf.length;
+        options.onProgress?.({ key, bytes, total: size });
+      }
+      if (offset !== end + 1) {
+        throw new KitError("download.short", `The connection ended early while downloading ${key} (part ${i + 1} of ${parts}); run again to resume.`);
+      }
+      return i;
+    };
+    for await (const i of mapOrdered(todo, options.concurrency ?? 4, fetchPart)) {
+      state.done.push(i);
+      await handle.sync();
+      writeJsonAtomic(stateFile, state);
+    }
+  } finally {
+    await handle.close();
+  }
+
+  const got = fs.statSync(partFile).size;
+  if (got !== size || (isMd5(etag) && (await md5File(partFile)) !== etag)) {
+    fs.rmSync(partFile, { force: true });
+    fs.rmSync(stateFile, { force: true });
+    throw new KitError(
+      "download.corrupt",
+      `${key} arrived damaged (${got} of ${size} bytes${got === size ? ", checksum differs from the ETag" : ""}); the partial file was removed, run again.`,
+    );
+  }
+  fs.renameSync(partFile, target);
+  writeJsonAtomic(`${target}.meta.json`, { etag, size, key, bucket, downloadedAt: new Date().toISOString() });
+  fs.rmSync(stateFile, { force: true });
+  return { key, path: target, size, etag, cached: false, fetched };
+}
+
+/** Download many objects, `concurrency` files at a time, results in the order of `keys`. */
+export async function downloadFiles(
+  client: S3Client,
+  bucket: string,
+  keys: string[],
+  options: DownloadOptions & { files?: number } = {},
+): Promise<Downloaded[]> {
+  const out: Downloaded[] = [];
+  for await (const d of mapOrdered(keys, options.files ?? 4, (k) => downloadFile(client, bucket, k, options))) out.push(d);
+  return out;
+}
