@@ -39,6 +39,7 @@ moto_patches.apply()
 REGION = "us-east-1"
 BUCKET = "flatfiles"
 VERSIONS_BUCKET = "kit-versions"
+SCRATCH_BUCKET = "kit-scratch"
 SANDBOX_USER = "flatfiles-sandbox"
 # The dataset a plan "does not include", so the sandbox can show a 403 like the real service.
 DENIED_PREFIX = "us_options_opra/quotes_v1/"
@@ -82,6 +83,11 @@ def load_flat_files(cache_dir):
             yield obj["key"], data[obj["offset"] : obj["offset"] + obj["size"]], obj.get("md5")
 
     return moto_patches.bulk_put(s3, BUCKET, objects())
+
+
+def create_scratch_bucket():
+    """An empty bucket for tests and notebooks that write, so the flat-files bucket stays as seeded."""
+    s3_backends[DEFAULT_ACCOUNT_ID]["aws"].create_bucket(SCRATCH_BUCKET, REGION)
 
 
 def seed_versions():
@@ -194,6 +200,7 @@ def main():
     phases = {"import": round(time.time() - STARTED, 2)}
     key_id, secret = create_credentials()
     seed_versions()
+    create_scratch_bucket()
     seed_iam_users()
     gate = ServiceGate()
     gate.install()

@@ -103,11 +103,11 @@ describe("downloads", () => {
 
   it("downloads a republished file again (new ETag)", async () => {
     const cacheDir = tmp();
-    const key = "kit-tests/republished.csv.gz";
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "version one" }));
-    const one = await downloadFile(s3, bucket, key, { cacheDir });
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "version two, longer" }));
-    const two = await downloadFile(s3, bucket, key, { cacheDir });
+    const [scratch, key] = ["kit-scratch", "us_stocks_sip/day_aggs_v1/2024/01/2024-01-02.csv.gz"];
+    await s3.send(new PutObjectCommand({ Bucket: scratch, Key: key, Body: "version one" }));
+    const one = await downloadFile(s3, scratch, key, { cacheDir });
+    await s3.send(new PutObjectCommand({ Bucket: scratch, Key: key, Body: "version two, longer" }));
+    const two = await downloadFile(s3, scratch, key, { cacheDir });
     assert.equal(two.cached, false);
     assert.notEqual(two.etag, one.etag);
     assert.equal(fs.readFileSync(two.path, "utf8"), "version two, longer");
