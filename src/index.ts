@@ -74,3 +74,4 @@ export type { BotoNames, InputOf, OperationName, OperationTypes, OutputOf } from
 // Flat files: catalog and downloads
 export { dayKey, discoverDatasets, listDays, type BucketRef, type DayFile } from "./flatfiles/catalog";
 export { cachePath, defaultCacheDir, downloadFile, downloadFiles, type DownloadOptions, type Downloaded, type Progress } from "./flatfiles/download";
+export { ensureParquet, loadDay, parquetPath, polarsSchema, scanDays, withDatetimes, type ScanOptions } from "./flatfiles/load";

@@ -27,6 +27,7 @@ export function versions(): Row[] {
     { component: "TypeScript in tslab", version: packageVersion("@tslab/typescript-for-tslab") },
     { component: "@aws-sdk/client-s3", version: packageVersion("@aws-sdk/client-s3") },
     { component: "jmespath", version: packageVersion("jmespath") },
+    { component: "nodejs-polars", version: packageVersion("nodejs-polars") },
   ];
 }
 
