@@ -75,3 +75,6 @@ export type { BotoNames, InputOf, OperationName, OperationTypes, OutputOf } from
 export { dayKey, discoverDatasets, listDays, type BucketRef, type DayFile } from "./flatfiles/catalog";
 export { cachePath, defaultCacheDir, downloadFile, downloadFiles, type DownloadOptions, type Downloaded, type Progress } from "./flatfiles/download";
 export { ensureParquet, loadDay, parquetPath, polarsSchema, scanDays, withDatetimes, type ScanOptions } from "./flatfiles/load";
+export { minuteBarsSpec, renderChart, showChart, topMoversSpec, volumeThroughDaySpec, type ChartSpec } from "./notebook/charts";
+export { showFrame } from "./notebook/display";
+export { topMovers } from "./flatfiles/analysis";

@@ -95,3 +95,11 @@ export function showPng(png: Uint8Array, altText = "image"): void {
   if (t) t.display.png(png);
   else console.log(`[${altText}: PNG, ${png.byteLength} bytes]`);
 }
+
+/** A DataFrame (or anything with `head`, `height` and `toRecords`) as an HTML table in a notebook. */
+export function showFrame(df: { height: number; head(n: number): { toRecords(): object[] } }, options: { caption?: string; maxRows?: number } = {}): void {
+  const max = options.maxRows ?? 10;
+  const rows = df.head(max).toRecords() as Row[];
+  const caption = options.caption ?? `${df.height.toLocaleString("en-US")} rows${df.height > max ? `, first ${max}` : ""}`;
+  showTable(rows, { caption, maxRows: max });
+}

@@ -193,10 +193,13 @@ export function dayFileCsv(file: DayFile, walk: PriceWalk): string {
         const t = tickers[i];
         const p = walk.day(t, rand);
         const liquidity = file.liquidity ?? (i < 30 ? 1 : Math.max(0.03, 1 / (1 + i / 2500)));
-        let price = p.open;
-        const step = (p.close - p.open) / minutes;
+        // A Brownian bridge from open to close: a random path that still ends at the close.
+        const path = new Float64Array(minutes + 1);
+        for (let m = 1; m <= minutes; m++) path[m] = path[m - 1] + (rand() - 0.5);
+        const sigma = p.open * 0.0015;
         for (let m = 0; m < minutes; m++) {
-          price += step;
+          const f = (m + 1) / minutes;
+          const price = Math.max(0.01, p.open + (p.close - p.open) * f + (path[m + 1] - f * path[minutes]) * sigma);
           if (rand() > liquidity) continue;
           const o = price * (1 + (rand() - 0.5) * 0.002);
           const c = price * (1 + (rand() - 0.5) * 0.002);

@@ -1,0 +1,74 @@
+/**
+ * Charts as PNG: a Vega-Lite spec compiled by vega-lite, rendered to SVG by vega (no browser),
+ * rasterised by resvg. PNG because classic Notebook hides SVG in untrusted notebooks, and a
+ * notebook executed headless is untrusted.
+ */
+import pl from "nodejs-polars";
+import { showPng } from "./display";
+
+export type ChartSpec = Record<string, unknown>;
+
+/** Render a Vega-Lite spec to PNG bytes (2x scale, white background). */
+export async function renderChart(spec: ChartSpec): Promise<Buffer> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const vega = require("vega") as { View: new (r: unknown, o: object) => { toSVG(): Promise<string> }; parse(s: unknown): unknown };
+  const vl = require("vega-lite") as { compile(s: unknown): { spec: unknown } };
+  const { Resvg } = require("@resvg/resvg-js") as { Resvg: new (svg: string, o: object) => { render(): { asPng(): Buffer } } };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const full = { background: "white", width: 640, height: 280, ...spec };
+  const svg = await new vega.View(vega.parse(vl.compile(full).spec), { renderer: "none" }).toSVG();
+  return new Resvg(svg, { fitTo: { mode: "zoom", value: 2 } }).render().asPng();
+}
+
+export async function showChart(spec: ChartSpec, altText = "chart"): Promise<Buffer> {
+  const png = await renderChart(spec);
+  showPng(png, altText);
+  return png;
+}
+
+/** Rows for Vega from a frame: New York datetimes as local-time strings, BigInts dropped. */
+function rowsOf(df: pl.DataFrame, timeColumn = "window_start_ny"): Record<string, unknown>[] {
+  const frame = df.columns.includes(timeColumn) ? df.withColumns(pl.col(timeColumn).dt.strftime("%Y-%m-%dT%H:%M:%S").alias("time")) : df;
+  const keep = frame.columns.filter((c) => !["window_start", "window_start_utc", timeColumn].includes(c));
+  return frame.select(...keep).toRecords() as Record<string, unknown>[];
+}
+
+/** One ticker's minute bars: closing price through the day, volume underneath. */
+export function minuteBarsSpec(df: pl.DataFrame, ticker: string): ChartSpec {
+  const values = rowsOf(df.filter(pl.col("ticker").eq(pl.lit(ticker))).select("close", "volume", "window_start_ny"));
+  const x = { field: "time", type: "temporal", title: "New York time" };
+  return {
+    title: `${ticker}: minute bars`,
+    data: { values },
+    vconcat: [
+      { height: 200, mark: { type: "line", strokeWidth: 1.2 }, encoding: { x, y: { field: "close", type: "quantitative", scale: { zero: false }, title: "close" } } },
+      { height: 70, mark: "bar", encoding: { x, y: { field: "volume", type: "quantitative", title: "volume" } } },
+    ],
+  };
+}
+
+/** A horizontal bar per ticker: the day's change in percent, gainers green and losers red. */
+export function topMoversSpec(rows: { ticker: string; change_pct: number }[], title = "Top movers"): ChartSpec {
+  return {
+    title,
+    data: { values: rows },
+    height: Math.max(120, rows.length * 18),
+    mark: "bar",
+    encoding: {
+      y: { field: "ticker", type: "nominal", sort: "-x", title: null },
+      x: { field: "change_pct", type: "quantitative", title: "change (%)" },
+      color: { condition: { test: "datum.change_pct >= 0", value: "#2e7d32" }, value: "#c62828" },
+    },
+  };
+}
+
+/** Volume per minute of the session, summed over every ticker. */
+export function volumeThroughDaySpec(df: pl.DataFrame): ChartSpec {
+  const perMinute = df.groupBy("window_start_ny").agg(pl.col("volume").sum().alias("volume")).sort("window_start_ny");
+  return {
+    title: "Volume through the day (all tickers)",
+    data: { values: rowsOf(perMinute) },
+    mark: "area",
+    encoding: { x: { field: "time", type: "temporal", title: "New York time" }, y: { field: "volume", type: "quantitative" } },
+  };
+}
