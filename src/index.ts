@@ -78,3 +78,4 @@ export { ensureParquet, loadDay, parquetPath, polarsSchema, scanDays, withDateti
 export { minuteBarsSpec, renderChart, showChart, topMoversSpec, volumeThroughDaySpec, type ChartSpec } from "./notebook/charts";
 export { showFrame } from "./notebook/display";
 export { topMovers } from "./flatfiles/analysis";
+export { progressReporter } from "./notebook/progress";

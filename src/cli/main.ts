@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * `flatfiles`: the kit's library from a terminal. `flatfiles --help` lists the commands.
+ */
+import { parseArgs } from "node:util";
+import { flatFilesClient } from "../aws/clients";
+import { explainAwsError } from "../aws/explain";
+import { describeConfig, loadConfig } from "../config/env";
+import { dayKey, listDays } from "../flatfiles/catalog";
+import { findDataset } from "../flatfiles/datasets";
+import { downloadFile } from "../flatfiles/download";
+import { loadDay } from "../flatfiles/load";
+import { textTable } from "../notebook/display";
+import { progressReporter } from "../notebook/progress";
+import { getPaginator } from "../paginator/engine";
+import { KitError } from "../util/errors";
+
+const USAGE = `flatfiles: Polygon/Massive flat files from the terminal (sandbox when .env has no keys)
+
+  flatfiles ls [prefix]                      list one level: asset classes, datasets, years...
+  flatfiles dates <dataset> <from> <to>      the days a dataset has between two dates
+  flatfiles get <dataset> <date>             download a day into the cache, print its path
+  flatfiles head <dataset> <date> [-n rows]  print the first rows of a day
+  flatfiles config                           which endpoint and key source are in use
+
+  dataset: asset/name, for example us_stocks_sip/day_aggs_v1; dates: YYYY-MM-DD
+  options: -n, --rows N   rows for head (default 10);  -h, --help`;
+
+const COMMANDS = ["ls", "dates", "get", "head", "config"];
+
+function usage(message: string): never {
+  throw new KitError("cli.usage", `${message}\n\n${USAGE}`);
+}
+
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + "\n")): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { rows: { type: "string", short: "n" }, help: { type: "boolean", short: "h" } } });
+  } catch (e) {
+    usage((e as Error).message.replace(/\. To specify.*$/, ""));
+  }
+  const [command, ...args] = parsed.positionals;
+  if (parsed.values.help || !command) return out(USAGE);
+  if (!COMMANDS.includes(command)) usage(`Unknown command "${command}". Commands: ${COMMANDS.join(", ")}.`);
+  const need = (n: number, what: string) => args.length >= n || usage(`"flatfiles ${command}" needs ${what}.`);
+
+  const config = loadConfig();
+  const client = flatFilesClient(config);
+  try {
+    if (command === "config") return out(describeConfig(config));
+    if (command === "ls") {
+      const prefix = args[0] ? args[0].replace(/\/?$/, "/") : "";
+      const r = await getPaginator(client, "list_objects_v2").paginate({ Bucket: config.bucket, Prefix: prefix, Delimiter: "/" }).buildFullResult();
+      const rows = [
+        ...((r.CommonPrefixes ?? []) as { Prefix: string }[]).map((p) => ({ name: p.Prefix, size: "" })),
+        ...((r.Contents ?? []) as { Key: string; Size: number }[]).map((o) => ({ name: o.Key, size: String(o.Size) })),
+      ];
+      if (!rows.length) return out(`Nothing under "${prefix}". Try \`flatfiles ls\` to see the top level.`);
+      return out(textTable(rows, { maxRows: 1000 }));
+    }
+    if (command === "dates") {
+      need(3, "a dataset and two dates");
+      const days = await listDays({ client, bucket: config.bucket }, args[0], args[1], args[2]);
+      return out(days.length ? textTable(days.map((d) => ({ date: d.date, bytes: d.size, key: d.key }))) : `No files for ${args[0]} between ${args[1]} and ${args[2]}.`);
+    }
+    need(2, "a dataset and a date");
+    const dataset = findDataset(args[0]);
+    const key = dayKey(dataset, args[1]);
+    const file = await downloadFile(client, config.bucket, key, { onProgress: progressReporter("get") });
+    if (command === "get") return out(file.path);
+    const rows = Number(parsed.values.rows ?? 10);
+    if (!Number.isInteger(rows) || rows <= 0) usage(`--rows must be a whole number above zero, not "${parsed.values.rows}".`);
+    const df = loadDay(file.path, dataset, { datetimes: false });
+    out(textTable(df.head(rows).toRecords() as Record<string, unknown>[]));
+    out(`(${df.height.toLocaleString("en-US")} rows in all)`);
+  } catch (e) {
+    throw e instanceof KitError ? e : explainAwsError(e, { endpoint: config.endpoint, bucket: config.bucket });
+  } finally {
+    client.destroy();
+  }
+}
+
+if (require.main === module) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  main(process.argv.slice(2)).catch((e) => {
+    // One clear message, never a stack trace: that is for bugs, not for a mistyped date.
+    process.stderr.write(`flatfiles: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(e instanceof KitError && e.code === "cli.usage" ? 2 : 1);
+  });
+}

@@ -1,0 +1,56 @@
+/** The CLI as a user runs it: the built bin, real processes, exit codes and messages. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { PACKAGE_ROOT } from "../../src/util/paths";
+
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-cli-"));
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, "dist", "cli", "main.js"), ...args], {
+    encoding: "utf8",
+    env: { ...process.env, FLATFILES_CACHE_DIR: cacheDir },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("flatfiles CLI", () => {
+  it("lists the top level and one dataset's years", () => {
+    const top = cli("ls");
+    assert.equal(top.code, 0, top.err);
+    assert.match(top.out, /us_stocks_sip\//);
+    const years = cli("ls", "us_stocks_sip/day_aggs_v1");
+    assert.match(years.out, /us_stocks_sip\/day_aggs_v1\/2003\//);
+  });
+
+  it("lists dates, downloads a day and prints its first rows", () => {
+    const dates = cli("dates", "us_stocks_sip/day_aggs_v1", "2024-03-14", "2024-03-19");
+    assert.deepEqual([...dates.out.matchAll(/^(2024-\d\d-\d\d)/gm)].map((m) => m[1]), ["2024-03-14", "2024-03-15", "2024-03-18", "2024-03-19"]);
+    const get = cli("get", "us_stocks_sip/day_aggs_v1", "2024-03-15");
+    assert.equal(get.code, 0, get.err);
+    assert.ok(fs.existsSync(get.out.trim()), get.out);
+    const head = cli("head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "3");
+    assert.match(head.out, /^ticker +volume/m);
+    assert.match(head.out, /^AAPL /m);
+    assert.match(head.out, /\(8 rows in all\)/);
+  });
+
+  it("answers mistakes with one line and a non-zero exit, never a stack trace", () => {
+    for (const [args, code, re] of [
+      [["frobnicate"], 2, /Unknown command "frobnicate"/],
+      [["ls", "--bogus"], 2, /Unknown option '--bogus'/],
+      [["head", "us_stocks_sip/day_aggs_v1"], 2, /needs a dataset and a date/],
+      [["head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "zero"], 2, /--rows must be a whole number/],
+      [["get", "us_stocks_sip/day_aggs_v1", "2024-03-16"], 1, /a Saturday.*2024-03-15 and 2024-03-18/],
+      [["get", "us_stocks_sip/bars", "2024-03-15"], 1, /Unknown dataset "us_stocks_sip\/bars"/],
+      [["get", "us_stocks_sip/day_aggs_v1", "2024-13-01"], 1, /not a real calendar date/],
+    ] as const) {
+      const r = cli(...args);
+      assert.equal(r.code, code, `${args.join(" ")}: ${r.err}`);
+      assert.match(r.err, re);
+      assert.ok(!/\n\s+at /.test(r.err), `no stack trace: ${r.err}`);
+    }
+  });
+});
