@@ -20,10 +20,8 @@ export async function renderChart(spec: ChartSpec): Promise<Buffer> {
   return new Resvg(svg, { fitTo: { mode: "zoom", value: 2 } }).render().asPng();
 }
 
-export async function showChart(spec: ChartSpec, altText = "chart"): Promise<Buffer> {
-  const png = await renderChart(spec);
-  showPng(png, altText);
-  return png;
+export async function showChart(spec: ChartSpec, altText = "chart"): Promise<void> {
+  showPng(await renderChart(spec), altText);
 }
 
 /** Rows for Vega from a frame: New York datetimes as local-time strings, BigInts dropped. */

@@ -48,7 +48,8 @@ function cell(v: unknown): string {
 export type Row = Record<string, unknown>;
 
 /** An HTML table of rows (objects), columns in first-seen order. */
-export function htmlTable(rows: readonly Row[], options: { caption?: string; maxRows?: number } = {}): string {
+export function htmlTable(objects: readonly object[], options: { caption?: string; maxRows?: number } = {}): string {
+  const rows = objects as readonly Row[];
   const max = options.maxRows ?? 50;
   const cols: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
@@ -63,7 +64,8 @@ export function htmlTable(rows: readonly Row[], options: { caption?: string; max
 }
 
 /** A plain-text table, for terminals and for the text/plain copy of notebook output. */
-export function textTable(rows: readonly Row[], options: { maxRows?: number } = {}): string {
+export function textTable(objects: readonly object[], options: { maxRows?: number } = {}): string {
+  const rows = objects as readonly Row[];
   const max = options.maxRows ?? 50;
   const cols: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
@@ -76,7 +78,7 @@ export function textTable(rows: readonly Row[], options: { maxRows?: number } = 
 }
 
 /** Show rows as a table: HTML in a notebook, text elsewhere. */
-export function showTable(rows: readonly Row[], options: { caption?: string; maxRows?: number } = {}): void {
+export function showTable(rows: readonly object[], options: { caption?: string; maxRows?: number } = {}): void {
   const t = tslab();
   if (t) t.display.html(htmlTable(rows, options));
   else console.log((options.caption ? `${options.caption}\n` : "") + textTable(rows, options));
@@ -96,10 +98,17 @@ export function showPng(png: Uint8Array, altText = "image"): void {
   else console.log(`[${altText}: PNG, ${png.byteLength} bytes]`);
 }
 
-/** A DataFrame (or anything with `head`, `height` and `toRecords`) as an HTML table in a notebook. */
-export function showFrame(df: { height: number; head(n: number): { toRecords(): object[] } }, options: { caption?: string; maxRows?: number } = {}): void {
+/**
+ * A polars DataFrame as an HTML table in a notebook: datetimes written in their own time zone
+ * (polars hands JavaScript plain UTC Dates), 64-bit integers exactly.
+ */
+export function showFrame(df: { height: number; columns: string[]; dtypes: unknown[]; head(n: number): unknown }, options: { caption?: string; maxRows?: number } = {}): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pl = require("nodejs-polars") as typeof import("nodejs-polars").default;
   const max = options.maxRows ?? 10;
-  const rows = df.head(max).toRecords() as Row[];
+  const head = df.head(max) as import("nodejs-polars").DataFrame;
+  const datetimes = df.columns.filter((_, i) => String(df.dtypes[i]).includes("Datetime"));
+  const shown = datetimes.length ? head.withColumns(...datetimes.map((c) => pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S %Z").alias(c))) : head;
   const caption = options.caption ?? `${df.height.toLocaleString("en-US")} rows${df.height > max ? `, first ${max}` : ""}`;
-  showTable(rows, { caption, maxRows: max });
+  showTable(shown.toRecords() as Row[], { caption, maxRows: max });
 }

@@ -135,8 +135,12 @@ export class PriceWalk {
 
   /** One day's open/high/low/close for a ticker, advancing its walk. */
   day(ticker: string, rand: () => number) {
-    const open = this.last.get(ticker) ?? basePrice(this.dataset, ticker);
-    const drift = (rand() - 0.5) * 0.06 + (rand() - 0.5) * (rand() < 0.05 ? 0.3 : 0);
+    const base = basePrice(this.dataset, ticker);
+    const open = this.last.get(ticker) ?? base;
+    // Pulled gently back towards the ticker's base level, so twenty years of noise do not
+    // carry prices to absurd levels.
+    const pull = -0.004 * Math.log(open / base);
+    const drift = pull + (rand() - 0.5) * 0.06 + (rand() - 0.5) * (rand() < 0.05 ? 0.3 : 0);
     const close = Math.max(0.01, open * Math.exp(drift));
     const high = Math.max(open, close) * (1 + rand() * 0.02);
     const low = Math.min(open, close) * (1 - rand() * 0.02);

@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, describe, it } from "node:test";
+import { topMovers } from "../../src/flatfiles/analysis";
+import { downloadFile } from "../../src/flatfiles/download";
+import { loadDay } from "../../src/flatfiles/load";
+import { minuteBarsSpec, renderChart, topMoversSpec, volumeThroughDaySpec } from "../../src/notebook/charts";
+import { sandboxS3 } from "../helpers/sandbox";
+
+const s3 = sandboxS3();
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-charts-"));
+after(() => s3.destroy());
+
+function pngSize(png: Buffer): { width: number; height: number } {
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "a PNG signature");
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe("analysis and charts", () => {
+  it("finds the day's top gainers and losers", async () => {
+    const f = await downloadFile(s3, "flatfiles", "us_stocks_sip/day_aggs_v1/2026/11/2026-11-20.csv.gz", { cacheDir });
+    const moves = topMovers(loadDay(f.path, "us_stocks_sip/day_aggs_v1"), 5);
+    assert.equal(moves.length, 10);
+    const pct = moves.map((m) => m.change_pct);
+    assert.deepEqual(pct, [...pct].sort((a, b) => b - a));
+    assert.ok(pct[0] > 0 && pct[9] < 0);
+    assert.ok(moves.every((m) => m.volume >= 100_000));
+    const { width, height } = pngSize(await renderChart(topMoversSpec(moves)));
+    assert.ok(width >= 1200 && height >= 200, `${width}x${height}`);
+  });
+
+  it("draws one ticker's minute bars and the market's volume through the day as PNG", async () => {
+    const f = await downloadFile(s3, "flatfiles", "us_stocks_sip/minute_aggs_v1/2026/11/2026-11-20.csv.gz", { cacheDir });
+    const minutes = loadDay(f.path, "us_stocks_sip/minute_aggs_v1");
+    const spec = minuteBarsSpec(minutes, "AAPL") as { data: { values: { time: string }[] } };
+    assert.equal(spec.data.values.length, 390, "one point per minute of the session");
+    assert.equal(spec.data.values[0].time, "2026-11-20T09:30:00", "in New York time");
+    pngSize(await renderChart(spec));
+    pngSize(await renderChart(volumeThroughDaySpec(minutes)));
+  });
+});
