@@ -2,7 +2,7 @@
  * Deterministic synthetic market data in the flat-files CSV formats.
  *
  * Every value comes from a PRNG seeded by the file's key, so the same sandbox is built on every
- * machine. Prices follow a random walk carried from one day to the next per ticker.
+ * machine. Daily prices are a function of (asset, ticker, date), so all datasets agree.
  */
 import type { Dataset } from "../flatfiles/datasets";
 
@@ -128,23 +128,35 @@ function money(x: number, dataset: Dataset): string {
   return `${Math.floor(cents / 100)}.${PAD2[cents % 100]}`;
 }
 
-/** Price memory per ticker so each day opens near the previous close. */
+/**
+ * A ticker's closing price on any day, computed from the day alone (no history to carry), so
+ * every dataset of an asset class agrees: the day bar, the minute bars and the trades of AAPL
+ * on a date tell the same story. Log price = base + a few slow waves with ticker-specific
+ * periods and phases + a little daily noise.
+ */
+function closeOn(asset: string, ticker: string, day: number, base: number): number {
+  const r = rng(hash(`${asset}/${ticker}`));
+  let wave = 0;
+  for (let k = 1; k <= 5; k++) {
+    const period = 20 + r() * 600 * k;
+    wave += ((0.35 / k) * Math.sin((2 * Math.PI * day) / period + r() * 2 * Math.PI));
+  }
+  const noise = ((hash(`${ticker}@${day}`) / 4294967296) - 0.5) * 0.03;
+  return Math.max(0.01, base * Math.exp(wave + noise));
+}
+
+/** Day prices for a dataset's tickers; every dataset of one asset class gets the same closes. */
 export class PriceWalk {
-  private readonly last = new Map<string, number>();
   constructor(private readonly dataset: Dataset) {}
 
-  /** One day's open/high/low/close for a ticker, advancing its walk. */
-  day(ticker: string, rand: () => number) {
+  /** One day's open (the previous day's close), high, low and close for a ticker. */
+  day(ticker: string, date: string, rand: () => number) {
     const base = basePrice(this.dataset, ticker);
-    const open = this.last.get(ticker) ?? base;
-    // Pulled gently back towards the ticker's base level, so twenty years of noise do not
-    // carry prices to absurd levels.
-    const pull = -0.004 * Math.log(open / base);
-    const drift = pull + (rand() - 0.5) * 0.06 + (rand() - 0.5) * (rand() < 0.05 ? 0.3 : 0);
-    const close = Math.max(0.01, open * Math.exp(drift));
-    const high = Math.max(open, close) * (1 + rand() * 0.02);
-    const low = Math.min(open, close) * (1 - rand() * 0.02);
-    this.last.set(ticker, close);
+    const n = Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+    const open = closeOn(this.dataset.asset, ticker, n - 1, base);
+    const close = closeOn(this.dataset.asset, ticker, n, base);
+    const high = Math.max(open, close) * (1 + rand() * 0.01);
+    const low = Math.min(open, close) * (1 - rand() * 0.01);
     return { open, high, low, close };
   }
 }
@@ -177,7 +189,7 @@ export function dayFileCsv(file: DayFile, walk: PriceWalk): string {
     const tickers = tickersFor(dataset, date, file.size);
     if (dataset.interval === "day") {
       for (const t of tickers) {
-        const p = walk.day(t, rand);
+        const p = walk.day(t, date, rand);
         const v = Math.floor(1000 + rand() * rand() * 5e7);
         const row = [t];
         if (hasVolume) row.push(vol(v));
@@ -195,7 +207,7 @@ export function dayFileCsv(file: DayFile, walk: PriceWalk): string {
       for (let i = 0; i < tickers.length; i++) {
         const rows: string[] = [];
         const t = tickers[i];
-        const p = walk.day(t, rand);
+        const p = walk.day(t, date, rand);
         const liquidity = file.liquidity ?? (i < 30 ? 1 : Math.max(0.03, 1 / (1 + i / 2500)));
         // A Brownian bridge from open to close: a random path that still ends at the close.
         const path = new Float64Array(minutes + 1);
@@ -224,7 +236,7 @@ export function dayFileCsv(file: DayFile, walk: PriceWalk): string {
 
   // Trades, quotes and index values: `size` rows spread through the session, in time order.
   const tickers = tickersFor(dataset, date, 4);
-  const prices = tickers.map((t) => walk.day(t, rand).open);
+  const prices = tickers.map((t) => walk.day(t, date, rand).open);
   const spanMs = 390 * 60_000;
   for (let r = 0; r < file.size; r++) {
     const k = r % tickers.length;
