@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- name ...]`: run benchmarks side by side with their baselines on this
- * machine and print markdown for docs/benchmarks.md. Names: sandbox, listing, tests.
+ * machine and print markdown for docs/benchmarks.md. Names: sandbox, listing, flatfiles, tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { type BenchResult, machine, markdown, save } from "./lib";
+import { benchFlatFiles } from "./flatfiles";
 import { benchListing } from "./pagination";
 import { benchSandbox } from "./sandbox";
 
@@ -21,6 +22,7 @@ async function benchTests(): Promise<BenchResult> {
 const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   sandbox: () => benchSandbox(),
   listing: () => benchListing(),
+  flatfiles: () => benchFlatFiles(),
   tests: benchTests,
 };
 

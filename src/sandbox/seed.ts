@@ -16,7 +16,7 @@ import { DATASETS, type Dataset, assetOf, keyFor } from "../flatfiles/datasets";
 import { type DayFile, PriceWalk, dayFileCsv } from "./synthetic";
 
 /** Bump when the generated data changes, so existing caches are rebuilt. */
-export const SEED_VERSION = "2026-11-23.5";
+export const SEED_VERSION = "2026-11-23.6";
 /** The sandbox's last trading day: fixed, so the data is the same whenever it is built. */
 export const SANDBOX_END = "2026-11-20";
 /** Forex and crypto history is shortened in the sandbox to keep it small. */

@@ -221,7 +221,9 @@ export function dayFileCsv(file: DayFile, walk: PriceWalk): string {
           const c = price * (1 + (rand() - 0.5) * 0.002);
           const h = Math.max(o, c) * (1 + rand() * 0.001);
           const l = Math.min(o, c) * (1 - rand() * 0.001);
-          const v = Math.floor(100 + rand() * 20000 * liquidity);
+          // Trading is heaviest at the open and the close: a U-shaped profile through the session.
+          const x = (2 * m) / minutes - 1;
+          const v = Math.floor((100 + rand() * 20000 * liquidity) * (0.5 + 2.5 * x ** 4));
           const row = hasVolume
             ? `${t},${vol(v)},${money(o, dataset)},${money(c, dataset)},${money(h, dataset)},${money(l, dataset)},${ns(start + m * 60_000)},${1 + (v >> 7)}`
             : `${t},${money(o, dataset)},${money(c, dataset)},${money(h, dataset)},${money(l, dataset)},${ns(start + m * 60_000)}`;

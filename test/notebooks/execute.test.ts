@@ -23,7 +23,7 @@ const EXPECTED: Record<string, RegExp[]> = {
   "00-check-your-setup.ipynb": [/local sandbox/, /us_stocks_sip\//, /global_crypto\//, /SignatureDoesNotMatch/, /Secret\(••••••••\)/],
   "01-flat-files-requests-and-paginators.ipynb": [/AWS4-HMAC-SHA256/, /\b5838\b/, /ContinuationToken=/, /us_options_opra\//, /day_aggs_v1\/ +minute_aggs_v1/, /<td>2024<\/td><td>252<\/td>/],
   "02-pagination-step-by-step.ipynb": [/<td>IAM ListUsers<\/td><td>100<\/td>/, /asked: 5000, got: 1000/, /distinct: 500, tableSize: 500/, /5838 keys, all there/, /33 instances/],
-  "04-exploring-flat-files.ipynb": [/<td>2026-11-13<\/td>/, /a Saturday/, /window_start_ny/, /EST/, /minute bars, 30 MB gzipped/, /cached: nothing fetched/, /Forbidden \(HTTP 403\)/],
+  "04-exploring-flat-files.ipynb": [/<td>2026-11-13<\/td>/, /a Saturday/, /window_start_ny/, /EST/, /minute bars, \d+ MB gzipped/, /cached: nothing fetched/, /Forbidden \(HTTP 403\)/],
   "03-paginator-reference.ipynb": [/\(not sent\)/, /boto_truncate_amount: 10/, /'page had no Contents': \[ null \]/, /position 22/],
 };
 
