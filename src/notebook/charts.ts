@@ -34,7 +34,7 @@ function rowsOf(df: pl.DataFrame, timeColumn = "window_start_ny"): Record<string
 /** One ticker's minute bars: closing price through the day, volume underneath. */
 export function minuteBarsSpec(df: pl.DataFrame, ticker: string): ChartSpec {
   const values = rowsOf(df.filter(pl.col("ticker").eq(pl.lit(ticker))).select("close", "volume", "window_start_ny"));
-  const x = { field: "time", type: "temporal", title: "New York time" };
+  const x = { field: "time", type: "temporal", title: "New York time", axis: { format: "%H:%M" } };
   return {
     title: `${ticker}: minute bars`,
     data: { values },
@@ -67,6 +67,6 @@ export function volumeThroughDaySpec(df: pl.DataFrame): ChartSpec {
     title: "Volume through the day (all tickers)",
     data: { values: rowsOf(perMinute) },
     mark: "area",
-    encoding: { x: { field: "time", type: "temporal", title: "New York time" }, y: { field: "volume", type: "quantitative" } },
+    encoding: { x: { field: "time", type: "temporal", title: "New York time", axis: { format: "%H:%M" } }, y: { field: "volume", type: "quantitative" } },
   };
 }
