@@ -33,37 +33,6 @@ export function readNotebook(file: string): Notebook {
 
 export const join = (s: string[] | string | undefined): string => (Array.isArray(s) ? s.join("") : (s ?? ""));
 
-/** Split text into nbformat's list of lines, each keeping its newline. */
-export function lines(text: string): string[] {
-  return text.split(/(?<=\n)/);
-}
-
-export const TSLAB_METADATA = {
-  kernelspec: { display_name: "TypeScript (tslab)", language: "typescript", name: "tslab" },
-  language_info: {
-    codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
-    file_extension: ".ts",
-    mimetype: "text/typescript",
-    name: "typescript",
-    version: "3.7.2",
-  },
-};
-
-/** Build a notebook from alternating markdown and code texts (authoring helper). */
-export function notebookFrom(cells: { md?: string; code?: string }[]): Notebook {
-  return {
-    cells: cells.map((c, i) => {
-      const id = `cell-${String(i + 1).padStart(2, "0")}`;
-      return c.md !== undefined
-        ? { id, cell_type: "markdown", metadata: {}, source: lines(c.md.trim()) }
-        : { id, cell_type: "code", metadata: {}, source: lines(c.code!.trim()), outputs: [], execution_count: null };
-    }),
-    metadata: TSLAB_METADATA,
-    nbformat: 4,
-    nbformat_minor: 5,
-  };
-}
-
 /** Every text an executed notebook shows, for checks on what a reader sees. */
 export function outputText(nb: Notebook): string {
   return nb.cells

@@ -62,8 +62,7 @@ function serviceOf(client: unknown): string {
       "getPaginator needs an AWS SDK v3 client, for example `flatFilesClient()` or `new S3Client({...})`.",
     );
   }
-  const id = c.config?.serviceId ?? (c as object).constructor?.name?.replace(/Client$/, "");
-  return id === "DynamoDB" || id === "S3" || id === "EC2" || id === "IAM" ? id : String(id);
+  return String(c.config?.serviceId ?? (c as object).constructor?.name?.replace(/Client$/, ""));
 }
 
 /** A paginator for `operation` (boto3's `list_objects_v2` or the SDK's `ListObjectsV2`). */

@@ -4,7 +4,7 @@
  * side by side. Results come out in exactly the order of a sequential listing.
  */
 import type { _Object } from "@aws-sdk/client-s3";
-import { type PaginateOptions, type RequestEvent, getPaginator } from "./engine";
+import { type PaginateOptions, getPaginator } from "./engine";
 import { AsyncStream } from "./stream";
 
 export interface FanOutInput {
@@ -85,4 +85,3 @@ export function listObjectsFanOut(client: unknown, input: FanOutInput, options: 
   });
 }
 
-export type { RequestEvent };

@@ -61,7 +61,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
   const cacheDir = options.cacheDir ?? defaultSandboxCacheDir();
   const stateFile = options.stateFile === undefined ? sandboxStateFile() : options.stateFile;
   const python = findSandboxPython();
-  const args = [SERVER, "--cache-dir", path.join(cacheDir), "--port", String(options.port ?? 0)];
+  const args = [SERVER, "--cache-dir", cacheDir, "--port", String(options.port ?? 0)];
   const child = spawn(python, args, { stdio: ["pipe", "pipe", "pipe"] });
   const stderr: string[] = [];
   child.stderr!.on("data", (b: Buffer) => {
