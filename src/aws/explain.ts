@@ -38,7 +38,8 @@ const ADVICE: Record<string, (c: ErrorContext) => string> = {
     "stray characters, and that the two values are not swapped (the id is the shorter one).",
   InvalidAccessKeyId: (c) =>
     `The access key id is not known to ${c.endpoint ?? "the endpoint"}. Check FLATFILES_ACCESS_KEY_ID: it is the ` +
-    "S3 'Access Key ID' from the dashboard's Flat Files section, not the REST API key. If you regenerated keys, use the new pair.",
+    "S3 'Access Key ID' from the dashboard's Flat Files section, not the REST API key; check that the id and the secret are not " +
+    "swapped. If you regenerated keys, use the new pair.",
   AccessDenied: (c) =>
     `Access denied${c.key ? ` to ${c.key}` : ""}. The keys are valid, but your plan does not include this ` +
     "dataset (or this far back in time). Pick a dataset your plan covers, or check the plan on the dashboard.",

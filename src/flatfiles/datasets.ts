@@ -4,6 +4,7 @@
  * Key layout: `<asset prefix>/<dataset>_v1/YYYY/MM/YYYY-MM-DD.csv.gz`, one gzipped CSV a day
  * holding every ticker. Everything that knows about datasets reads this table.
  */
+import { KitError } from "../util/errors";
 import type { CalendarKind } from "./calendar";
 
 /** How a column should be typed when loaded. `ns` = Unix nanoseconds, kept as a 64-bit integer. */
@@ -129,7 +130,7 @@ export function findDataset(id: string): Dataset {
   if (hit) return hit;
   const near = DATASETS.filter((d) => d.id.includes(norm.split("/").pop() ?? "") || norm.includes(d.asset));
   const list = (near.length ? near : DATASETS).map((d) => d.id).join(", ");
-  throw new RangeError(`Unknown dataset "${id}". Known datasets${near.length ? " that look close" : ""}: ${list}.`);
+  throw new KitError("catalog.dataset", `Unknown dataset "${id}". Known datasets${near.length ? " that look close" : ""}: ${list}.`);
 }
 
 export function assetOf(dataset: Dataset): AssetClass {

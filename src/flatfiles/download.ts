@@ -155,7 +155,16 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
       let offset = start;
       for await (const chunk of out.Body as Readable) {
         const buf = chunk as Buffer;
-        await handle.write(buf, 0, buf.length, offset);
+        try {
+          await handle.write(buf, 0, buf.length, offset);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          throw new KitError(
+            code === "ENOSPC" ? "download.disk-full" : "download.write",
+            `${code === "ENOSPC" ? "The disk is full" : `Writing failed (${code})`} while saving ${key} under ${cacheDir}. ` +
+              "Free some space or set FLATFILES_CACHE_DIR to another disk, then run again: the finished parts are kept and the download resumes.",
+          );
+        }
         offset += buf.length;
         bytes += buf.length;
         fetched += buf.length;

@@ -8,7 +8,7 @@ import { loadConfig } from "../../src/config/env";
 import { KitError } from "../../src/util/errors";
 
 const KEY = "DISTINCTKEYID0123456";
-const SECRET = "distinct/Secret+Value0123456789abcdefghij";
+const SECRET = "EXAMPLEdistinct/Secret+Value0123456789abcdefghij";
 const noSandbox = { FLATFILES_SANDBOX_STATE: path.join(os.tmpdir(), "no-such-sandbox-state.json") };
 
 function tmpProject(envText?: string): string {

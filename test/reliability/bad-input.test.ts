@@ -1,0 +1,125 @@
+/**
+ * Bad input, one row each: the error a user gets must be a KitError (or a one-line CLI message)
+ * with a specific code and a message that names the problem and the fix, and nothing may be
+ * left behind (no file at a final path). docs/reliability.md lists the same table.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, describe, it } from "node:test";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { sandboxClient } from "../../src/aws/clients";
+import { loadConfig } from "../../src/config/env";
+import { Secret } from "../../src/config/secret";
+import { dayKey } from "../../src/flatfiles/catalog";
+import { cachePath, downloadFile } from "../../src/flatfiles/download";
+import { loadDay } from "../../src/flatfiles/load";
+import { checkBucket } from "../../src/notebook/setup-check";
+import { getPaginator } from "../../src/paginator/engine";
+import { encodeToken } from "../../src/paginator/token";
+import { PACKAGE_ROOT } from "../../src/util/paths";
+import { sandboxConfig, sandboxS3, sandboxState } from "../helpers/sandbox";
+
+const s3 = sandboxS3();
+after(() => s3.destroy());
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "kit-bad-"));
+const today = "2026-11-23";
+const noSandbox = { FLATFILES_SANDBOX_STATE: path.join(os.tmpdir(), "none.json") };
+const list = (config: object) => getPaginator(s3, "list_objects_v2").paginate({ Bucket: "flatfiles", PaginationConfig: config });
+
+/** Run `f`, return "code: message" of the error it throws (sync or async). */
+async function failure(f: () => unknown): Promise<string> {
+  try {
+    await f();
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    assert.equal(err.name, "KitError", `not a KitError: ${err.name}: ${err.message}`);
+    assert.ok(!/\n\s+at /.test(err.message), "no stack trace in the message");
+    return `${err.code}: ${err.message}`;
+  }
+  return "no error";
+}
+
+async function setupCheck(config: ReturnType<typeof sandboxConfig>): Promise<string> {
+  const r = await checkBucket(config, { show: false });
+  assert.equal(r.ok, false);
+  return `${r.code}: ${r.message}`;
+}
+
+function envFile(text: string): string {
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, ".env"), text);
+  return dir;
+}
+
+function cli(...args: string[]): string {
+  const r = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, "dist", "cli", "main.js"), ...args], { encoding: "utf8" });
+  return `exit ${r.status}: ${r.stderr}${r.stdout}`;
+}
+
+const ROWS: [string, () => Promise<string> | string, RegExp][] = [
+  ["no .env and no sandbox", () => failure(() => loadConfig({ env: noSandbox, cwd: tmp() })), /config\.missing: .*No \.env file.*FLATFILES_ACCESS_KEY_ID.*npm run sandbox/],
+  ["half-filled .env", () => failure(() => loadConfig({ env: noSandbox, cwd: envFile("FLATFILES_ACCESS_KEY_ID=AKIAEXAMPLE\n") })), /config\.half: .*FLATFILES_SECRET_ACCESS_KEY is empty/],
+  ["endpoint that is not a URL", () => failure(() => loadConfig({ env: noSandbox, cwd: envFile("FLATFILES_ACCESS_KEY_ID=a\nFLATFILES_SECRET_ACCESS_KEY=b\nFLATFILES_ENDPOINT=files.massive.com\n") })), /config\.endpoint: .*not a URL.*https:\/\/files\.massive\.com/],
+  ["unknown FLATFILES_TARGET", () => failure(() => loadConfig({ env: { ...noSandbox, FLATFILES_TARGET: "prod" }, cwd: null })), /config\.target: .*auto, sandbox or massive/],
+  ["wrong secret", () => setupCheck({ ...sandboxConfig(), secretAccessKey: new Secret("wrong-secret") }), /SignatureDoesNotMatch.*swapped/],
+  ["unknown key id", () => setupCheck({ ...sandboxConfig(), accessKeyId: new Secret("AKIAUNKNOWN000000000") }), /InvalidAccessKeyId.*Flat Files section/],
+  ["key id and secret swapped", () => setupCheck({ ...sandboxConfig(), accessKeyId: sandboxConfig().secretAccessKey, secretAccessKey: sandboxConfig().accessKeyId }), /InvalidAccessKeyId.*swapped/],
+  ["endpoint unreachable", () => setupCheck({ ...sandboxConfig(), endpoint: "http://127.0.0.1:9" }), /ECONNREFUSED.*npm run sandbox.*FLATFILES_ENDPOINT/],
+  ["unknown bucket", () => setupCheck({ ...sandboxConfig(), bucket: "no-such-bucket" }), /NoSuchBucket.*FLATFILES_BUCKET=flatfiles/],
+  ["dataset not in the plan (403)", () => failure(() => downloadFile(s3, "flatfiles", "us_options_opra/quotes_v1/2026/11/2026-11-20.csv.gz", { cacheDir: tmp() })), /Forbidden \(HTTP 403\).*plan/],
+  ["unknown dataset", () => failure(() => dayKey("us_stocks_sip/bars", "2024-03-15", today)), /catalog\.dataset: Unknown dataset "us_stocks_sip\/bars".*day_aggs_v1/],
+  ["malformed date", () => failure(() => dayKey("us_stocks_sip/day_aggs_v1", "03/15/2024", today)), /catalog\.date: .*YYYY-MM-DD/],
+  ["impossible date", () => failure(() => dayKey("us_stocks_sip/day_aggs_v1", "2024-02-30", today)), /catalog\.date: .*not a real calendar date/],
+  ["weekend date", () => failure(() => dayKey("us_stocks_sip/day_aggs_v1", "2024-03-16", today)), /catalog\.closed: .*a Saturday.*2024-03-15 and 2024-03-18/],
+  ["holiday date", () => failure(() => dayKey("us_stocks_sip/day_aggs_v1", "2024-07-04", today)), /catalog\.closed: .*Independence Day/],
+  ["future date", () => failure(() => dayKey("us_stocks_sip/day_aggs_v1", "2026-12-01", today)), /catalog\.future: .*next day/],
+  ["date before the dataset starts", () => failure(() => dayKey("us_options_opra/trades_v1", "2010-03-15", today)), /catalog\.before: .*starts on 2014-06-02/],
+  ["empty prefix (CLI)", () => cli("ls", "no/such/prefix"), /exit 0: Nothing under "no\/such\/prefix\/"/],
+  ["malformed StartingToken", () => failure(() => list({ StartingToken: Buffer.from("[1]").toString("base64") })), /token\.malformed/],
+  ["token from another operation", () => failure(() => list({ StartingToken: encodeToken({ ExclusiveStartKey: { ticker: { S: "X" } } }) })), /token\.operation: .*ExclusiveStartKey.*ContinuationToken/],
+  ["PageSize on an operation without a limit key", () => failure(() => getPaginator(sandboxClient(DynamoDBClient), "list_tags_of_resource").paginate({ ResourceArn: "x", PaginationConfig: { PageSize: 5 } })), /paginator\.config: PageSize is not supported/],
+  ["MaxItems zero", () => failure(() => list({ MaxItems: 0 })), /paginator\.config: .*MaxItems is 0.*above zero/],
+  ["negative PageSize", () => failure(() => list({ PageSize: -5 })), /paginator\.config: .*PageSize is -5/],
+  ["invalid JMESPath", () => failure(() => list({}).search("Contents[?Size >")), /jmespath\.syntax: .*position \d+/],
+  ["cache folder not writable", () => {
+    const file = path.join(tmp(), "file");
+    fs.writeFileSync(file, "");
+    return failure(() => downloadFile(s3, "flatfiles", "us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz", { cacheDir: file }));
+  }, /download\.cache: .*FLATFILES_CACHE_DIR/],
+  ["disk full during a download (writes to /dev/full)", async () => {
+    const cacheDir = tmp();
+    const key = "us_stocks_sip/day_aggs_v1/2024/03/2024-03-15.csv.gz";
+    const target = cachePath(cacheDir, "flatfiles", key);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: "flatfiles", Key: key }));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    // A resumable partial download whose part file is /dev/full: every write fails with ENOSPC.
+    fs.symlinkSync("/dev/full", `${target}.part`);
+    fs.writeFileSync(`${target}.part.json`, JSON.stringify({ etag: head.ETag!.replace(/"/g, ""), size: head.ContentLength, partSize: 8 << 20, done: [] }));
+    const message = await failure(() => downloadFile(s3, "flatfiles", key, { cacheDir }));
+    assert.equal(fs.existsSync(target), false, "nothing at the final path");
+    return message;
+  }, /download\.disk-full: The disk is full.*resumes/],
+  ["corrupted cached file", () => {
+    const file = path.join(tmp(), "2024-03-15.csv.gz");
+    fs.writeFileSync(file, "not gzip at all");
+    return failure(() => loadDay(file, "us_stocks_sip/day_aggs_v1"));
+  }, /load\.corrupt: .*download it again/],
+  ["unknown CLI command", () => cli("fetch", "x"), /exit 2: flatfiles: Unknown command "fetch"/],
+  ["unknown CLI flag", () => cli("ls", "--recursive"), /exit 2: flatfiles: Unknown option '--recursive'/],
+];
+
+describe("bad input: a clear, specific message and no side effect", () => {
+  it("covers at least 25 cases", () => assert.ok(ROWS.length >= 25));
+  for (const [what, run, expected] of ROWS) {
+    it(what, async () => {
+      const got = await run();
+      assert.match(got, expected);
+      const st = sandboxState();
+      assert.ok(!got.includes(st.secretAccessKey) && !got.includes(st.accessKeyId), "no key in the message");
+    });
+  }
+});
