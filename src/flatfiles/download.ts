@@ -45,6 +45,9 @@ export interface Downloaded {
   fetched: number;
 }
 
+/** Attempts per part when its body is cut off midway. */
+const PART_ATTEMPTS = 6;
+
 interface PartState {
   etag: string;
   size: number;
@@ -139,7 +142,7 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
 
   const handle = await fs.promises.open(partFile, "r+");
   try {
-    const fetchPart = async (i: number) => {
+    const fetchPartOnce = async (i: number, progress: { written: number }) => {
       const start = i * partSize;
       const end = Math.min(size, start + partSize) - 1;
       if (size === 0) return i;
@@ -168,12 +171,29 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
         offset += buf.length;
         bytes += buf.length;
         fetched += buf.length;
+        progress.written += buf.length;
         options.onProgress?.({ key, bytes, total: size });
       }
       if (offset !== end + 1) {
         throw new KitError("download.short", `The connection ended early while downloading ${key} (part ${i + 1} of ${parts}); run again to resume.`);
       }
       return i;
+    };
+    // The SDK retries a request that fails before its body arrives; a body cut off midway
+    // (connection reset, truncated response) is retried here, from the start of the part.
+    const fetchPart = async (i: number) => {
+      for (let attempt = 1; ; attempt++) {
+        const progress = { written: 0 };
+        try {
+          return await fetchPartOnce(i, progress);
+        } catch (e) {
+          bytes -= progress.written;
+          fetched -= progress.written;
+          const retriable = !(e instanceof KitError) || e.code === "download.short";
+          if (!retriable || attempt >= PART_ATTEMPTS || options.signal?.aborted) throw e;
+          await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
+        }
+      }
     };
     for await (const i of mapOrdered(todo, options.concurrency ?? 4, fetchPart)) {
       state.done.push(i);

@@ -146,6 +146,11 @@ function equalTokens(a: unknown, b: unknown): boolean {
 export class PageIterator<P = Page> extends AsyncStream<P> {
   /** Where to resume (pass as StartingToken) once iteration stopped early, failed or was aborted. */
   resumeToken: string | undefined;
+  /**
+   * While iterating: the StartingToken that resumes right after the page just yielded (undefined
+   * after the last page). Save it with the page's results to survive a crash.
+   */
+  checkpoint: string | undefined;
   /** The requests of the latest iteration, in order. */
   readonly requests: RequestEvent[] = [];
   private nonAggregate: Record<string, unknown> = {};
@@ -205,6 +210,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     let total = 0;
     let pageNo = 0;
     this.resumeToken = undefined;
+    this.checkpoint = undefined;
     this.requests.length = 0;
     this.nonAggregate = {};
 
@@ -244,6 +250,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
         const keep = items.length - excess;
         setPath(page, this.primary, items.slice(0, keep));
         this.resumeToken = this.encodeResume(nextToken, keep + startTruncation);
+        this.checkpoint = this.resumeToken;
         this.record({ page: pageNo, sent, received: null, items: keep, t0, attempts: attemptsOf(page) });
         yield page;
         return;
@@ -251,6 +258,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
       const received = this.nextToken(page);
       const last = Object.values(received).every((v) => v === null);
       this.record({ page: pageNo, sent, received: last ? null : received, items: items.length, t0, attempts: attemptsOf(page) });
+      this.checkpoint = last ? undefined : this.encodeResume(received);
       yield page;
       total += items.length;
       if (last) return;

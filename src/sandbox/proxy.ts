@@ -7,13 +7,18 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface ProxyHooks {
-  /** Milliseconds to wait before forwarding each request. */
-  delayMs?: number;
+  /** Milliseconds to wait before forwarding each request (or a function choosing per request). */
+  delayMs?: number | ((req: http.IncomingMessage, n: number) => number);
   /**
    * Answer repeated GETs from memory (signatures unchecked): a server with unlimited parallel
    * capacity, so a benchmark measures the client and the latency, not the emulator's CPU.
    */
   replay?: boolean;
+  /**
+   * Break the response on its way back: "reset" closes the connection after half the body,
+   * "truncate" sends the full Content-Length but only half the body, then closes.
+   */
+  breakBody?: (req: http.IncomingMessage, n: number) => "reset" | "truncate" | null;
   /** Answer a request without forwarding it (a fault): return null to forward. */
   respond?: (req: http.IncomingMessage, n: number) => { status: number; body?: string } | null;
   /** Replace a response body (the status and headers are kept, Content-Length fixed). */
@@ -62,6 +67,20 @@ export async function startProxy(target: string, hooks: ProxyHooks = {}): Promis
               });
               return;
             }
+            const breakage = hooks.breakBody?.(req, n) ?? null;
+            if (breakage) {
+              const body: Buffer[] = [];
+              upRes.on("data", (c) => body.push(c));
+              upRes.on("end", () => {
+                const all = Buffer.concat(body);
+                const half = all.subarray(0, Math.floor(all.length / 2));
+                const headers = { ...upRes.headers };
+                if (breakage === "reset") delete headers["content-length"];
+                res.writeHead(upRes.statusCode ?? 502, headers);
+                res.write(half, () => res.socket?.destroy());
+              });
+              return;
+            }
             if (!hooks.rewrite) {
               res.writeHead(upRes.statusCode ?? 502, upRes.headers);
               upRes.pipe(res);
@@ -81,7 +100,7 @@ export async function startProxy(target: string, hooks: ProxyHooks = {}): Promis
           res.end(String(e));
         });
         up.end(Buffer.concat(chunks));
-      }, hooks.delayMs ?? 0);
+      }, typeof hooks.delayMs === "function" ? hooks.delayMs(req, n) : (hooks.delayMs ?? 0));
     });
   });
   server.keepAliveTimeout = 1000;
@@ -119,4 +138,29 @@ export function startThrottlingProxy(target: string, rate: number, seed = 1): Pr
     return (x >>> 0) / 4294967296;
   };
   return startProxy(target, { respond: () => (next() < rate ? SLOW_DOWN : null) });
+}
+
+export type Fault = "503" | "500" | "429" | "reset" | "truncate" | "delay";
+
+/**
+ * A proxy that injects one kind of fault into a share `rate` of requests (deterministic
+ * sequence): error answers (503 SlowDown, 500, 429), a connection reset mid-body, a truncated
+ * body, or a 300 ms delay.
+ */
+export function startFaultProxy(target: string, fault: Fault, rate: number, seed = 7): Promise<Proxy> {
+  let x = seed >>> 0 || 1;
+  const hit = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296 < rate;
+  };
+  const answers: Record<string, { status: number; body: string }> = {
+    "503": SLOW_DOWN,
+    "500": { status: 500, body: "<Error><Code>InternalError</Code><Message>injected</Message></Error>" },
+    "429": { status: 429, body: "<Error><Code>TooManyRequests</Code><Message>injected</Message></Error>" },
+  };
+  if (fault === "delay") return startProxy(target, { delayMs: () => (hit() ? 300 : 0) });
+  if (fault === "reset" || fault === "truncate") return startProxy(target, { breakBody: () => (hit() ? fault : null) });
+  return startProxy(target, { respond: () => (hit() ? answers[fault] : null) });
 }
