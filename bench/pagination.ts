@@ -6,7 +6,8 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
-import { readSandboxState } from "../src/config/env";
+import { flatFilesClient } from "../src/aws/clients";
+import { loadConfig, readSandboxState } from "../src/config/env";
 import { getPaginator } from "../src/paginator/engine";
 import { listObjectsFanOut } from "../src/paginator/fanout";
 import { findSandboxPython, startSandbox, type Sandbox } from "../src/sandbox/launcher";
@@ -16,8 +17,9 @@ import { type BenchResult, median } from "./lib";
 const PREFIX = "us_stocks_sip/";
 const N = 20_000;
 
-function client(endpoint: string, st: { region: string; accessKeyId: string; secretAccessKey: string }): S3Client {
-  return new S3Client({ endpoint, region: st.region, forcePathStyle: true, credentials: { accessKeyId: st.accessKeyId, secretAccessKey: st.secretAccessKey } });
+/** The S3 client the kit builds, pointed at `endpoint` (the sandbox or a proxy in front of it). */
+function client(endpoint: string): S3Client {
+  return flatFilesClient({ ...loadConfig({ target: "sandbox", cwd: null }), endpoint });
 }
 
 async function time(fn: () => Promise<number>, expect: number): Promise<number> {
@@ -43,7 +45,7 @@ async function withSandbox<T>(fn: (stateFile: string) => Promise<T>): Promise<T>
 export async function benchListing(runs = 9): Promise<BenchResult[]> {
   return withSandbox(async (stateFile) => {
     const st = readSandboxState()!;
-    const s3 = client(st.endpoint, st);
+    const s3 = client(st.endpoint);
     const kit = () =>
       time(async () => {
         let n = 0;
@@ -100,7 +102,7 @@ export async function benchListing(runs = 9): Promise<BenchResult[]> {
     ] as const) {
       const concurrency = 32;
       const proxy = await startProxy(st.endpoint, { delayMs, replay });
-      const slow = client(proxy.endpoint, st);
+      const slow = client(proxy.endpoint);
       if (replay) await listObjectsFanOut(slow, { Bucket: "flatfiles", Prefix: prefix, depth, concurrency }).toArray();
       const seq = await getPaginator(slow, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: prefix }).items<{ Key: string }>().toArray();
       let subPrefixes = 0;

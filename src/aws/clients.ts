@@ -37,11 +37,12 @@ type ClientCtor<C> = new (config: {
 }) => C;
 
 /**
- * Any AWS SDK client pointed at the running sandbox, e.g. `sandboxClient(DynamoDBClient)`.
+ * Any AWS SDK client pointed at the running sandbox, e.g. `sandboxClient(DynamoDBClient)`;
+ * `endpoint` sends it through something in front of the sandbox instead (a fault proxy).
  * On a real account, construct the client directly instead: `new DynamoDBClient({ region })`
  * picks up your AWS credentials from the usual places.
  */
-export function sandboxClient<C>(Client: ClientCtor<C>, retry: RetryOptions = {}): C {
+export function sandboxClient<C>(Client: ClientCtor<C>, retry: RetryOptions & { endpoint?: string } = {}): C {
   const state = readSandboxState();
   if (!state) {
     throw new KitError(
@@ -50,7 +51,7 @@ export function sandboxClient<C>(Client: ClientCtor<C>, retry: RetryOptions = {}
     );
   }
   return new Client({
-    endpoint: state.endpoint,
+    endpoint: retry.endpoint ?? state.endpoint,
     region: state.region,
     credentials: { accessKeyId: state.accessKeyId, secretAccessKey: state.secretAccessKey },
     maxAttempts: retry.maxAttempts ?? 5,

@@ -4,43 +4,28 @@
  * results are on the page, and save screenshots for the README.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "../../scripts/lib/browser";
 import { PACKAGE_ROOT } from "../../src/util/paths";
+import { type MainCommand, startMainCommand } from "../helpers/main-command";
 
 const NOTEBOOK = "01-flat-files-requests-and-paginators.ipynb";
-let server: ChildProcess;
+let server: MainCommand;
 let url = "";
 let browser: Browser;
 
 before(async () => {
-  const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kit-ui-")), "state.json");
-  server = spawn("npm", ["start"], { cwd: PACKAGE_ROOT, detached: true, env: { ...process.env, FLATFILES_SANDBOX_STATE: stateFile }, stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  server.stdout!.on("data", (b) => (log += b));
-  server.stderr!.on("data", (b) => (log += b));
-  const deadline = Date.now() + 150_000;
-  while (!/Jupyter Notebook is ready/.test(log)) {
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`npm start did not get ready:\n${log}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const m = /(http:\/\/127\.0\.0\.1:\d+)\/tree\?token=([0-9a-f]+)/.exec(log)!;
-  url = `${m[1]}/notebooks/${NOTEBOOK}?token=${m[2]}`;
+  server = await startMainCommand();
+  url = `${server.base}/notebooks/${NOTEBOOK}?token=${server.token}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
 after(async () => {
   await browser?.close();
-  if (server?.pid) {
-    const gone = new Promise((r) => server.once("exit", r));
-    process.kill(-server.pid, "SIGINT");
-    await gone;
-  }
+  await server?.stop();
 });
 
 describe("notebook 01 in a real browser", () => {

@@ -3,30 +3,18 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IAMClient } from "@aws-sdk/client-iam";
-import { S3Client } from "@aws-sdk/client-s3";
 import { sandboxClient } from "../../src/aws/clients";
 import { type RequestEvent, getPaginator } from "../../src/paginator/engine";
 import { encodeToken, tryDecodeToken } from "../../src/paginator/token";
 import { KitError } from "../../src/util/errors";
 import { startProxy } from "../../src/sandbox/proxy";
-import { sandboxS3, sandboxState } from "../helpers/sandbox";
+import { s3Via, sandboxS3, sandboxState } from "../helpers/sandbox";
 
 const s3 = sandboxS3();
 const PREFIX = "us_stocks_sip/day_aggs_v1/";
 const list = (config = {}, options = {}) =>
   getPaginator(s3, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: config }, options);
 after(() => s3.destroy());
-
-function viaProxy<C>(Client: new (c: object) => C, endpoint: string, maxAttempts = 1): C {
-  const st = sandboxState();
-  return new Client({
-    endpoint,
-    region: st.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: st.accessKeyId, secretAccessKey: st.secretAccessKey },
-    maxAttempts,
-  });
-}
 
 async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
   try {
@@ -93,7 +81,7 @@ describe("paginate", () => {
     const raw = first[0].NextContinuationToken as string;
     const resumed = await list({ StartingToken: raw, MaxItems: 2 }).items<{ Key: string }>().toArray();
     assert.deepEqual(resumed.map((o) => o.Key), (await fullListing()).slice(1000, 1002));
-    const strict = viaProxy(S3Client, sandboxState().endpoint, 1);
+    const strict = s3Via(sandboxState().endpoint, 1);
     const garbage = getPaginator(strict, "list_objects_v2").paginate({ Bucket: "flatfiles", PaginationConfig: { StartingToken: "not-a-token" } });
     await assert.rejects(garbage.toArray(), (e: KitError) => e.code === "token.rejected" && /not-a-token/.test(e.message));
     strict.destroy();
@@ -161,7 +149,7 @@ describe("paginate", () => {
         return failing && listings >= 3 ? { status: 500, body: "<Error><Code>InternalError</Code><Message>injected</Message></Error>" } : null;
       },
     });
-    const client = viaProxy(S3Client, proxy.endpoint, 2);
+    const client = s3Via(proxy.endpoint, 2);
     const p = getPaginator(client, "list_objects_v2");
     const it = p.paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: { PageSize: 500 } });
     const got: string[] = [];
@@ -184,13 +172,13 @@ describe("paginate", () => {
     let firstBody: Buffer | null = null;
     // Replays the first answer forever: the service "returns the same token twice".
     const proxy = await startProxy(st.endpoint, { rewrite: (body) => (firstBody ??= body) });
-    const iam = viaProxy(IAMClient, proxy.endpoint);
+    const iam = sandboxClient(IAMClient, { endpoint: proxy.endpoint, maxAttempts: 1 });
     const users = getPaginator(iam, "list_users").paginate({ PaginationConfig: { PageSize: 10 } });
     await assert.rejects(users.toArray(), (e: KitError) => e.code === "paginator.repeated-token" && /learner-010/.test(e.message));
     assert.equal(users.requests.length, 2);
 
     firstBody = null;
-    const ddb = viaProxy(DynamoDBClient, proxy.endpoint);
+    const ddb = sandboxClient(DynamoDBClient, { endpoint: proxy.endpoint, maxAttempts: 1 });
     const scan = getPaginator(ddb, "scan").paginate({ TableName: "tickers", PaginationConfig: { PageSize: 10 } });
     await assert.rejects(scan.toArray(), (e: KitError) => e.code === "paginator.repeated-token" && /ExclusiveStartKey/.test(e.message));
     assert.equal(scan.requests.length, 2);

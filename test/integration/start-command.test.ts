@@ -4,13 +4,11 @@
  * leaves no process behind and frees the ports.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
 import { describe, it } from "node:test";
-import { PACKAGE_ROOT } from "../../src/util/paths";
+import { startMainCommand } from "../helpers/main-command";
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -40,27 +38,7 @@ function pidsMentioning(text: string): number[] {
 
 describe("npm start", () => {
   it("serves the notebooks with a tslab kernel and stops everything on Ctrl-C", { timeout: 180_000 }, async () => {
-    const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kit-start-")), "state.json");
-    // detached: its own process group, like a terminal's foreground job.
-    const child = spawn("npm", ["start"], {
-      cwd: PACKAGE_ROOT,
-      detached: true,
-      env: { ...process.env, FLATFILES_SANDBOX_STATE: stateFile },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let log = "";
-    child.stdout!.on("data", (b) => (log += b));
-    child.stderr!.on("data", (b) => (log += b));
-    const exited = new Promise<void>((r) => child.once("exit", () => r()));
-
-    const deadline = Date.now() + 150_000;
-    while (!/Jupyter Notebook is ready/.test(log)) {
-      assert.ok(Date.now() < deadline && child.exitCode === null, `npm start did not get ready:\n${log}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const m = /http:\/\/127\.0\.0\.1:(\d+)\/tree\?token=([0-9a-f]+)/.exec(log)!;
-    assert.ok(m, "prints the URL with its token");
-    const [port, token] = [Number(m[1]), m[2]];
+    const { port, token, stateFile, stop } = await startMainCommand();
     const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { endpoint: string; pid: number };
     const sandboxPort = Number(new URL(state.endpoint).port);
 
@@ -75,8 +53,7 @@ describe("npm start", () => {
     const kernelPids = pidsMentioning(`kernel-${id}`);
     assert.equal(kernelPids.length, 1, "the tslab kernel process is running");
 
-    process.kill(-child.pid!, "SIGINT");
-    await exited;
+    await stop();
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(alive(state.pid), false, "sandbox stopped");
     assert.deepEqual(kernelPids.filter(alive), [], "kernel stopped");

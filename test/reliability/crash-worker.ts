@@ -5,19 +5,14 @@
  * download <cacheDir> <endpoint>: downloads a large object in small parts through <endpoint>.
  */
 import * as fs from "node:fs";
-import { S3Client } from "@aws-sdk/client-s3";
-import { readSandboxState } from "../../src/config/env";
+import { flatFilesClient } from "../../src/aws/clients";
+import { loadConfig } from "../../src/config/env";
 import { downloadFile } from "../../src/flatfiles/download";
 import { getPaginator } from "../../src/paginator/engine";
 
 const [mode, target, endpoint] = process.argv.slice(2);
-const st = readSandboxState()!;
-const client = new S3Client({
-  endpoint: endpoint ?? st.endpoint,
-  region: st.region,
-  forcePathStyle: true,
-  credentials: { accessKeyId: st.accessKeyId, secretAccessKey: st.secretAccessKey },
-});
+const sandbox = loadConfig({ target: "sandbox", cwd: null });
+const client = flatFilesClient({ ...sandbox, endpoint: endpoint ?? sandbox.endpoint });
 
 async function list(out: string) {
   const lines = fs.existsSync(out) ? fs.readFileSync(out, "utf8").split("\n").filter((l) => l.endsWith("}")) : [];

@@ -9,11 +9,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { cachePath, downloadFile } from "../../src/flatfiles/download";
 import { getPaginator } from "../../src/paginator/engine";
 import { type Fault, startFaultProxy, startProxy } from "../../src/sandbox/proxy";
-import { sandboxS3, sandboxState } from "../helpers/sandbox";
+import { s3Via, sandboxS3, sandboxState } from "../helpers/sandbox";
 
 const PREFIX = "us_stocks_sip/day_aggs_v1/";
 const BIG = "us_stocks_sip/minute_aggs_v1/2026/11/2026-11-20.csv.gz";
@@ -28,17 +28,7 @@ before(async () => {
 });
 after(() => s3.destroy());
 
-function client(endpoint: string): S3Client {
-  const st = sandboxState();
-  return new S3Client({
-    endpoint,
-    region: st.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: st.accessKeyId, secretAccessKey: st.secretAccessKey },
-    maxAttempts: 10,
-    retryMode: "standard",
-  });
-}
+const client = (endpoint: string) => s3Via(endpoint, 10);
 
 const FAULTS: Fault[] = ["503", "500", "429", "reset", "truncate", "delay"];
 
@@ -48,8 +38,7 @@ describe("when retries run out", () => {
     const proxy = await startProxy(sandboxState().endpoint, {
       respond: (req) => (req.method === "GET" && req.headers.range ? { status: 500, body: "<Error><Code>InternalError</Code><Message>injected</Message></Error>" } : null),
     });
-    const st = sandboxState();
-    const c = new S3Client({ endpoint: proxy.endpoint, region: st.region, forcePathStyle: true, credentials: { accessKeyId: st.accessKeyId, secretAccessKey: st.secretAccessKey }, maxAttempts: 2 });
+    const c = s3Via(proxy.endpoint, 2);
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-faults-"));
     await assert.rejects(downloadFile(c, "flatfiles", BIG, { cacheDir, partSize: 8 << 20 }), (e: Error) => e.name === "KitError" && /InternalError/.test(e.message));
     assert.equal(fs.existsSync(cachePath(cacheDir, "flatfiles", BIG)), false);
