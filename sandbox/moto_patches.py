@@ -243,7 +243,7 @@ def _fast_listing_xml():
 def bulk_put(backend, bucket_name, objects):
     """Put many objects at once, cloning one FakeKey built the normal way.
 
-    `objects` yields (key, body, md5 hex or None). moto's put_object costs ~80 us an object (ACLs, clocks, notifications); a clone with its own
+    `objects` yields (key, body, ETag or None: an MD5, or a multipart one like "<hex>-3"). moto's put_object costs ~80 us an object (ACLs, clocks, notifications); a clone with its own
     name, body, ETag and lock costs a fraction, which makes a warm sandbox start in seconds.
     Returns the number of objects put.
     """
@@ -256,7 +256,7 @@ def bulk_put(backend, bucket_name, objects):
     bucket = backend.get_bucket(bucket_name)
     base = dict(proto.__dict__)
     count = 1
-    for name, body, md5 in it:
+    for name, body, etag in it:
         key = FakeKey.__new__(FakeKey)
         state = dict(base)
         state["name"] = name
@@ -268,7 +268,7 @@ def bulk_put(backend, bucket_name, objects):
         buffer.write(body)
         state["_value_buffer"] = buffer
         state["contentsize"] = len(body)
-        state["_etag"] = md5 or hashlib.md5(body).hexdigest()
+        state["_etag"] = etag or hashlib.md5(body).hexdigest()
         key.__dict__ = state
         dict.__setitem__(bucket.keys, name, [key])
         count += 1

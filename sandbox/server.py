@@ -80,7 +80,7 @@ def load_flat_files(cache_dir):
             if data is None:
                 with open(os.path.join(cache_dir, "packs", obj["pack"]), "rb") as f:
                     data = packs[obj["pack"]] = f.read()
-            yield obj["key"], data[obj["offset"] : obj["offset"] + obj["size"]], obj.get("md5")
+            yield obj["key"], data[obj["offset"] : obj["offset"] + obj["size"]], obj.get("etag")
 
     return moto_patches.bulk_put(s3, BUCKET, objects())
 

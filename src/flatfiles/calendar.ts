@@ -5,8 +5,49 @@
  * machine's time zone can never shift a date by one.
  */
 
+import { type Certainty, type SourceId } from "./sources";
+
 /** Which days a dataset publishes a file for. */
-export type CalendarKind = "nyse" | "weekdays" | "daily";
+export type CalendarKind = "nyse" | "weekdays" | "sunday-friday" | "daily" | "cme";
+
+export interface CalendarInfo {
+  title: string;
+  /** Which dates have a file, in words. */
+  rule: string;
+  source: SourceId;
+  certainty: Certainty;
+}
+
+/** The calendars, as the registry of facts states them. */
+export const CALENDARS: Readonly<Record<CalendarKind, CalendarInfo>> = {
+  nyse: {
+    title: "NYSE trading days",
+    rule: "Monday to Friday except NYSE holidays and unscheduled closures",
+    source: "nyse-calendar",
+    certainty: "certain",
+  },
+  weekdays: {
+    title: "weekdays, holidays included",
+    rule: "Monday to Friday, NYSE holidays included (index values are still computed)",
+    source: "bucket-listing",
+    certainty: "evidence",
+  },
+  "sunday-friday": {
+    title: "Sunday to Friday",
+    rule: "Sunday to Friday, US holidays included: the forex week opens on Sunday evening",
+    source: "bucket-listing",
+    certainty: "evidence",
+  },
+  daily: { title: "every day", rule: "every calendar day", source: "massive-docs", certainty: "certain" },
+  cme: {
+    title: "CME Globex trade dates",
+    rule:
+      "Monday to Friday, dated by trade date (Sunday evening's trading belongs to Monday); " +
+      "closed on New Year's Day and Christmas Day; other holidays are shortened sessions",
+    source: "cme-calendar",
+    certainty: "uncertain",
+  },
+};
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
@@ -106,13 +147,25 @@ export function nyseHolidays(year: number): Map<number, string> {
   return h;
 }
 
+/** Days CME Globex is closed for the whole day (other holidays are shortened sessions). */
+function cmeClosure(day: number): string | null {
+  const y = new Date(day * DAY_MS).getUTCFullYear();
+  if (day === observed(ymd(y, 12, 25))) return "a CME holiday (Christmas Day)";
+  // As at NYSE, a New Year's Day on a Saturday closes nothing on the Friday before.
+  const newYear = ymd(y, 1, 1);
+  if (weekday(newYear) !== 6 && day === observed(newYear)) return "a CME holiday (New Year's Day)";
+  return null;
+}
+
 /** Why a date has no file under a calendar, or null when it should have one. */
 export function closedReason(date: string | number, kind: CalendarKind): string | null {
   const day = typeof date === "number" ? date : parseDate(date);
   if (kind === "daily") return null;
   const wd = weekday(day);
-  if (wd === 0 || wd === 6) return wd === 0 ? "a Sunday" : "a Saturday";
-  if (kind === "weekdays") return null;
+  if (wd === 6) return "a Saturday";
+  if (wd === 0) return kind === "sunday-friday" ? null : "a Sunday";
+  if (kind === "weekdays" || kind === "sunday-friday") return null;
+  if (kind === "cme") return cmeClosure(day);
   const name = nyseHolidays(new Date(day * DAY_MS).getUTCFullYear()).get(day);
   return name ? `an NYSE holiday (${name})` : null;
 }

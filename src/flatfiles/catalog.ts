@@ -7,8 +7,8 @@ import type { S3Client, _Object } from "@aws-sdk/client-s3";
 import { KitError } from "../util/errors";
 import { getPaginator } from "../paginator/engine";
 import { mapOrdered } from "../paginator/fanout";
-import { closedReason, formatDate, nextOpenDay, parseDate, todayInNewYork } from "./calendar";
-import { type Dataset, assetOf, findDataset, keyFor, parseKey } from "./datasets";
+import { CALENDARS, closedReason, formatDate, nextOpenDay, parseDate, todayInNewYork } from "./calendar";
+import { type Dataset, findDataset, keyFor, parseKey } from "./datasets";
 
 export interface BucketRef {
   client: S3Client;
@@ -56,7 +56,7 @@ export interface DayFile {
  * month prefixes in range, side by side.
  */
 export async function listDays({ client, bucket }: BucketRef, dataset: string | Dataset, from: string, to: string): Promise<DayFile[]> {
-  const d = typeof dataset === "string" ? findDataset(dataset) : dataset;
+  const d = findDataset(dataset);
   const [a, b] = [formatDate(parseDate(from)), formatDate(parseDate(to))];
   if (a > b) throw new KitError("catalog.range", `The range ${a} → ${b} is backwards: the first date must not be after the second.`);
   const paginator = getPaginator(client, "list_objects_v2");
@@ -74,34 +74,129 @@ export async function listDays({ client, bucket }: BucketRef, dataset: string | 
   return out;
 }
 
-/**
- * The key of one day's file, or a KitError that says why that day can have none: malformed,
- * in the future, before the dataset begins, a weekend or a holiday (with the nearest open days).
- */
-export function dayKey(dataset: string | Dataset, date: string, today: string = todayInNewYork()): string {
-  const d = typeof dataset === "string" ? findDataset(dataset) : dataset;
-  let day: string;
+function validDay(date: string): string {
   try {
-    day = formatDate(parseDate(date));
+    return formatDate(parseDate(date));
   } catch (e) {
     throw new KitError("catalog.date", (e as Error).message);
   }
+}
+
+function refuseFuture(day: string, today: string): void {
   if (day >= today) {
     throw new KitError(
       "catalog.future",
-      `${day} has no file yet: a day's file appears around 11:00 New York time on the next day, and today in New York is ${today}.`,
+      `${day} has no file yet: a day's file appears around 11:00 New York time on the next trading day, ` +
+        `and today in New York is ${today}.`,
     );
   }
-  if (day < d.since) throw new KitError("catalog.before", `${d.id} starts on ${d.since}; ${day} is before it.`);
-  const calendar = assetOf(d).calendar;
-  const closed = closedReason(day, calendar);
-  if (closed) {
-    const before = nextOpenDay(day, calendar, -1);
-    const after = nextOpenDay(day, calendar, 1);
-    throw new KitError(
-      "catalog.closed",
-      `${day} is ${closed}: ${d.id} has no file for it. The nearest days with files are ${before} and ${after < today ? after : "(none yet)"}.`,
-    );
-  }
+}
+
+function closedError(d: Dataset, day: string, closed: string, today: string): KitError {
+  const calendar = d.calendar;
+  const before = nextOpenDay(day, calendar, -1);
+  const after = nextOpenDay(day, calendar, 1);
+  return new KitError(
+    "catalog.closed",
+    `${day} is ${closed}: ${d.id} has no file for it (${CALENDARS[calendar].rule}). ` +
+      `The nearest days with files are ${before} and ${after < today ? after : "(none yet)"}.`,
+  );
+}
+
+/**
+ * The key of one day's file, or a KitError that says why that day can have none: malformed, in
+ * the future, or closed under a calendar we are sure enough of (a weekend or an NYSE holiday for
+ * stocks, with the nearest open days). A date before a dataset's believed first day is not
+ * refused: first dates are beliefs, and `findDay` asks the bucket.
+ */
+export function dayKey(dataset: string | Dataset, date: string, today: string = todayInNewYork()): string {
+  const d = findDataset(dataset);
+  const day = validDay(date);
+  refuseFuture(day, today);
+  const closed = closedReason(day, d.calendar);
+  if (closed && CALENDARS[d.calendar].certainty !== "uncertain") throw closedError(d, day, closed, today);
   return keyFor(d, day);
+}
+
+/** When a day's file is expected: about 11:00 New York time on the next day the dataset trades. */
+export function expectedPublication(dataset: string | Dataset, date: string): { date: string; time: string } {
+  const d = findDataset(dataset);
+  return { date: nextOpenDay(validDay(date), d.calendar, 1), time: "11:00" };
+}
+
+const PUBLICATION_GRACE_UNTIL = "12:00";
+
+const NY_CLOCK = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "America/New_York",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/** `YYYY-MM-DD HH:MM` in New York. */
+function newYorkClock(now: Date): string {
+  const p = Object.fromEntries(NY_CLOCK.formatToParts(now).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+export interface FindDayOptions {
+  /** The moment to judge "not published yet" against (default now). */
+  now?: Date;
+}
+
+/**
+ * One day's file as the bucket lists it. The bucket has the last word over the kit's beliefs
+ * (calendars, first dates): the day's month is listed, and a file that is there is returned
+ * whatever the calendar says. When it is not there, the error says why as precisely as the kit
+ * can: not published yet (with when to expect it), a closed day, before the dataset's believed
+ * first date, or simply not listed, with the nearest days that are.
+ */
+export async function findDay(
+  ref: BucketRef,
+  dataset: string | Dataset,
+  date: string,
+  options: FindDayOptions = {},
+): Promise<DayFile> {
+  const d = findDataset(dataset);
+  const now = options.now ?? new Date();
+  const today = todayInNewYork(now);
+  const day = validDay(date);
+  refuseFuture(day, today);
+  const closed = closedReason(day, d.calendar);
+  // Only a certain calendar is trusted without asking (NYSE weekends and holidays).
+  if (closed && CALENDARS[d.calendar].certainty === "certain") throw closedError(d, day, closed, today);
+  const listed = await listDays(ref, d, `${day.slice(0, 7)}-01`, day.slice(0, 7) === today.slice(0, 7) ? today : monthEnd(day));
+  const hit = listed.find((f) => f.date === day);
+  if (hit) return hit;
+
+  const publication = expectedPublication(d, day);
+  const clock = newYorkClock(now);
+  // An hour's grace after the usual time before "not published yet" turns into "missing".
+  if (clock < `${publication.date} ${PUBLICATION_GRACE_UNTIL}`) {
+    throw new KitError(
+      "catalog.unpublished",
+      `${d.id} for ${day} is not published yet: files appear at about ${publication.time} New York time on the next ` +
+        `trading day, so expect it around ${publication.date} ${publication.time} ET (it is ${clock} in New York now).`,
+    );
+  }
+  const earlier = listed.filter((f) => f.date < day).at(-1)?.date;
+  const later = listed.find((f) => f.date > day)?.date;
+  const near = earlier || later ? ` Nearest listed days: ${[earlier, later].filter(Boolean).join(" and ")}.` : ` Nothing is listed for ${day.slice(0, 7)}.`;
+  if (closed) throw new KitError("catalog.closed", `${day} is ${closed}, and the bucket lists no file for it in ${d.id}.${near}`);
+  if (day < d.since.value) {
+    throw new KitError(
+      "catalog.before",
+      `Not listed: ${d.id} has no file for ${day}. Its files are believed to start on ${d.since.value} ` +
+        `(${d.since.certainty}: the bucket decides).${near}`,
+    );
+  }
+  throw new KitError("catalog.missing", `Not listed: the bucket has no file for ${day} in ${d.id}.${near}`);
+}
+
+function monthEnd(day: string): string {
+  const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+  return formatDate(Date.UTC(y, m, 0) / 86_400_000);
 }

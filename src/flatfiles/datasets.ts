@@ -1,18 +1,78 @@
 /**
- * The flat-files catalog as data: asset classes, their datasets, columns and types.
+ * The registry of what the kit believes about the real flat files: asset classes, datasets,
+ * header layouts, column types, calendars and first dates, each with its source and how sure
+ * we are (see `sources.ts`). Everything that knows about datasets reads this table; the
+ * sandbox does not (it has its own description, so the two can disagree and a test notices).
  *
- * Key layout: `<asset prefix>/<dataset>_v1/YYYY/MM/YYYY-MM-DD.csv.gz`, one gzipped CSV a day
- * holding every ticker. Everything that knows about datasets reads this table.
+ * Key layout: `<asset prefix>/<dataset>/YYYY/MM/YYYY-MM-DD.csv.gz`, one gzipped CSV a day
+ * holding every ticker.
  */
 import { KitError } from "../util/errors";
 import type { CalendarKind } from "./calendar";
+import { type Certainty, type Fact, type SourceId, fact } from "./sources";
 
-/** How a column should be typed when loaded. `ns` = Unix nanoseconds, kept as a 64-bit integer. */
+/** How a column is typed when loaded. `ns` = Unix nanoseconds, kept as an exact 64-bit integer. */
 export type ColumnType = "string" | "float" | "int" | "ns";
 
 export interface Column {
   name: string;
   type: ColumnType;
+  /** An `uncertain` type is tried, and the column kept as text (with a warning) if it does not fit. */
+  certainty: Certainty;
+}
+
+/**
+ * Columns are typed by name, the same way in every dataset: a file's own header decides which
+ * columns there are and in what order, and this table what each one holds.
+ */
+export const COLUMN_TYPES: Readonly<Record<string, Fact<ColumnType>>> = {
+  ticker: fact("string", "published-samples", "certain"),
+  volume: fact("float", "massive-changelog", "certain"), // decimals since 2026-02-23
+  open: fact("float", "published-samples", "certain"),
+  close: fact("float", "published-samples", "certain"),
+  high: fact("float", "published-samples", "certain"),
+  low: fact("float", "published-samples", "certain"),
+  window_start: fact("ns", "published-samples", "certain"),
+  transactions: fact("int", "published-samples", "certain"),
+  conditions: fact("string", "published-samples", "certain"), // a quoted list: "12,37"
+  correction: fact("int", "published-samples", "certain"),
+  exchange: fact("int", "published-samples", "certain"),
+  id: fact("string", "published-samples", "certain"), // trade ids are not always numbers
+  participant_timestamp: fact("ns", "published-samples", "certain"),
+  price: fact("float", "published-samples", "certain"),
+  sequence_number: fact("int", "published-samples", "certain"),
+  sip_timestamp: fact("ns", "published-samples", "certain"),
+  size: fact("float", "massive-changelog", "certain"), // decimals since 2026-02-23
+  tape: fact("int", "published-samples", "certain"),
+  trf_id: fact("int", "published-samples", "certain"), // 0 on exchange prints in current files
+  trf_timestamp: fact("ns", "published-samples", "certain"), // 0 or empty on exchange prints
+  ask_exchange: fact("int", "published-samples", "certain"),
+  ask_price: fact("float", "published-samples", "certain"),
+  ask_size: fact("float", "published-samples", "certain"),
+  bid_exchange: fact("int", "published-samples", "certain"),
+  bid_price: fact("float", "published-samples", "certain"),
+  bid_size: fact("float", "published-samples", "certain"),
+  indicators: fact("string", "published-samples", "certain"),
+  value: fact("float", "massive-docs", "evidence"),
+  timestamp: fact("ns", "massive-docs", "evidence"),
+  // Futures: headers from the documentation, types not yet seen in a published file.
+  report_sequence: fact("int", "massive-docs", "uncertain"),
+  ask_timestamp: fact("ns", "massive-docs", "uncertain"),
+  bid_timestamp: fact("ns", "massive-docs", "uncertain"),
+  session_end_date: fact("string", "massive-docs", "uncertain"),
+  session_start: fact("ns", "massive-docs", "uncertain"),
+  settlement_price: fact("float", "massive-docs", "uncertain"),
+  open_interest: fact("float", "massive-docs", "uncertain"),
+  dollar_volume: fact("float", "massive-docs", "uncertain"),
+};
+
+/** A header layout a dataset's files have had, newest first in `Dataset.layouts`. */
+export interface Layout {
+  columns: readonly string[];
+  /** What distinguishes it, for example "files before 2025" (informative, never enforced). */
+  note?: string;
+  source: SourceId;
+  certainty: Certainty;
 }
 
 export interface Dataset {
@@ -22,11 +82,15 @@ export interface Dataset {
   /** Folder name under the asset, for example `day_aggs_v1`. */
   name: string;
   kind: "aggs" | "trades" | "quotes" | "values";
-  /** Bar length for aggregates. */
-  interval?: "day" | "minute";
+  /** Bar length for aggregates (futures have one bar per trading session). */
+  interval?: "day" | "minute" | "session";
+  /** Header layouts seen in real files, newest first; a file may have any of them, or another. */
+  layouts: readonly Layout[];
+  /** The newest layout's columns, typed. */
   columns: Column[];
-  /** First date of real history (approximate, as published). */
-  since: string;
+  /** The first date we believe has a file: a hint for messages, never a reason to refuse. */
+  since: Fact<string>;
+  calendar: CalendarKind;
 }
 
 export interface AssetClass {
@@ -38,99 +102,170 @@ export interface AssetClass {
   datasets: Dataset[];
 }
 
-function cols(spec: string): Column[] {
-  return spec.split(",").map((c) => {
-    const [name, type] = c.split(":");
-    return { name, type: (type ?? "string") as ColumnType };
-  });
+function layout(header: string, source: SourceId, certainty: Certainty, note?: string): Layout {
+  return { columns: header.split(","), source, certainty, note };
 }
 
-const AGGS = cols("ticker,volume:float,open:float,close:float,high:float,low:float,window_start:ns,transactions:int");
-const INDEX_AGGS = cols("ticker,open:float,close:float,high:float,low:float,window_start:ns");
-const STOCK_TRADES = cols(
-  "ticker,conditions,correction:int,exchange:int,id,participant_timestamp:ns,price:float,sequence_number:int," +
-    "sip_timestamp:ns,size:float,tape:int,trf_id:int,trf_timestamp:ns",
-);
-const STOCK_QUOTES = cols(
-  "ticker,ask_exchange:int,ask_price:float,ask_size:float,bid_exchange:int,bid_price:float,bid_size:float," +
-    "conditions,indicators,participant_timestamp:ns,sequence_number:int,sip_timestamp:ns,tape:int,trf_timestamp:ns",
-);
-const OPTION_TRADES = cols(
-  "ticker,conditions,correction:int,exchange:int,participant_timestamp:ns,price:float,sip_timestamp:ns,size:float",
-);
-const OPTION_QUOTES = cols(
-  "ticker,ask_exchange:int,ask_price:float,ask_size:float,bid_exchange:int,bid_price:float,bid_size:float," +
-    "sequence_number:int,sip_timestamp:ns",
-);
-const INDEX_VALUES = cols("ticker,value:float,timestamp:ns");
-const FOREX_QUOTES = cols("ticker,ask_exchange:int,ask_price:float,bid_exchange:int,bid_price:float,participant_timestamp:ns");
-const CRYPTO_TRADES = cols("ticker,conditions,exchange:int,id,participant_timestamp:ns,price:float,size:float");
+/** A column typed by name; a name the table does not know is text. */
+export function columnOf(name: string): Column {
+  const known = COLUMN_TYPES[name];
+  return known ? { name, type: known.value, certainty: known.certainty } : { name, type: "string", certainty: "uncertain" };
+}
 
-function asset(
-  prefix: string,
-  title: string,
-  calendar: CalendarKind,
-  tickerExample: string,
-  sets: [string, Dataset["kind"], Column[], string][],
-): AssetClass {
+const AGGS = layout("ticker,volume,open,close,high,low,window_start,transactions", "published-samples", "certain");
+const INDEX_AGGS = layout("ticker,open,close,high,low,window_start", "massive-docs", "evidence");
+const STOCK_TRADES = layout(
+  "ticker,conditions,correction,exchange,id,participant_timestamp,price,sequence_number," +
+    "sip_timestamp,size,tape,trf_id,trf_timestamp",
+  "published-samples",
+  "certain",
+);
+const STOCK_QUOTES = layout(
+  "ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,conditions,indicators," +
+    "participant_timestamp,sequence_number,sip_timestamp,tape,trf_timestamp",
+  "published-samples",
+  "certain",
+);
+const OPTION_TRADES = layout("ticker,conditions,correction,exchange,price,sip_timestamp,size", "bucket-listing", "evidence");
+const OPTION_TRADES_OLD = layout(
+  "ticker,conditions,correction,exchange,participant_timestamp,price,sip_timestamp,size",
+  "published-samples",
+  "certain",
+  "an older published sample",
+);
+const OPTION_QUOTES = layout(
+  "ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,sequence_number,sip_timestamp",
+  "massive-docs",
+  "evidence",
+);
+const INDEX_VALUES = layout("ticker,value,timestamp", "massive-docs", "evidence");
+const FOREX_QUOTES = layout(
+  "ticker,ask_exchange,ask_price,bid_exchange,bid_price,participant_timestamp",
+  "massive-docs",
+  "evidence",
+);
+const CRYPTO_TRADES = layout(
+  "ticker,conditions,exchange,id,participant_timestamp,price,size",
+  "massive-docs",
+  "evidence",
+);
+const FUTURES_TRADES = layout(
+  "ticker,timestamp,sequence_number,report_sequence,price,size,correction,exchange,session_end_date",
+  "massive-docs",
+  "evidence",
+);
+const FUTURES_QUOTES = layout(
+  "ticker,timestamp,sequence_number,report_sequence,ask_timestamp,ask_price,ask_size," +
+    "bid_timestamp,bid_price,bid_size,exchange,session_end_date",
+  "massive-docs",
+  "evidence",
+);
+const FUTURES_SESSION_AGGS = layout(
+  "ticker,session_end_date,open,high,low,close,volume,transactions,settlement_price",
+  "massive-docs",
+  "uncertain",
+);
+const FUTURES_MINUTE_AGGS = layout(
+  "ticker,volume,open,close,high,low,window_start,transactions,session_end_date",
+  "massive-docs",
+  "uncertain",
+);
+
+type Row = [name: string, kind: Dataset["kind"], layouts: Layout[], since: Fact<string>];
+
+function asset(prefix: string, title: string, calendar: CalendarKind, tickerExample: string, rows: Row[]): AssetClass {
   return {
     prefix,
     title,
     calendar,
     tickerExample,
-    datasets: sets.map(([name, kind, columns, since]) => ({
+    datasets: rows.map(([name, kind, layouts, since]) => ({
       id: `${prefix}/${name}`,
       asset: prefix,
       name,
       kind,
-      interval: name.startsWith("day_") ? "day" : name.startsWith("minute_") ? "minute" : undefined,
-      columns,
+      interval: name.startsWith("day_")
+        ? "day"
+        : name.startsWith("minute_")
+          ? "minute"
+          : name.startsWith("session_")
+            ? "session"
+            : undefined,
+      layouts,
+      columns: layouts[0].columns.map(columnOf),
       since,
+      calendar,
     })),
   };
 }
 
+const STOCKS_SINCE = fact("2003-09-10", "massive-docs", "evidence");
+const OPTIONS_SINCE = fact("2014-06-02", "bucket-listing", "uncertain");
+const INDICES_SINCE = fact("2023-02-01", "bucket-listing", "uncertain"); // sources differ by weeks
+const FOREX_SINCE = fact("2009-10-01", "bucket-listing", "uncertain"); // sources differ by weeks
+const CRYPTO_SINCE = fact("2013-12-01", "massive-docs", "uncertain"); // a 2010/ folder exists too
+const FUTURES_SINCE = fact("2024-01-02", "bucket-listing", "uncertain");
+
+function futures(exchange: string, title: string, example: string): AssetClass {
+  return asset(`us_futures_${exchange}`, title, "cme", example, [
+    ["session_aggs_v1", "aggs", [FUTURES_SESSION_AGGS], FUTURES_SINCE],
+    ["minute_aggs_v1", "aggs", [FUTURES_MINUTE_AGGS], FUTURES_SINCE],
+    ["trades_v1", "trades", [FUTURES_TRADES], FUTURES_SINCE],
+    ["quotes_v1", "quotes", [FUTURES_QUOTES], FUTURES_SINCE],
+  ]);
+}
+
 export const ASSET_CLASSES: readonly AssetClass[] = [
   asset("us_stocks_sip", "US stocks (SIP)", "nyse", "AAPL", [
-    ["day_aggs_v1", "aggs", AGGS, "2003-09-10"],
-    ["minute_aggs_v1", "aggs", AGGS, "2003-09-10"],
-    ["trades_v1", "trades", STOCK_TRADES, "2003-09-10"],
-    ["quotes_v1", "quotes", STOCK_QUOTES, "2003-09-10"],
+    ["day_aggs_v1", "aggs", [AGGS], STOCKS_SINCE],
+    ["minute_aggs_v1", "aggs", [AGGS], STOCKS_SINCE],
+    ["trades_v1", "trades", [STOCK_TRADES], STOCKS_SINCE],
+    ["quotes_v1", "quotes", [STOCK_QUOTES], STOCKS_SINCE],
   ]),
-  asset("us_options_opra", "US options (OPRA)", "nyse", "O:AAPL250117C00190000", [
-    ["day_aggs_v1", "aggs", AGGS, "2014-06-02"],
-    ["minute_aggs_v1", "aggs", AGGS, "2014-06-02"],
-    ["trades_v1", "trades", OPTION_TRADES, "2014-06-02"],
-    ["quotes_v1", "quotes", OPTION_QUOTES, "2022-03-07"],
+  asset("us_options_opra", "US options (OPRA)", "nyse", "O:SPY251219C00650000", [
+    ["day_aggs_v1", "aggs", [AGGS], OPTIONS_SINCE],
+    ["minute_aggs_v1", "aggs", [AGGS], OPTIONS_SINCE],
+    ["trades_v1", "trades", [OPTION_TRADES, OPTION_TRADES_OLD], OPTIONS_SINCE],
+    ["quotes_v1", "quotes", [OPTION_QUOTES], fact("2022-03-07", "bucket-listing", "uncertain")],
   ]),
-  asset("us_indices", "US indices", "nyse", "I:SPX", [
-    ["day_aggs_v1", "aggs", INDEX_AGGS, "2023-03-01"],
-    ["minute_aggs_v1", "aggs", INDEX_AGGS, "2023-03-01"],
-    ["values_v1", "values", INDEX_VALUES, "2023-03-01"],
+  asset("us_indices", "US indices", "weekdays", "I:SPX", [
+    ["day_aggs_v1", "aggs", [INDEX_AGGS], INDICES_SINCE],
+    ["minute_aggs_v1", "aggs", [INDEX_AGGS], INDICES_SINCE],
+    ["values_v1", "values", [INDEX_VALUES], INDICES_SINCE],
   ]),
-  asset("global_forex", "Forex", "weekdays", "C:EUR-USD", [
-    ["day_aggs_v1", "aggs", AGGS, "2009-10-01"],
-    ["minute_aggs_v1", "aggs", AGGS, "2009-10-01"],
-    ["quotes_v1", "quotes", FOREX_QUOTES, "2009-10-01"],
+  asset("global_forex", "Forex", "sunday-friday", "C:EUR-USD", [
+    ["day_aggs_v1", "aggs", [AGGS], FOREX_SINCE],
+    ["minute_aggs_v1", "aggs", [AGGS], FOREX_SINCE],
+    ["quotes_v1", "quotes", [FOREX_QUOTES], FOREX_SINCE],
   ]),
   asset("global_crypto", "Crypto", "daily", "X:BTC-USD", [
-    ["day_aggs_v1", "aggs", AGGS, "2013-12-01"],
-    ["minute_aggs_v1", "aggs", AGGS, "2013-12-01"],
-    ["trades_v1", "trades", CRYPTO_TRADES, "2013-12-01"],
+    ["day_aggs_v1", "aggs", [AGGS], CRYPTO_SINCE],
+    ["minute_aggs_v1", "aggs", [AGGS], CRYPTO_SINCE],
+    ["trades_v1", "trades", [CRYPTO_TRADES], CRYPTO_SINCE],
   ]),
+  futures("cme", "US futures (CME)", "ESZ6"),
+  futures("cbot", "US futures (CBOT)", "ZNZ6"),
+  futures("comex", "US futures (COMEX)", "GCZ6"),
+  futures("nymex", "US futures (NYMEX)", "CLF7"),
 ];
 
 export const DATASETS: readonly Dataset[] = ASSET_CLASSES.flatMap((a) => a.datasets);
 
 /** Find a dataset by `asset/name`, tolerating a missing `_v1` or slashes; unknown names say what exists. */
-export function findDataset(id: string): Dataset {
+export function findDataset(id: string | Dataset): Dataset {
+  if (typeof id === "object" && id !== null) return id;
   const norm = String(id).trim().replace(/^\/+|\/+$/g, "");
   const withV = norm.endsWith("_v1") ? norm : `${norm}_v1`;
   const hit = DATASETS.find((d) => d.id === norm || d.id === withV);
   if (hit) return hit;
-  const near = DATASETS.filter((d) => d.id.includes(norm.split("/").pop() ?? "") || norm.includes(d.asset));
+  const shown = norm.length > 80 ? `${norm.slice(0, 80)}…` : norm;
+  const last = norm.split("/").pop() ?? "";
+  const near = DATASETS.filter((d) => (last && d.id.includes(last)) || norm.includes(d.asset));
   const list = (near.length ? near : DATASETS).map((d) => d.id).join(", ");
-  throw new KitError("catalog.dataset", `Unknown dataset "${id}". Known datasets${near.length ? " that look close" : ""}: ${list}.`);
+  throw new KitError(
+    "catalog.dataset",
+    `Unknown dataset "${shown}". Known datasets${near.length ? " that look close" : ""}: ${list}.`,
+  );
 }
 
 export function assetOf(dataset: Dataset): AssetClass {

@@ -11,27 +11,42 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import * as zlib from "node:zlib";
-import { openDays } from "../flatfiles/calendar";
-import { DATASETS, type Dataset, assetOf, keyFor } from "../flatfiles/datasets";
+import { SANDBOX_DATASETS, type SandboxDataset as Dataset, sandboxDays } from "./description";
 import { type DayFile, PriceWalk, dayFileCsv } from "./synthetic";
 
 /** Bump when the generated data changes, so existing caches are rebuilt. */
-export const SEED_VERSION = "2026-11-23.6";
+export const SEED_VERSION = "2026-11-23.7";
 /** The sandbox's last trading day: fixed, so the data is the same whenever it is built. */
 export const SANDBOX_END = "2026-11-20";
-/** Forex and crypto history is shortened in the sandbox to keep it small. */
-const SHORT_HISTORY_START = "2019-01-01";
+/** Objects larger than this are stored as multipart uploads of parts this size, as `aws s3 cp` does. */
+export const MULTIPART_PART_SIZE = 8 << 20;
 
 export interface SeedManifest {
   version: string;
   end: string;
-  objects: { key: string; pack: string; offset: number; size: number; md5: string }[];
+  /** `etag` is the MD5 of the body, or for a multipart object the MD5 of the parts' MD5s and `-<parts>`. */
+  objects: { key: string; pack: string; offset: number; size: number; etag: string }[];
   buildSeconds: number;
 }
 
-/** Each dataset's first date in the sandbox. */
-export function sandboxStart(dataset: Dataset): string {
-  return dataset.asset === "global_forex" || dataset.asset === "global_crypto" ? SHORT_HISTORY_START : dataset.since;
+/** The object key of one day's file. */
+export function sandboxKey(dataset: Dataset, date: string): string {
+  return `${dataset.id}/${date.slice(0, 4)}/${date.slice(5, 7)}/${date}.csv.gz`;
+}
+
+/** The dates a dataset has a file for in the sandbox. */
+export function sandboxDates(dataset: Dataset): string[] {
+  return sandboxDays(dataset.start, SANDBOX_END, dataset.calendar);
+}
+
+/** An object's ETag as S3 computes it: plain MD5, or for a multipart upload MD5(part MD5s)-parts. */
+export function etagOf(body: Buffer, partSize = MULTIPART_PART_SIZE): string {
+  if (body.length <= partSize) return createHash("md5").update(body).digest("hex");
+  const parts: Buffer[] = [];
+  for (let at = 0; at < body.length; at += partSize) {
+    parts.push(createHash("md5").update(body.subarray(at, at + partSize)).digest());
+  }
+  return `${createHash("md5").update(Buffer.concat(parts)).digest("hex")}-${parts.length}`;
 }
 
 /** How big each day's file is: a few recent days are realistic, older days small. */
@@ -42,7 +57,7 @@ function plan(dataset: Dataset, dates: string[]): DayFile[] {
     const stocks = dataset.asset === "us_stocks_sip";
     let size: number;
     let liquidity: number | undefined;
-    if (dataset.kind === "aggs" && dataset.interval === "day") {
+    if (dataset.kind === "aggs" && dataset.interval !== "minute") {
       size = age < 5 ? (stocks ? 10_000 : dataset.asset === "us_options_opra" ? 2_000 : 6) : stocks ? 8 : 6;
     } else if (dataset.kind === "aggs") {
       if (stocks && age === 0) size = 10_000;
@@ -50,8 +65,11 @@ function plan(dataset: Dataset, dates: string[]): DayFile[] {
       else {
         size = age < 5 ? 6 : 3;
         // Old days are thin: a few dozen bars per ticker (24-hour markets have 1,440 minutes).
-        liquidity = age < 5 ? undefined : assetOf(dataset).calendar === "nyse" ? 0.03 : 0.01;
+        liquidity = age < 5 ? undefined : dataset.calendar === "nyse" ? 0.03 : 0.01;
       }
+    } else if (stocks && dataset.kind === "trades" && age === 0) {
+      // Big enough to be a multipart object (ETag "...-N"), as every real trades day is.
+      size = 450_000;
     } else {
       size = age < 3 ? 5_000 : 20;
     }
@@ -82,11 +100,11 @@ export function buildDatasetPack(dataset: Dataset, packPath: string): SeedManife
     pendingBytes = 0;
   };
   try {
-    for (const file of plan(dataset, openDays(sandboxStart(dataset), SANDBOX_END, assetOf(dataset).calendar))) {
+    for (const file of plan(dataset, sandboxDates(dataset))) {
       // Level 1 keeps million-row days fast to build; the result is an ordinary gzip file.
       const body = zlib.gzipSync(dayFileCsv(file, walk), { level: 1 });
-      const md5 = createHash("md5").update(body).digest("hex"); // the ETag, so the emulator need not hash
-      objects.push({ key: keyFor(dataset, file.date), pack: path.basename(packPath), offset, size: body.length, md5 });
+      const etag = etagOf(body); // computed here, so the emulator need not hash
+      objects.push({ key: sandboxKey(dataset, file.date), pack: path.basename(packPath), offset, size: body.length, etag });
       offset += body.length;
       // Thousands of tiny writes cost more than the data: write in 4 MB batches.
       pending.push(body);
@@ -102,7 +120,7 @@ export function buildDatasetPack(dataset: Dataset, packPath: string): SeedManife
 
 /** Rough build cost of a dataset, used to share the work between two workers. */
 function cost(d: Dataset): number {
-  const days = openDays(sandboxStart(d), SANDBOX_END, assetOf(d).calendar).length;
+  const days = sandboxDates(d).length;
   return d.asset === "us_stocks_sip" && d.interval === "minute" ? 20 * days : days;
 }
 
@@ -111,8 +129,8 @@ function cost(d: Dataset): number {
  * worker taking the next dataset when it finishes one, so neither sits idle at the end.
  */
 async function buildPacks(dir: string): Promise<SeedManifest["objects"]> {
-  const costs = new Map(DATASETS.map((d) => [d, cost(d)])); // once each: cost() walks the calendar
-  const queue = [...DATASETS].sort((a, b) => costs.get(b)! - costs.get(a)!);
+  const costs = new Map(SANDBOX_DATASETS.map((d) => [d, cost(d)])); // once each: cost() walks the calendar
+  const queue = [...SANDBOX_DATASETS].sort((a, b) => costs.get(b)! - costs.get(a)!);
   const workers = Math.max(1, Math.min(2, os.availableParallelism()));
   const script = path.join(__dirname, `seed-worker${path.extname(__filename)}`);
   // Under tsx (tests, scripts) the worker must register the TypeScript loader itself.
@@ -139,7 +157,7 @@ async function buildPacks(dir: string): Promise<SeedManifest["objects"]> {
     ),
   );
   // Keep the manifest in catalog order whatever worker built what.
-  const order = new Map(DATASETS.map((d, i) => [d.id, i]));
+  const order = new Map(SANDBOX_DATASETS.map((d, i) => [d.id, i]));
   const rank = (key: string) => order.get(key.split("/").slice(0, 2).join("/"))!;
   return results.flat().sort((a, b) => rank(a.key) - rank(b.key) || (a.key < b.key ? -1 : 1));
 }

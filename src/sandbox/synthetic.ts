@@ -4,7 +4,7 @@
  * Every value comes from a PRNG seeded by the file's key, so the same sandbox is built on every
  * machine. Daily prices are a function of (asset, ticker, date), so all datasets agree.
  */
-import type { Dataset } from "../flatfiles/datasets";
+import { FUTURES_ROOTS, type SandboxDataset as Dataset, VALUE_FORMATS, headerOn } from "./description";
 
 /** A small fast PRNG (mulberry32); quality is ample for plausible-looking data. */
 export function rng(seed: number): () => number {
@@ -66,7 +66,25 @@ function optionTickers(date: string, n: number): string[] {
   return out;
 }
 
+const MONTH_CODES = "FGHJKMNQUVXZ";
+
+/** The front and next quarterly contracts of each root on an exchange, as CME writes them (ESZ6). */
+function futuresTickers(dataset: Dataset, date: string, count: number): string[] {
+  const roots = FUTURES_ROOTS[dataset.asset.replace("us_futures_", "")] ?? ["ES"];
+  const [y, m] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
+  const out: string[] = [];
+  for (let k = 0; out.length < count && k < 8; k++) {
+    for (const root of roots) {
+      const month = 3 * Math.ceil(m / 3) + 3 * k; // quarterly cycle: H M U Z
+      const yy = (y + Math.floor((month - 1) / 12)) % 10;
+      out.push(`${root}${MONTH_CODES[(month - 1) % 12]}${yy}`);
+    }
+  }
+  return out.slice(0, count);
+}
+
 export function tickersFor(dataset: Dataset, date: string, count: number): string[] {
+  if (dataset.asset.startsWith("us_futures_")) return futuresTickers(dataset, date, count);
   switch (dataset.asset) {
     case "us_stocks_sip":
       return stockTickers(count);
@@ -94,8 +112,15 @@ function basePrice(dataset: Dataset, ticker: string): number {
     case "us_options_opra":
       return 0.5 + 20 * r;
     default:
+      if (dataset.asset.startsWith("us_futures_")) return futuresBase(ticker, r);
       return 5 + 300 * r;
   }
+}
+
+/** Price levels of the sandbox's futures roots (E-mini S&P, 10-year note, gold, crude...). */
+function futuresBase(ticker: string, r: number): number {
+  const levels: Record<string, number> = { ES: 5800, NQ: 20500, "6E": 1.08, ZN: 111, ZC: 450, ZS: 1000, GC: 2600, SI: 30, HG: 4.2, CL: 70, NG: 3, RB: 2 };
+  return (levels[ticker.slice(0, 2)] ?? 100) * (0.97 + 0.06 * r);
 }
 
 /** Midnight in New York, in UTC milliseconds, for a `YYYY-MM-DD` date (DST handled by Intl). */
@@ -170,123 +195,181 @@ export interface DayFile {
   liquidity?: number;
 }
 
-/** Stock volumes are written with six decimals from this date on, as the real files are. */
-const DECIMAL_VOLUME_SINCE = "2026-02-23";
+/** Where a day's rows fall: from `start` (UTC ms) for `minutes` minutes. */
+function sessionOf(dataset: Dataset, date: string): { start: number; minutes: number } {
+  const midnight = newYorkMidnightMs(date);
+  const hour = 3600_000;
+  if (dataset.calendar === "cme") return { start: midnight - 6 * hour, minutes: 23 * 60 }; // 18:00 the evening before to 17:00
+  if (dataset.calendar === "sunday-friday") {
+    const wd = new Date(Date.parse(`${date}T00:00:00Z`)).getUTCDay();
+    // The forex week opens on Sunday at 17:00 New York time and closes on Friday at 17:00.
+    if (wd === 0) return { start: midnight + 17 * hour, minutes: 7 * 60 };
+    if (wd === 5) return { start: midnight, minutes: 17 * 60 };
+    return { start: midnight, minutes: 1440 };
+  }
+  if (dataset.calendar === "daily") return { start: midnight, minutes: 1440 };
+  return { start: midnight + 570 * 60_000, minutes: 390 }; // 09:30 to 16:00
+}
 
-/** The CSV text (header included) of one day's file. */
+/** Builds one CSV line from values by column name, in the order of the day's own header. */
+function rowWriter(header: string[], slots: readonly string[]): (vals: string[]) => string {
+  const idx = header.map((n) => slots.indexOf(n));
+  return (vals) => {
+    let line = idx[0] >= 0 ? vals[idx[0]] : "";
+    for (let i = 1; i < idx.length; i++) line += idx[i] >= 0 ? `,${vals[idx[i]]}` : ",";
+    return line;
+  };
+}
+
+const AGG_SLOTS = ["ticker", "volume", "open", "close", "high", "low", "window_start", "transactions", "session_end_date", "settlement_price"] as const;
+
+function formats(dataset: Dataset, date: string) {
+  const stocks = dataset.asset === "us_stocks_sip";
+  const decimals = stocks && date >= VALUE_FORMATS.decimalVolumeSince;
+  return {
+    vol: (v: number) => (decimals ? v.toFixed(6) : String(v)),
+    // Stock trade and quote prices are padded to six places in the decimal era.
+    px: (x: number) => (decimals && dataset.kind !== "aggs" ? x.toFixed(6) : money(x, dataset)),
+  };
+}
+
+/** The CSV text (header included) of one day's file, in the header the sandbox has for that day. */
 export function dayFileCsv(file: DayFile, walk: PriceWalk): string {
   const { dataset, date } = file;
-  const rand = rng(hash(`${dataset.id}/${date}`));
-  const header = dataset.columns.map((c) => c.name).join(",");
-  const midnight = newYorkMidnightMs(date);
-  const open930 = midnight + 570 * 60_000;
-  const decimalVolume = dataset.asset === "us_stocks_sip" && date >= DECIMAL_VOLUME_SINCE;
-  const vol = (v: number) => (decimalVolume ? v.toFixed(6) : String(v));
-  const lines: string[] = [header];
-  const hasVolume = dataset.columns.some((c) => c.name === "volume");
+  const header = headerOn(dataset, date);
+  if (dataset.kind === "aggs") return aggsCsv(file, walk, header);
+  return ticksCsv(file, walk, header);
+}
 
-  if (dataset.kind === "aggs") {
-    const tickers = tickersFor(dataset, date, file.size);
-    if (dataset.interval === "day") {
-      for (const t of tickers) {
-        const p = walk.day(t, date, rand);
-        const v = Math.floor(1000 + rand() * rand() * 5e7);
-        const row = [t];
-        if (hasVolume) row.push(vol(v));
-        row.push(money(p.open, dataset), money(p.close, dataset), money(p.high, dataset), money(p.low, dataset));
-        row.push(ns(midnight));
-        if (hasVolume) row.push(String(Math.max(1, Math.floor(v / 120))));
-        lines.push(row.join(","));
-      }
-    } else {
-      // Minute bars: liquid tickers trade every minute of the session, thin ones now and then.
-      const minutes = dataset.asset === "global_crypto" || dataset.asset === "global_forex" ? 1440 : 390;
-      const start = minutes === 1440 ? midnight : open930;
-      // Rows are joined per ticker, then per file: one giant array of rows costs seconds in GC.
-      const chunks: string[] = [header];
-      for (let i = 0; i < tickers.length; i++) {
-        const rows: string[] = [];
-        const t = tickers[i];
-        const p = walk.day(t, date, rand);
-        const liquidity = file.liquidity ?? (i < 30 ? 1 : Math.max(0.03, 1 / (1 + i / 2500)));
-        // A Brownian bridge from open to close: a random path that still ends at the close.
-        const path = new Float64Array(minutes + 1);
-        for (let m = 1; m <= minutes; m++) path[m] = path[m - 1] + (rand() - 0.5);
-        const sigma = p.open * 0.0015;
-        for (let m = 0; m < minutes; m++) {
-          const f = (m + 1) / minutes;
-          const price = Math.max(0.01, p.open + (p.close - p.open) * f + (path[m + 1] - f * path[minutes]) * sigma);
-          if (rand() > liquidity) continue;
-          const o = price * (1 + (rand() - 0.5) * 0.002);
-          const c = price * (1 + (rand() - 0.5) * 0.002);
-          const h = Math.max(o, c) * (1 + rand() * 0.001);
-          const l = Math.min(o, c) * (1 - rand() * 0.001);
-          // Trading is heaviest at the open and the close: a U-shaped profile through the session.
-          const x = (2 * m) / minutes - 1;
-          const v = Math.floor((100 + rand() * 20000 * liquidity) * (0.5 + 2.5 * x ** 4));
-          const row = hasVolume
-            ? `${t},${vol(v)},${money(o, dataset)},${money(c, dataset)},${money(h, dataset)},${money(l, dataset)},${ns(start + m * 60_000)},${1 + (v >> 7)}`
-            : `${t},${money(o, dataset)},${money(c, dataset)},${money(h, dataset)},${money(l, dataset)},${ns(start + m * 60_000)}`;
-          rows.push(row);
-        }
-        if (rows.length) chunks.push(rows.join("\n"));
-      }
-      return chunks.join("\n") + "\n";
+function aggsCsv(file: DayFile, walk: PriceWalk, header: string[]): string {
+  const { dataset, date } = file;
+  const rand = rng(hash(`${dataset.id}/${date}`));
+  const write = rowWriter(header, AGG_SLOTS);
+  const { vol, px } = formats(dataset, date);
+  const midnight = newYorkMidnightMs(date);
+  const tickers = tickersFor(dataset, date, file.size);
+  const v: string[] = new Array(AGG_SLOTS.length).fill("");
+  v[8] = date;
+  if (dataset.interval !== "minute") {
+    const lines = [header.join(",")];
+    const session = sessionOf(dataset, date);
+    for (const t of tickers) {
+      const p = walk.day(t, date, rand);
+      const volume = Math.floor(1000 + rand() * rand() * 5e7);
+      v[0] = t;
+      v[1] = vol(volume);
+      [v[2], v[3], v[4], v[5]] = [px(p.open), px(p.close), px(p.high), px(p.low)];
+      // Day bars are stamped at midnight New York time; futures session bars at the session's open.
+      v[6] = ns(dataset.interval === "session" ? session.start : midnight);
+      v[7] = String(Math.max(1, Math.floor(volume / 120)));
+      v[9] = px(p.close * (1 + (rand() - 0.5) * 0.0004));
+      lines.push(write(v));
     }
     return lines.join("\n") + "\n";
   }
+  // Minute bars: liquid tickers trade every minute of the session, thin ones now and then.
+  const { start, minutes } = sessionOf(dataset, date);
+  // Rows are joined per ticker, then per file: one giant array of rows costs seconds in GC.
+  const chunks: string[] = [header.join(",")];
+  for (let i = 0; i < tickers.length; i++) {
+    const rows: string[] = [];
+    const t = tickers[i];
+    const p = walk.day(t, date, rand);
+    const liquidity = file.liquidity ?? (i < 30 ? 1 : Math.max(0.03, 1 / (1 + i / 2500)));
+    // A Brownian bridge from open to close: a random path that still ends at the close.
+    const path = new Float64Array(minutes + 1);
+    for (let m = 1; m <= minutes; m++) path[m] = path[m - 1] + (rand() - 0.5);
+    const sigma = p.open * 0.0015;
+    v[0] = t;
+    for (let m = 0; m < minutes; m++) {
+      const f = (m + 1) / minutes;
+      const price = Math.max(0.01, p.open + (p.close - p.open) * f + (path[m + 1] - f * path[minutes]) * sigma);
+      if (rand() > liquidity) continue;
+      const o = price * (1 + (rand() - 0.5) * 0.002);
+      const c = price * (1 + (rand() - 0.5) * 0.002);
+      // Trading is heaviest at the open and the close: a U-shaped profile through the session.
+      const x = (2 * m) / minutes - 1;
+      const volume = Math.floor((100 + rand() * 20000 * liquidity) * (0.5 + 2.5 * x ** 4));
+      v[1] = vol(volume);
+      v[2] = px(o);
+      v[3] = px(c);
+      v[4] = px(Math.max(o, c) * (1 + rand() * 0.001));
+      v[5] = px(Math.min(o, c) * (1 - rand() * 0.001));
+      v[6] = ns(start + m * 60_000);
+      v[7] = String(1 + (volume >> 7));
+      rows.push(write(v));
+    }
+    if (rows.length) chunks.push(rows.join("\n"));
+  }
+  return chunks.join("\n") + "\n";
+}
 
-  // Trades, quotes and index values: `size` rows spread through the session, in time order.
+const TICK_SLOTS = [
+  "ticker", "conditions", "correction", "exchange", "id", "participant_timestamp", "price", "sequence_number",
+  "sip_timestamp", "size", "tape", "trf_id", "trf_timestamp", "ask_exchange", "ask_price", "ask_size",
+  "bid_exchange", "bid_price", "bid_size", "indicators", "value", "timestamp", "report_sequence",
+  "ask_timestamp", "bid_timestamp", "session_end_date",
+] as const;
+const slot = (name: (typeof TICK_SLOTS)[number]) => TICK_SLOTS.indexOf(name);
+const S = Object.fromEntries(TICK_SLOTS.map((n) => [n, slot(n)])) as Record<(typeof TICK_SLOTS)[number], number>;
+
+/** Trades, quotes and index values: `size` rows spread through the session, in time order. */
+function ticksCsv(file: DayFile, walk: PriceWalk, header: string[]): string {
+  const { dataset, date } = file;
+  const rand = rng(hash(`${dataset.id}/${date}`));
+  const write = rowWriter(header, TICK_SLOTS);
+  const { vol, px } = formats(dataset, date);
+  const stocks = dataset.asset === "us_stocks_sip";
+  const options = dataset.asset === "us_options_opra";
+  const crypto = dataset.asset === "global_crypto";
+  const trfZero = date >= VALUE_FORMATS.trfZeroSince;
   const tickers = tickersFor(dataset, date, 4);
   const prices = tickers.map((t) => walk.day(t, date, rand).open);
-  const spanMs = 390 * 60_000;
+  const { start, minutes } = sessionOf(dataset, date);
+  const spanMs = minutes * 60_000;
+  const v: string[] = new Array(TICK_SLOTS.length).fill("");
+  v[S.session_end_date] = date;
+  v[S.correction] = "0";
+  v[S.tape] = "3";
+  const lines: string[] = [header.join(",")];
   for (let r = 0; r < file.size; r++) {
     const k = r % tickers.length;
-    const t = tickers[k];
     prices[k] *= 1 + (rand() - 0.5) * 0.001;
-    const ms = open930 + Math.floor((r / file.size) * spanMs);
+    const ms = start + Math.floor((r / file.size) * spanMs);
     const sub = Math.floor(rand() * 1e6);
     const sip = ns(ms, sub);
     const part = ns(ms, Math.max(0, sub - 137));
-    const px = money(prices[k], dataset);
-    const size = String(1 + Math.floor(rand() * 500));
-    const ex = String(1 + Math.floor(rand() * 20));
-    lines.push(rowFor(dataset, { t, px, size, ex, sip, part, r, rand }));
+    const price = prices[k];
+    const spread = price * 0.0005;
+    const size = 1 + Math.floor(rand() * 500);
+    const exchange = options
+      ? VALUE_FORMATS.optionExchanges[Math.floor(rand() * VALUE_FORMATS.optionExchanges.length)]
+      : 1 + Math.floor(rand() * 20);
+    v[S.ticker] = tickers[k];
+    // Condition lists with more than one code are quoted, as in the real files.
+    v[S.conditions] = crypto ? String(1 + (r % 2)) : options ? "209" : rand() < 0.3 ? '"12,37"' : rand() < 0.5 ? "12" : "";
+    v[S.exchange] = String(exchange);
+    v[S.id] = String((crypto ? 50_000_000 : 10_000) + r);
+    v[S.participant_timestamp] = part;
+    v[S.sip_timestamp] = sip;
+    v[S.timestamp] = sip;
+    v[S.price] = px(price);
+    v[S.value] = money(price, dataset);
+    v[S.sequence_number] = String(1000 + r);
+    v[S.report_sequence] = String(1 + (r >> 2));
+    v[S.size] = crypto ? (size / 97).toFixed(8) : stocks ? vol(size) : String(size);
+    // Off-exchange prints (exchange 4, a FINRA TRF) carry a TRF id and time; exchange prints
+    // have 0 there in current files and nothing in older ones.
+    const trf = stocks && exchange === 4;
+    v[S.trf_id] = trf ? "201" : trfZero ? "0" : "";
+    v[S.trf_timestamp] = trf ? part : trfZero ? "0" : "";
+    v[S.ask_exchange] = v[S.bid_exchange] = dataset.asset === "global_forex" ? "48" : String(exchange);
+    v[S.ask_price] = px(price + spread);
+    v[S.bid_price] = px(price - spread);
+    v[S.ask_size] = v[S.bid_size] = stocks ? vol(size) : String(size);
+    v[S.ask_timestamp] = v[S.bid_timestamp] = part;
+    v[S.indicators] = "";
+    lines.push(write(v));
   }
   return lines.join("\n") + "\n";
-}
-
-interface RowParts {
-  t: string;
-  px: string;
-  size: string;
-  ex: string;
-  sip: string;
-  part: string;
-  r: number;
-  rand: () => number;
-}
-
-/** One row of a trades/quotes/values file, in the dataset's column order. */
-function rowFor(dataset: Dataset, p: RowParts): string {
-  const cond = p.rand() < 0.3 ? '"12,37"' : p.rand() < 0.5 ? "12" : "";
-  const spread = Number(p.px) * 0.0005;
-  const ask = (Number(p.px) + spread).toFixed(4);
-  const bid = (Number(p.px) - spread).toFixed(4);
-  switch (`${dataset.asset}/${dataset.name}`) {
-    case "us_stocks_sip/trades_v1":
-      return [p.t, cond, "0", p.ex, String(10000 + p.r), p.part, p.px, String(1000 + p.r), p.sip, p.size, "3", "", ""].join(",");
-    case "us_stocks_sip/quotes_v1":
-      return [p.t, p.ex, ask, p.size, p.ex, bid, p.size, "1", "", p.part, String(1000 + p.r), p.sip, "3", ""].join(",");
-    case "us_options_opra/trades_v1":
-      return [p.t, "209", "0", p.ex, p.part, p.px, p.sip, p.size].join(",");
-    case "us_options_opra/quotes_v1":
-      return [p.t, p.ex, ask, p.size, p.ex, bid, p.size, String(1000 + p.r), p.sip].join(",");
-    case "us_indices/values_v1":
-      return [p.t, p.px, p.sip].join(",");
-    case "global_forex/quotes_v1":
-      return [p.t, "48", ask, "48", bid, p.part].join(",");
-    default: // global_crypto/trades_v1
-      return [p.t, "1", p.ex, String(50000 + p.r), p.part, p.px, (Number(p.size) / 97).toFixed(8)].join(",");
-  }
 }

@@ -6,10 +6,10 @@ import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient, ListUsersCommand } from "@aws-sdk/client-iam";
 import { sandboxClient } from "../../src/aws/clients";
-import { openDays } from "../../src/flatfiles/calendar";
 import { findDataset, keyFor } from "../../src/flatfiles/datasets";
 import { checkBucket } from "../../src/notebook/setup-check";
-import { SANDBOX_END, sandboxStart } from "../../src/sandbox/seed";
+import { sandboxDataset } from "../../src/sandbox/description";
+import { SANDBOX_END, sandboxDates, sandboxKey } from "../../src/sandbox/seed";
 import { s3With, sandboxConfig, sandboxS3, sandboxState } from "../helpers/sandbox";
 
 const s3 = sandboxS3();
@@ -37,18 +37,21 @@ async function getText(key: string): Promise<string> {
 }
 
 describe("sandbox: flat files in the real layout", () => {
-  it("has the five asset classes at the top of the bucket", async () => {
+  it("has the nine asset prefixes at the top of the bucket", async () => {
     const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: "/" }));
     assert.deepEqual(
       out.CommonPrefixes!.map((p) => p.Prefix),
-      ["global_crypto/", "global_forex/", "us_indices/", "us_options_opra/", "us_stocks_sip/"],
+      [
+        "global_crypto/", "global_forex/", "us_futures_cbot/", "us_futures_cme/", "us_futures_comex/",
+        "us_futures_nymex/", "us_indices/", "us_options_opra/", "us_stocks_sip/",
+      ],
     );
   });
 
   it("lists one file per trading day for stock day aggregates: over 5,000 keys in several pages", async () => {
-    const d = findDataset("us_stocks_sip/day_aggs_v1");
+    const d = sandboxDataset("us_stocks_sip/day_aggs_v1");
     const { keys, pages } = await listAll("us_stocks_sip/day_aggs_v1/");
-    const expected = openDays(sandboxStart(d), SANDBOX_END, "nyse").map((day) => keyFor(d, day));
+    const expected = sandboxDates(d).map((day) => sandboxKey(d, day));
     assert.ok(keys.length >= 5000, `${keys.length} keys`);
     assert.ok(pages >= 6, `${pages} pages`);
     assert.deepEqual(keys, expected);

@@ -1,0 +1,136 @@
+/**
+ * The sandbox's own description of the real flat files: which datasets exist, the header each
+ * writes, which dates have a file, and how values are written.
+ *
+ * It is kept apart from the library's registry (`src/flatfiles/datasets.ts`) on purpose and
+ * imports nothing from it: the sandbox is a stand-in for the real bucket, so it must be able to
+ * disagree with what the library believes. Headers come from the published sample files
+ * (`test/fixtures/published/`, checked by a test); calendars are lists of dates taken from
+ * published exchange calendars (`test/fixtures/calendars/`), not computed from holiday rules as
+ * the library's are. `test/unit/sandbox-vs-library.test.ts` fails when the two drift.
+ */
+import { CME_CLOSURES, NYSE_CLOSURES } from "./closures";
+
+export type SandboxCalendar = "nyse" | "weekdays" | "sunday-friday" | "daily" | "cme";
+
+export interface SandboxDataset {
+  /** `asset/name`, the key prefix. */
+  id: string;
+  asset: string;
+  name: string;
+  kind: "aggs" | "trades" | "quotes" | "values";
+  interval?: "day" | "minute" | "session";
+  /** The header the sandbox writes, as in the newest real files. */
+  header: string[];
+  /** An older header the sandbox writes for days before `headerSince`, as older real files have. */
+  olderHeader?: { header: string[]; until: string };
+  calendar: SandboxCalendar;
+  /** The first day the sandbox has (history is shortened for some assets to keep it small). */
+  start: string;
+}
+
+const h = (text: string) => text.split(",");
+
+const AGGS = h("ticker,volume,open,close,high,low,window_start,transactions");
+const INDEX_AGGS = h("ticker,open,close,high,low,window_start");
+
+/** The futures exchanges and a few real contract roots on each. */
+export const FUTURES_ROOTS: Record<string, string[]> = {
+  cme: ["ES", "NQ", "6E"],
+  cbot: ["ZN", "ZC", "ZS"],
+  comex: ["GC", "SI", "HG"],
+  nymex: ["CL", "NG", "RB"],
+};
+
+function ds(asset: string, name: string, kind: SandboxDataset["kind"], header: string[], calendar: SandboxCalendar, start: string, extra: Partial<SandboxDataset> = {}): SandboxDataset {
+  const interval = name.startsWith("day_") ? "day" : name.startsWith("minute_") ? "minute" : name.startsWith("session_") ? "session" : undefined;
+  return { id: `${asset}/${name}`, asset, name, kind, interval, header, calendar, start, ...extra };
+}
+
+/** Stocks go back to the start of real history, so listings are as long as real ones. */
+const STOCKS_START = "2003-09-10";
+/** Other assets have a shorter history in the sandbox, which keeps it small. */
+const SHORT_START = "2019-01-02";
+const FUTURES_START = "2025-01-02";
+
+export const SANDBOX_DATASETS: readonly SandboxDataset[] = [
+  ds("us_stocks_sip", "day_aggs_v1", "aggs", AGGS, "nyse", STOCKS_START),
+  ds("us_stocks_sip", "minute_aggs_v1", "aggs", AGGS, "nyse", STOCKS_START),
+  ds("us_stocks_sip", "trades_v1", "trades", h("ticker,conditions,correction,exchange,id,participant_timestamp,price,sequence_number,sip_timestamp,size,tape,trf_id,trf_timestamp"), "nyse", STOCKS_START),
+  ds("us_stocks_sip", "quotes_v1", "quotes", h("ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,conditions,indicators,participant_timestamp,sequence_number,sip_timestamp,tape,trf_timestamp"), "nyse", STOCKS_START),
+  ds("us_options_opra", "day_aggs_v1", "aggs", AGGS, "nyse", "2014-06-02"),
+  ds("us_options_opra", "minute_aggs_v1", "aggs", AGGS, "nyse", "2014-06-02"),
+  // Current files have 7 columns; the older published sample has participant_timestamp too.
+  // When the change happened is not known: the sandbox switches at the start of 2025.
+  ds("us_options_opra", "trades_v1", "trades", h("ticker,conditions,correction,exchange,price,sip_timestamp,size"), "nyse", "2014-06-02", {
+    olderHeader: { header: h("ticker,conditions,correction,exchange,participant_timestamp,price,sip_timestamp,size"), until: "2024-12-31" },
+  }),
+  ds("us_options_opra", "quotes_v1", "quotes", h("ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,sequence_number,sip_timestamp"), "nyse", "2022-03-07"),
+  ds("us_indices", "day_aggs_v1", "aggs", INDEX_AGGS, "weekdays", "2023-02-01"),
+  ds("us_indices", "minute_aggs_v1", "aggs", INDEX_AGGS, "weekdays", "2023-02-01"),
+  ds("us_indices", "values_v1", "values", h("ticker,value,timestamp"), "weekdays", "2023-02-01"),
+  ds("global_forex", "day_aggs_v1", "aggs", AGGS, "sunday-friday", SHORT_START),
+  ds("global_forex", "minute_aggs_v1", "aggs", AGGS, "sunday-friday", SHORT_START),
+  ds("global_forex", "quotes_v1", "quotes", h("ticker,ask_exchange,ask_price,bid_exchange,bid_price,participant_timestamp"), "sunday-friday", SHORT_START),
+  ds("global_crypto", "day_aggs_v1", "aggs", AGGS, "daily", SHORT_START),
+  ds("global_crypto", "minute_aggs_v1", "aggs", AGGS, "daily", SHORT_START),
+  ds("global_crypto", "trades_v1", "trades", h("ticker,conditions,exchange,id,participant_timestamp,price,size"), "daily", SHORT_START),
+  ...Object.keys(FUTURES_ROOTS).flatMap((ex) => [
+    ds(`us_futures_${ex}`, "session_aggs_v1", "aggs", h("ticker,session_end_date,open,high,low,close,volume,transactions,settlement_price"), "cme", FUTURES_START),
+    ds(`us_futures_${ex}`, "minute_aggs_v1", "aggs", h("ticker,volume,open,close,high,low,window_start,transactions,session_end_date"), "cme", FUTURES_START),
+    ds(`us_futures_${ex}`, "trades_v1", "trades", h("ticker,timestamp,sequence_number,report_sequence,price,size,correction,exchange,session_end_date"), "cme", FUTURES_START),
+    ds(`us_futures_${ex}`, "quotes_v1", "quotes", h("ticker,timestamp,sequence_number,report_sequence,ask_timestamp,ask_price,ask_size,bid_timestamp,bid_price,bid_size,exchange,session_end_date"), "cme", FUTURES_START),
+  ]),
+];
+
+export function sandboxDataset(id: string): SandboxDataset {
+  const d = SANDBOX_DATASETS.find((x) => x.id === id);
+  if (!d) throw new Error(`The sandbox has no dataset "${id}".`);
+  return d;
+}
+
+/** The header a day's file has in the sandbox. */
+export function headerOn(dataset: SandboxDataset, date: string): string[] {
+  return dataset.olderHeader && date <= dataset.olderHeader.until ? dataset.olderHeader.header : dataset.header;
+}
+
+/** How values are written, as in the real files. */
+export const VALUE_FORMATS = {
+  /** Stock volumes and trade sizes carry six decimals from this day on. */
+  decimalVolumeSince: "2026-02-23",
+  /** Stock trades: `trf_id`/`trf_timestamp` are `0` on exchange prints from this day on, empty before. */
+  trfZeroSince: "2024-01-02",
+  /** OPRA exchange ids are in the 300s. */
+  optionExchanges: [300, 301, 302, 303, 304, 307, 308, 309, 312, 313, 315, 316, 319, 322, 323, 325],
+};
+
+const DAY_MS = 86_400_000;
+const nyseClosed = new Set(NYSE_CLOSURES);
+const cmeClosed = new Set(CME_CLOSURES);
+
+/** Whether the sandbox has a file for a date under a calendar: lists, not rules. */
+export function sandboxOpen(date: string, calendar: SandboxCalendar): boolean {
+  const wd = new Date(Date.parse(`${date}T00:00:00Z`)).getUTCDay();
+  switch (calendar) {
+    case "daily":
+      return true;
+    case "sunday-friday":
+      return wd !== 6;
+    case "weekdays":
+      return wd !== 0 && wd !== 6;
+    case "cme":
+      return wd !== 0 && wd !== 6 && !cmeClosed.has(date);
+    default:
+      return wd !== 0 && wd !== 6 && !nyseClosed.has(date);
+  }
+}
+
+/** Every date from `from` to `to` (both included) with a file under a calendar. */
+export function sandboxDays(from: string, to: string, calendar: SandboxCalendar): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`); t <= end; t += DAY_MS) {
+    const date = new Date(t).toISOString().slice(0, 10);
+    if (sandboxOpen(date, calendar)) out.push(date);
+  }
+  return out;
+}
