@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { flatFilesClient } from "../aws/clients";
 import { explainAwsError } from "../aws/explain";
 import { describeConfig, loadConfig } from "../config/env";
-import { dayKey, listDays } from "../flatfiles/catalog";
+import { findDay, listDays } from "../flatfiles/catalog";
 import { findDataset } from "../flatfiles/datasets";
 import { downloadFile } from "../flatfiles/download";
 import { loadDay } from "../flatfiles/load";
@@ -65,8 +65,9 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     }
     need(2, "a dataset and a date");
     const dataset = findDataset(args[0]);
-    const key = dayKey(dataset, args[1]);
-    const file = await downloadFile(client, config.bucket, key, { onProgress: progressReporter("get") });
+    // The bucket decides which days exist: the day's month is listed before anything is fetched.
+    const day = await findDay({ client, bucket: config.bucket }, dataset, args[1]);
+    const file = await downloadFile(client, config.bucket, day.key, { onProgress: progressReporter("get") });
     if (command === "get") return out(file.path);
     const rows = Number(parsed.values.rows ?? 10);
     if (!Number.isInteger(rows) || rows <= 0) usage(`--rows must be a whole number above zero, not "${parsed.values.rows}".`);

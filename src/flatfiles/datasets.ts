@@ -112,6 +112,17 @@ export function columnOf(name: string): Column {
   return known ? { name, type: known.value, certainty: known.certainty } : { name, type: "string", certainty: "uncertain" };
 }
 
+/**
+ * A column of a dataset, typed by name. The type is only as certain as the evidence for this
+ * dataset: `exchange` is an integer in every published stocks file, but no published futures
+ * file has been seen, so there it is tried and kept as text if the values disagree.
+ */
+export function datasetColumn(dataset: Pick<Dataset, "layouts">, name: string): Column {
+  const c = columnOf(name);
+  const seen = dataset.layouts.some((l) => l.certainty === "certain" && l.columns.includes(name));
+  return seen || c.certainty === "uncertain" ? c : { ...c, certainty: "uncertain" };
+}
+
 const AGGS = layout("ticker,volume,open,close,high,low,window_start,transactions", "published-samples", "certain");
 const INDEX_AGGS = layout("ticker,open,close,high,low,window_start", "massive-docs", "evidence");
 const STOCK_TRADES = layout(
@@ -192,7 +203,7 @@ function asset(prefix: string, title: string, calendar: CalendarKind, tickerExam
             ? "session"
             : undefined,
       layouts,
-      columns: layouts[0].columns.map(columnOf),
+      columns: layouts[0].columns.map((c) => datasetColumn({ layouts }, c)),
       since,
       calendar,
     })),

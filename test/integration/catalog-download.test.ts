@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { after, describe, it } from "node:test";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { dayKey, discoverDatasets, listDays } from "../../src/flatfiles/catalog";
+import { dayKey, discoverDatasets, findDay, listDays } from "../../src/flatfiles/catalog";
+import { createHash } from "node:crypto";
 import { openDays } from "../../src/flatfiles/calendar";
 import { downloadFile, downloadFiles } from "../../src/flatfiles/download";
 import { KitError } from "../../src/util/errors";
@@ -24,7 +25,8 @@ async function bytesOf(key: string): Promise<Buffer> {
 describe("catalog", () => {
   it("discovers the asset classes and datasets the bucket holds", async () => {
     const found = await discoverDatasets({ client: s3, bucket });
-    assert.equal(found.length, 5);
+    assert.equal(found.length, 9);
+    assert.deepEqual(found.find((a) => a.asset === "us_futures_nymex")!.datasets, ["minute_aggs_v1", "quotes_v1", "session_aggs_v1", "trades_v1"]);
     assert.deepEqual(found.find((a) => a.asset === "us_indices")!.datasets, ["day_aggs_v1", "minute_aggs_v1", "values_v1"]);
   });
 
@@ -48,10 +50,34 @@ describe("catalog", () => {
     assert.match(code(() => dayKey("us_stocks_sip/day_aggs_v1", "2024-03-16", today)), /catalog.closed: .*a Saturday.*2024-03-15 and 2024-03-18/);
     assert.match(code(() => dayKey("us_stocks_sip/day_aggs_v1", "2024-03-29", today)), /Good Friday/);
     assert.match(code(() => dayKey("us_stocks_sip/day_aggs_v1", "2026-11-24", today)), /catalog.future/);
-    assert.match(code(() => dayKey("us_stocks_sip/day_aggs_v1", "2001-01-02", today)), /catalog.before/);
+    // A date before the believed first day is a question for the bucket (findDay), not refused here.
+    assert.equal(dayKey("us_stocks_sip/day_aggs_v1", "2001-01-02", today), "us_stocks_sip/day_aggs_v1/2001/01/2001-01-02.csv.gz");
     assert.match(code(() => dayKey("us_stocks_sip/day_aggs_v1", "15/03/2024", today)), /catalog.date: .*YYYY-MM-DD/);
     assert.equal(dayKey("global_crypto/day_aggs_v1", "2024-03-16", today), "global_crypto/day_aggs_v1/2024/03/2024-03-16.csv.gz");
     assert.throws(() => dayKey("us_stocks_sip/bars", "2024-03-15", today), /Unknown dataset/);
+    assert.equal(dayKey("global_forex/day_aggs_v1", "2024-10-27", today), "global_forex/day_aggs_v1/2024/10/2024-10-27.csv.gz");
+    assert.equal(dayKey("us_indices/day_aggs_v1", "2024-07-04", today), "us_indices/day_aggs_v1/2024/07/2024-07-04.csv.gz");
+  });
+
+  it("finds a day by listing its month: a forex Sunday, an index on an NYSE holiday, a futures session", async () => {
+    const ref = { client: s3, bucket };
+    const sunday = await findDay(ref, "global_forex/minute_aggs_v1", "2025-08-31");
+    assert.equal(sunday.key, "global_forex/minute_aggs_v1/2025/08/2025-08-31.csv.gz");
+    assert.equal((await findDay(ref, "us_indices/values_v1", "2026-04-03")).date, "2026-04-03"); // Good Friday
+    assert.equal((await findDay(ref, "us_futures_cme/session_aggs_v1", "2026-11-20")).date, "2026-11-20");
+    await assert.rejects(findDay(ref, "global_forex/minute_aggs_v1", "2025-08-30"), /catalog\.closed: 2025-08-30 is a Saturday, and the bucket lists no file.*2025-08-29 and 2025-08-31/);
+  });
+
+  it("stores a real-size trades day as a multipart object, as S3 does for large uploads", async () => {
+    const [day] = await listDays({ client: s3, bucket }, "us_stocks_sip/trades_v1", "2026-11-20", "2026-11-20");
+    assert.ok(day.size > 8 << 20, `${day.size} bytes`);
+    const parts = Math.ceil(day.size / (8 << 20));
+    assert.match(day.etag, new RegExp(`^[0-9a-f]{32}-${parts}$`));
+    // The multipart ETag is the MD5 of the parts' MD5s: recompute it from the bytes.
+    const body = await bytesOf(day.key);
+    const md5s = [];
+    for (let at = 0; at < body.length; at += 8 << 20) md5s.push(createHash("md5").update(body.subarray(at, at + (8 << 20))).digest());
+    assert.equal(day.etag, `${createHash("md5").update(Buffer.concat(md5s)).digest("hex")}-${parts}`);
   });
 });
 

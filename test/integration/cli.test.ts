@@ -37,6 +37,16 @@ describe("flatfiles CLI", () => {
     assert.match(head.out, /\(8 rows in all\)/);
   });
 
+  it("gets a forex Sunday and shows a futures session day, as the bucket lists them", () => {
+    const sunday = cli("get", "global_forex/day_aggs_v1", "2024-10-27");
+    assert.equal(sunday.code, 0, sunday.err);
+    assert.match(sunday.out.trim(), /global_forex\/day_aggs_v1\/2024\/10\/2024-10-27\.csv\.gz$/);
+    const futures = cli("head", "us_futures_cme/session_aggs_v1", "2026-11-20", "-n", "2");
+    assert.equal(futures.code, 0, futures.err);
+    assert.match(futures.out, /^ticker +session_end_date/m);
+    assert.match(futures.out, /^ESZ6 /m);
+  });
+
   it("answers mistakes with one line and a non-zero exit, never a stack trace", () => {
     for (const [args, code, re] of [
       [["frobnicate"], 2, /Unknown command "frobnicate"/],
@@ -46,6 +56,7 @@ describe("flatfiles CLI", () => {
       [["get", "us_stocks_sip/day_aggs_v1", "2024-03-16"], 1, /a Saturday.*2024-03-15 and 2024-03-18/],
       [["get", "us_stocks_sip/bars", "2024-03-15"], 1, /Unknown dataset "us_stocks_sip\/bars"/],
       [["get", "us_stocks_sip/day_aggs_v1", "2024-13-01"], 1, /not a real calendar date/],
+      [["get", "global_crypto/day_aggs_v1", "2012-06-01"], 1, /Not listed: .*believed to start on 2013-12-01 \(uncertain: the bucket decides\)/],
     ] as const) {
       const r = cli(...args);
       assert.equal(r.code, code, `${args.join(" ")}: ${r.err}`);

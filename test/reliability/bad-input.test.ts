@@ -14,9 +14,10 @@ import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { sandboxClient } from "../../src/aws/clients";
 import { loadConfig } from "../../src/config/env";
 import { Secret } from "../../src/config/secret";
-import { dayKey } from "../../src/flatfiles/catalog";
+import { dayKey, findDay } from "../../src/flatfiles/catalog";
 import { cachePath, downloadFile } from "../../src/flatfiles/download";
 import { loadDay } from "../../src/flatfiles/load";
+import { gzipSync } from "node:zlib";
 import { checkBucket } from "../../src/notebook/setup-check";
 import { getPaginator } from "../../src/paginator/engine";
 import { encodeToken } from "../../src/paginator/token";
@@ -28,6 +29,13 @@ after(() => s3.destroy());
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "kit-bad-"));
 const today = "2026-11-23";
 const noSandbox = { FLATFILES_SANDBOX_STATE: path.join(os.tmpdir(), "none.json") };
+const bucketRef = { client: s3, bucket: "flatfiles" };
+/** A gzipped CSV file in a fresh folder. */
+const gz = (csv: string) => {
+  const file = path.join(tmp(), "day.csv.gz");
+  fs.writeFileSync(file, gzipSync(csv));
+  return file;
+};
 const list = (config: object) => getPaginator(s3, "list_objects_v2").paginate({ Bucket: "flatfiles", PaginationConfig: config });
 
 /** Run `f`, return "code: message" of the error it throws (sync or async). */
@@ -76,8 +84,14 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
   ["impossible date", () => failure(() => dayKey("us_stocks_sip/day_aggs_v1", "2024-02-30", today)), /catalog\.date: .*not a real calendar date/],
   ["weekend date", () => failure(() => dayKey("us_stocks_sip/day_aggs_v1", "2024-03-16", today)), /catalog\.closed: .*a Saturday.*2024-03-15 and 2024-03-18/],
   ["holiday date", () => failure(() => dayKey("us_stocks_sip/day_aggs_v1", "2024-07-04", today)), /catalog\.closed: .*Independence Day/],
-  ["future date", () => failure(() => dayKey("us_stocks_sip/day_aggs_v1", "2026-12-01", today)), /catalog\.future: .*next day/],
-  ["date before the dataset starts", () => failure(() => dayKey("us_options_opra/trades_v1", "2010-03-15", today)), /catalog\.before: .*starts on 2014-06-02/],
+  ["future date", () => failure(() => dayKey("us_stocks_sip/day_aggs_v1", "2026-12-01", today)), /catalog\.future: .*next trading day/],
+  ["date before the dataset's believed start (asked of the bucket)", () => failure(() => findDay(bucketRef, "us_options_opra/trades_v1", "2010-03-15")), /catalog\.before: Not listed: .*believed to start on 2014-06-02.*Nothing is listed for 2010-03/],
+  ["a day not published yet (09:00 ET the next morning)", () => failure(() => findDay(bucketRef, "us_stocks_sip/day_aggs_v1", "2026-11-23", { now: new Date("2026-11-24T14:00:00Z") })), /catalog\.unpublished: .*not published yet.*2026-11-24 11:00 ET/],
+  ["a day missing after its publication time", () => failure(() => findDay(bucketRef, "us_stocks_sip/day_aggs_v1", "2026-11-23", { now: new Date("2026-11-24T20:00:00Z") })), /catalog\.missing: Not listed: .*2026-11-23.*Nearest listed days: 2026-11-20/],
+  ["a value that is not a number (abc as a price)", () => failure(() => loadDay(gz("ticker,volume,open,close,high,low,window_start,transactions\nAAPL,1,abc,2,3,1,1700000000000000000,4\n"), "us_stocks_sip/day_aggs_v1", { parquet: false })), /load\.value: .*line 2, column "open": "abc" is not a number/],
+  ["a timestamp above 2^64", () => failure(() => loadDay(gz("ticker,price,sip_timestamp,size,conditions,correction,exchange\nO:X,1,18446744073709551616,1,,0,300\n"), "us_options_opra/trades_v1", { parquet: false })), /load\.value: .*column "sip_timestamp": "18446744073709551616" is not a Unix timestamp in nanoseconds/],
+  ["a row with a field too many", () => failure(() => loadDay(gz("ticker,value,timestamp\nI:SPX,1,2\nI:SPX,1,2,3\n"), "us_indices/values_v1", { parquet: false })), /load\.shape: .*line 3: 4 fields where the header has 3/],
+  ["a file of another dataset", () => failure(() => loadDay(gz("ticker,value,timestamp\nI:SPX,1,2\n"), "us_stocks_sip/day_aggs_v1", { parquet: false })), /load\.columns: .*does not look like us_stocks_sip\/day_aggs_v1.*looks like us_indices\/values_v1/],
   ["empty prefix (CLI)", () => cli("ls", "no/such/prefix"), /exit 0: Nothing under "no\/such\/prefix\/"/],
   ["malformed StartingToken", () => failure(() => list({ StartingToken: Buffer.from("[1]").toString("base64") })), /token\.malformed/],
   ["token from another operation", () => failure(() => list({ StartingToken: encodeToken({ ExclusiveStartKey: { ticker: { S: "X" } } }) })), /token\.operation: .*ExclusiveStartKey.*ContinuationToken/],

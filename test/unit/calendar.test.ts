@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { closedReason, nextOpenDay, openDays, parseDate } from "../../src/flatfiles/calendar";
+import { type CalendarKind, closedReason, nextOpenDay, openDays, parseDate } from "../../src/flatfiles/calendar";
+import { NYSE_CLOSURES } from "../../src/sandbox/closures";
 
 describe("NYSE calendar", () => {
   it("lists the 2024 holidays exactly", () => {
@@ -36,7 +37,43 @@ describe("NYSE calendar", () => {
     assert.equal(closedReason("2024-03-16", "nyse"), "a Saturday");
     assert.equal(closedReason("2024-03-16", "weekdays"), "a Saturday");
     assert.equal(closedReason("2024-03-16", "daily"), null);
-    assert.equal(closedReason("2024-03-29", "weekdays"), null); // Good Friday: forex still trades
+    assert.equal(closedReason("2024-03-29", "weekdays"), null); // Good Friday: index values still computed
+  });
+
+  it("agrees with the published XNYS session list on every weekday from 2003 to 2026", () => {
+    // NYSE_CLOSURES is data taken from exchange_calendars, not computed by our rules.
+    const weekdays = openDays("2003-01-01", "2026-12-31", "weekdays");
+    const nyse = new Set(openDays("2003-01-01", "2026-12-31", "nyse"));
+    assert.deepEqual(weekdays.filter((d) => !nyse.has(d)), [...NYSE_CLOSURES]);
+  });
+});
+
+describe("calendars per asset class (dates seen in the real bucket)", () => {
+  const open = (d: string, kind: CalendarKind) => closedReason(d, kind) === null;
+
+  it("forex: Sundays and US holidays have files, Saturdays do not", () => {
+    for (const d of ["2024-10-27", "2025-08-31", "2024-07-04"]) assert.ok(open(d, "sunday-friday"), d);
+    assert.equal(closedReason("2024-10-26", "sunday-friday"), "a Saturday");
+    assert.equal(openDays("2024-10-20", "2024-10-26", "sunday-friday").length, 6);
+  });
+
+  it("indices: NYSE holidays on weekdays have files", () => {
+    for (const d of ["2023-07-04", "2024-02-19", "2024-09-02", "2026-02-16", "2026-04-03"]) {
+      assert.ok(open(d, "weekdays"), d);
+      assert.ok(!open(d, "nyse"), `${d} is an NYSE holiday`);
+    }
+    assert.equal(closedReason("2024-09-07", "weekdays"), "a Saturday");
+  });
+
+  it("crypto: every day", () => {
+    assert.equal(openDays("2024-01-01", "2024-12-31", "daily").length, 366);
+  });
+
+  it("futures: weekdays by trade date, closed on Christmas and New Year's Day", () => {
+    assert.match(closedReason("2025-12-25", "cme")!, /Christmas/);
+    assert.match(closedReason("2026-01-01", "cme")!, /New Year/);
+    assert.equal(closedReason("2025-11-27", "cme"), null); // Thanksgiving: a shortened session
+    assert.equal(closedReason("2025-11-23", "cme"), "a Sunday"); // Sunday evening belongs to Monday
   });
 
   it("finds the neighbouring open days", () => {

@@ -1,0 +1,70 @@
+/**
+ * The sandbox stands in for the real bucket, so it is described on its own (headers from the
+ * published samples, calendars from published session lists) and may disagree with the
+ * library's registry. These tests are where such a disagreement shows up.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { closedReason } from "../../src/flatfiles/calendar";
+import { DATASETS, findDataset } from "../../src/flatfiles/datasets";
+import { parseCsv } from "../../src/flatfiles/load";
+import { SANDBOX_DATASETS, headerOn, sandboxDays } from "../../src/sandbox/description";
+import { SANDBOX_END } from "../../src/sandbox/seed";
+import { PriceWalk, dayFileCsv } from "../../src/sandbox/synthetic";
+import { PACKAGE_ROOT } from "../../src/util/paths";
+
+const GENERATOR = ["description.ts", "closures.ts", "synthetic.ts", "seed.ts", "seed-worker.ts"];
+
+describe("the sandbox's description against the library's registry", () => {
+  it("the generator imports nothing from the library's flat-files code", () => {
+    for (const f of GENERATOR) {
+      const text = fs.readFileSync(path.join(PACKAGE_ROOT, "src", "sandbox", f), "utf8");
+      const imports = [...text.matchAll(/from\s+"([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(imports.filter((i) => i.includes("flatfiles")), [], `${f} imports the library's registry`);
+    }
+  });
+
+  it("has the same datasets", () => {
+    assert.deepEqual(SANDBOX_DATASETS.map((d) => d.id).sort(), DATASETS.map((d) => d.id).sort());
+  });
+
+  it("writes only headers the library knows", () => {
+    for (const s of SANDBOX_DATASETS) {
+      const layouts = findDataset(s.id).layouts.map((l) => l.columns.join(","));
+      for (const header of [s.header, s.olderHeader?.header].filter(Boolean)) {
+        assert.ok(layouts.includes(header!.join(",")), `${s.id}: the sandbox writes "${header}", the library knows ${layouts.join(" | ")}`);
+      }
+    }
+  });
+
+  it("has a file on exactly the days the library's calendar expects, for every dataset", () => {
+    for (const s of SANDBOX_DATASETS) {
+      const lib = findDataset(s.id);
+      const from = s.start < "2003-01-01" ? "2003-01-01" : s.start;
+      const sandbox = new Set(sandboxDays(from, SANDBOX_END, s.calendar));
+      for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${SANDBOX_END}T00:00:00Z`); t += 86_400_000) {
+        const day = new Date(t).toISOString().slice(0, 10);
+        const libOpen = closedReason(day, lib.calendar) === null;
+        assert.equal(sandbox.has(day), libOpen, `${s.id} on ${day}: sandbox ${sandbox.has(day)}, library ${libOpen}`);
+      }
+    }
+  });
+
+  it("generates days the library loads without a warning, for every dataset and header era", () => {
+    for (const s of SANDBOX_DATASETS) {
+      const days = sandboxDays(s.start, SANDBOX_END, s.calendar);
+      const sample = [days[0], days.at(-1)!];
+      if (s.olderHeader) sample.push(s.olderHeader.until > days[0] ? sandboxDays(s.start, s.olderHeader.until, s.calendar).at(-1)! : days[0]);
+      for (const date of sample) {
+        const csv = dayFileCsv({ dataset: s, date, size: 50, liquidity: 0.2 }, new PriceWalk(s));
+        const warnings: string[] = [];
+        const df = parseCsv(Buffer.from(csv), s.id, `${s.id}/${date}`, (w) => warnings.push(w));
+        assert.deepEqual(warnings, [], `${s.id} ${date}`);
+        assert.deepEqual(df.columns, headerOn(s, date));
+        assert.ok(df.height > 0, `${s.id} ${date} has rows`);
+      }
+    }
+  });
+});
