@@ -43,7 +43,8 @@ export const CALENDARS: Readonly<Record<CalendarKind, CalendarInfo>> = {
     title: "CME Globex trade dates",
     rule:
       "Monday to Friday, dated by trade date (Sunday evening's trading belongs to Monday); " +
-      "closed on New Year's Day and Christmas Day; other holidays are shortened sessions",
+      "closed on New Year's Day, Good Friday (unless the jobs report comes out) and Christmas Day; " +
+      "other holidays are shortened sessions",
     source: "cme-calendar",
     certainty: "uncertain",
   },
@@ -147,10 +148,17 @@ export function nyseHolidays(year: number): Map<number, string> {
   return h;
 }
 
+/**
+ * Good Fridays on which CME equity and interest-rate futures traded a short session because the
+ * US jobs report came out that morning (CME notices; pandas_market_calendars' and Lean's tables).
+ */
+const CME_GOOD_FRIDAY_SESSIONS = ["2010-04-02", "2012-04-06", "2015-04-03", "2021-04-02", "2023-04-07", "2026-04-03"];
+
 /** Days CME Globex is closed for the whole day (other holidays are shortened sessions). */
 function cmeClosure(day: number): string | null {
   const y = new Date(day * DAY_MS).getUTCFullYear();
   if (day === observed(ymd(y, 12, 25))) return "a CME holiday (Christmas Day)";
+  if (day === easter(y) - 2 && !CME_GOOD_FRIDAY_SESSIONS.includes(formatDate(day))) return "a CME holiday (Good Friday)";
   // As at NYSE, a New Year's Day on a Saturday closes nothing on the Friday before.
   const newYear = ymd(y, 1, 1);
   if (weekday(newYear) !== 6 && day === observed(newYear)) return "a CME holiday (New Year's Day)";

@@ -2,10 +2,11 @@
  * Dates with no session, as published exchange calendars list them: data, not rules, so the
  * sandbox's calendars are independent of the library's holiday rules (`src/flatfiles/calendar.ts`).
  *
- * NYSE_CLOSURES: every weekday from 2003-01-01 to 2026-12-31 that is not an NYSE session (full-day
- * holidays and unscheduled closures such as 2012-10-29/30 and 2025-01-09), taken from the XNYS
- * session list in exchange_calendars (gerrymanoim/exchange_calendars, tests/resources/xnys.csv).
- * Provenance: test/fixtures/calendars/SOURCES.md.
+ * NYSE_CLOSURES: every weekday from 2003-01-01 to 2026-12-31 without an NYSE session (holidays and
+ * unscheduled closures such as 2012-10-29/30 and 2025-01-09). 2003 to 2023-01-13 from the XNYS
+ * session list of exchange_calendars, 2023-2025 from pandas_market_calendars' per-year test lists,
+ * 2026 from NYSE's holiday release of 2025-12-23; QuantConnect Lean's holiday table agrees on every
+ * date. Provenance: test/fixtures/calendars/SOURCES.md.
  */
 export const NYSE_CLOSURES: readonly string[] = [
   "2003-01-01", "2003-01-20", "2003-02-17", "2003-04-18", "2003-05-26", "2003-07-04", "2003-09-01", "2003-11-27", "2003-12-25",
@@ -34,5 +35,10 @@ export const NYSE_CLOSURES: readonly string[] = [
   "2026-01-01", "2026-01-19", "2026-02-16", "2026-04-03", "2026-05-25", "2026-06-19", "2026-07-03", "2026-09-07", "2026-11-26", "2026-12-25",
 ];
 
-/** CME Globex weekdays with no session at all (see CME_SOURCE). */
-export const CME_CLOSURES: readonly string[] = [];
+/**
+ * CME Globex weekdays with no session at all, for the sandbox's futures history (2025-2026):
+ * New Year's Day, Good Friday 2025 (exchange_calendars and Lean: closed) and Christmas. Not
+ * closures: 2025-01-09 (equities traded until 08:30 CT, CME notice) and Good Friday 2026-04-03
+ * (a jobs-report Friday: a short session). Provenance: test/fixtures/calendars/SOURCES.md.
+ */
+export const CME_CLOSURES: readonly string[] = ["2025-01-01", "2025-04-18", "2025-12-25", "2026-01-01"];

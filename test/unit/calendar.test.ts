@@ -73,6 +73,9 @@ describe("calendars per asset class (dates seen in the real bucket)", () => {
     assert.match(closedReason("2025-12-25", "cme")!, /Christmas/);
     assert.match(closedReason("2026-01-01", "cme")!, /New Year/);
     assert.equal(closedReason("2025-11-27", "cme"), null); // Thanksgiving: a shortened session
+    assert.match(closedReason("2025-04-18", "cme")!, /Good Friday/);
+    assert.equal(closedReason("2026-04-03", "cme"), null, "a jobs-report Good Friday: a short session");
+    assert.equal(closedReason("2025-01-09", "cme"), null, "a day of mourning closed NYSE, not Globex");
     assert.equal(closedReason("2025-11-23", "cme"), "a Sunday"); // Sunday evening belongs to Monday
   });
 
