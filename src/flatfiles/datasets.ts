@@ -53,16 +53,14 @@ export const COLUMN_TYPES: Readonly<Record<string, Fact<ColumnType>>> = {
   bid_price: fact("float", "published-samples", "certain"),
   bid_size: fact("float", "published-samples", "certain"),
   indicators: fact("string", "published-samples", "certain"),
-  value: fact("float", "massive-docs", "evidence"),
-  timestamp: fact("ns", "massive-docs", "evidence"),
-  // Futures: headers from the documentation, types not yet seen in a published file.
-  report_sequence: fact("int", "massive-docs", "uncertain"),
-  ask_timestamp: fact("ns", "massive-docs", "uncertain"),
-  bid_timestamp: fact("ns", "massive-docs", "uncertain"),
-  session_end_date: fact("string", "massive-docs", "uncertain"),
-  session_start: fact("ns", "massive-docs", "uncertain"),
+  value: fact("float", "community-code", "evidence"),
+  timestamp: fact("ns", "community-code", "evidence"),
+  // Futures: seen only in community test rows, not in a published file.
+  report_sequence: fact("int", "community-code", "uncertain"),
+  ask_timestamp: fact("ns", "community-code", "uncertain"),
+  bid_timestamp: fact("ns", "community-code", "uncertain"),
+  session_end_date: fact("string", "massive-docs", "evidence"), // "2026-05-21": the trade date
   settlement_price: fact("float", "massive-docs", "uncertain"),
-  open_interest: fact("float", "massive-docs", "uncertain"),
   dollar_volume: fact("float", "massive-docs", "uncertain"),
 };
 
@@ -112,19 +110,12 @@ export function columnOf(name: string): Column {
   return known ? { name, type: known.value, certainty: known.certainty } : { name, type: "string", certainty: "uncertain" };
 }
 
-/**
- * A column of a dataset, typed by name. The type is only as certain as the evidence for this
- * dataset: `exchange` is an integer in every published stocks file, but no published futures
- * file has been seen, so there it is tried and kept as text if the values disagree.
- */
-export function datasetColumn(dataset: Pick<Dataset, "layouts">, name: string): Column {
-  const c = columnOf(name);
-  const seen = dataset.layouts.some((l) => l.certainty === "certain" && l.columns.includes(name));
-  return seen || c.certainty === "uncertain" ? c : { ...c, certainty: "uncertain" };
-}
-
-const AGGS = layout("ticker,volume,open,close,high,low,window_start,transactions", "published-samples", "certain");
-const INDEX_AGGS = layout("ticker,open,close,high,low,window_start", "massive-docs", "evidence");
+const AGGS_HEADER = "ticker,volume,open,close,high,low,window_start,transactions";
+/** Stocks and options aggregates: published samples and real file heads. */
+const AGGS = layout(AGGS_HEADER, "published-samples", "certain");
+/** Forex and crypto aggregates: the same header in community code and test rows, no published file. */
+const AGGS_24H = layout(AGGS_HEADER, "community-code", "evidence");
+const INDEX_AGGS = layout("ticker,open,close,high,low,window_start", "published-samples", "evidence");
 const STOCK_TRADES = layout(
   "ticker,conditions,correction,exchange,id,participant_timestamp,price,sequence_number," +
     "sip_timestamp,size,tape,trf_id,trf_timestamp",
@@ -137,49 +128,43 @@ const STOCK_QUOTES = layout(
   "published-samples",
   "certain",
 );
-const OPTION_TRADES = layout("ticker,conditions,correction,exchange,price,sip_timestamp,size", "bucket-listing", "evidence");
-const OPTION_TRADES_OLD = layout(
+// Real files (2015 and 2026 heads) have 7 columns; the documentation's sample file has 8.
+const OPTION_TRADES = layout("ticker,conditions,correction,exchange,price,sip_timestamp,size", "published-samples", "certain");
+const OPTION_TRADES_DOCS = layout(
   "ticker,conditions,correction,exchange,participant_timestamp,price,sip_timestamp,size",
   "published-samples",
   "certain",
-  "an older published sample",
+  "the documentation's sample file; no real file seen with it",
 );
 const OPTION_QUOTES = layout(
   "ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,sequence_number,sip_timestamp",
-  "massive-docs",
-  "evidence",
+  "published-samples",
+  "certain",
 );
-const INDEX_VALUES = layout("ticker,value,timestamp", "massive-docs", "evidence");
-const FOREX_QUOTES = layout(
-  "ticker,ask_exchange,ask_price,bid_exchange,bid_price,participant_timestamp",
-  "massive-docs",
-  "evidence",
-);
-const CRYPTO_TRADES = layout(
-  "ticker,conditions,exchange,id,participant_timestamp,price,size",
-  "massive-docs",
-  "evidence",
-);
+const INDEX_VALUES = layout("ticker,value,timestamp", "community-code", "evidence");
+const FOREX_QUOTES = layout("ticker,ask_exchange,ask_price,bid_exchange,bid_price,participant_timestamp", "community-code", "evidence");
+const CRYPTO_TRADES = layout("ticker,conditions,exchange,id,participant_timestamp,price,size", "community-code", "evidence");
 const FUTURES_TRADES = layout(
   "ticker,timestamp,sequence_number,report_sequence,price,size,correction,exchange,session_end_date",
-  "massive-docs",
+  "community-code",
   "evidence",
 );
 const FUTURES_QUOTES = layout(
   "ticker,timestamp,sequence_number,report_sequence,ask_timestamp,ask_price,ask_size," +
     "bid_timestamp,bid_price,bid_size,exchange,session_end_date",
-  "massive-docs",
+  "community-code",
   "evidence",
 );
+// The documentation lists these columns alphabetically; the order is from community code.
 const FUTURES_SESSION_AGGS = layout(
-  "ticker,session_end_date,open,high,low,close,volume,transactions,settlement_price",
-  "massive-docs",
-  "uncertain",
+  "ticker,session_end_date,window_start,open,high,low,close,volume,dollar_volume,transactions,settlement_price",
+  "community-code",
+  "evidence",
 );
 const FUTURES_MINUTE_AGGS = layout(
-  "ticker,volume,open,close,high,low,window_start,transactions,session_end_date",
-  "massive-docs",
-  "uncertain",
+  "ticker,exchange,session_end_date,window_start,open,high,low,close,volume,dollar_volume,transactions",
+  "community-code",
+  "evidence",
 );
 
 type Row = [name: string, kind: Dataset["kind"], layouts: Layout[], since: Fact<string>];
@@ -203,19 +188,22 @@ function asset(prefix: string, title: string, calendar: CalendarKind, tickerExam
             ? "session"
             : undefined,
       layouts,
-      columns: layouts[0].columns.map((c) => datasetColumn({ layouts }, c)),
+      columns: layouts[0].columns.map(columnOf),
       since,
       calendar,
     })),
   };
 }
 
-const STOCKS_SINCE = fact("2003-09-10", "massive-docs", "evidence");
-const OPTIONS_SINCE = fact("2014-06-02", "bucket-listing", "uncertain");
-const INDICES_SINCE = fact("2023-02-01", "bucket-listing", "uncertain"); // sources differ by weeks
-const FOREX_SINCE = fact("2009-10-01", "bucket-listing", "uncertain"); // sources differ by weeks
-const CRYPTO_SINCE = fact("2013-12-01", "massive-docs", "uncertain"); // a 2010/ folder exists too
-const FUTURES_SINCE = fact("2024-01-02", "bucket-listing", "uncertain");
+// "records date back to September 10, 2003" / "June 2, 2014" / "March 7, 2022" (dataset pages).
+const STOCKS_SINCE = fact("2003-09-10", "massive-docs", "certain");
+const OPTIONS_SINCE = fact("2014-06-02", "massive-docs", "certain");
+// One third-party reference each; other sources differ by weeks.
+const INDICES_SINCE = fact("2023-02-14", "community-code", "uncertain");
+const FOREX_SINCE = fact("2009-09-25", "community-code", "uncertain");
+const FUTURES_SINCE = fact("2017-04-03", "community-code", "uncertain");
+// Sources conflict: "history from Nov 1, 2013", yet the bucket has a 2010/ folder.
+const CRYPTO_SINCE = fact("2013-11-01", "community-code", "uncertain");
 
 function futures(exchange: string, title: string, example: string): AssetClass {
   return asset(`us_futures_${exchange}`, title, "cme", example, [
@@ -236,8 +224,8 @@ export const ASSET_CLASSES: readonly AssetClass[] = [
   asset("us_options_opra", "US options (OPRA)", "nyse", "O:SPY251219C00650000", [
     ["day_aggs_v1", "aggs", [AGGS], OPTIONS_SINCE],
     ["minute_aggs_v1", "aggs", [AGGS], OPTIONS_SINCE],
-    ["trades_v1", "trades", [OPTION_TRADES, OPTION_TRADES_OLD], OPTIONS_SINCE],
-    ["quotes_v1", "quotes", [OPTION_QUOTES], fact("2022-03-07", "bucket-listing", "uncertain")],
+    ["trades_v1", "trades", [OPTION_TRADES, OPTION_TRADES_DOCS], OPTIONS_SINCE],
+    ["quotes_v1", "quotes", [OPTION_QUOTES], fact("2022-03-07", "massive-docs", "certain")],
   ]),
   asset("us_indices", "US indices", "weekdays", "I:SPX", [
     ["day_aggs_v1", "aggs", [INDEX_AGGS], INDICES_SINCE],
@@ -245,13 +233,13 @@ export const ASSET_CLASSES: readonly AssetClass[] = [
     ["values_v1", "values", [INDEX_VALUES], INDICES_SINCE],
   ]),
   asset("global_forex", "Forex", "sunday-friday", "C:EUR-USD", [
-    ["day_aggs_v1", "aggs", [AGGS], FOREX_SINCE],
-    ["minute_aggs_v1", "aggs", [AGGS], FOREX_SINCE],
+    ["day_aggs_v1", "aggs", [AGGS_24H], FOREX_SINCE],
+    ["minute_aggs_v1", "aggs", [AGGS_24H], FOREX_SINCE],
     ["quotes_v1", "quotes", [FOREX_QUOTES], FOREX_SINCE],
   ]),
   asset("global_crypto", "Crypto", "daily", "X:BTC-USD", [
-    ["day_aggs_v1", "aggs", [AGGS], CRYPTO_SINCE],
-    ["minute_aggs_v1", "aggs", [AGGS], CRYPTO_SINCE],
+    ["day_aggs_v1", "aggs", [AGGS_24H], CRYPTO_SINCE],
+    ["minute_aggs_v1", "aggs", [AGGS_24H], CRYPTO_SINCE],
     ["trades_v1", "trades", [CRYPTO_TRADES], CRYPTO_SINCE],
   ]),
   futures("cme", "US futures (CME)", "ESZ6"),

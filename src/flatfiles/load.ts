@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import { gunzipSync } from "node:zlib";
 import pl, { type DataType } from "nodejs-polars";
 import { KitError } from "../util/errors";
-import { type Column, type ColumnType, type Dataset, DATASETS, columnOf, datasetColumn, findDataset } from "./datasets";
+import { type Column, type ColumnType, type Dataset, DATASETS, columnOf, findDataset } from "./datasets";
 
 const POLARS_TYPES: Record<ColumnType, () => DataType> = {
   string: () => pl.Utf8,
@@ -97,13 +97,13 @@ export function columnsFor(names: string[], dataset: Dataset, file: string, warn
     );
   }
   for (const n of unexpected) {
-    const typed = datasetColumn(dataset, n);
+    const typed = columnOf(n);
     warn(
       `${file}: column "${n}" is not in any known layout of ${dataset.id}; ` +
         (typed.certainty === "uncertain" && typed.type === "string" ? "kept as text." : `typed as ${typed.type} by its name.`),
     );
   }
-  return names.map((n) => datasetColumn(dataset, n));
+  return names.map(columnOf);
 }
 
 /**

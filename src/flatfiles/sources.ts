@@ -33,6 +33,10 @@ export const SOURCES = {
     title: "Published sample files and real file heads, copied into this repository with their provenance",
     where: "test/fixtures/published/SOURCES.md",
   },
+  "community-code": {
+    title: "Open-source readers of flat files that match headers exactly, and real rows in their tests (named per file)",
+    where: "test/fixtures/published/SOURCES.md (massive-speedup, inventories, issue threads)",
+  },
   "bucket-listing": {
     title: "Listings of the real bucket reported by users with flat-files keys (team notes, late 2026)",
     where: "shared reference notes: flat-files-facts.md",

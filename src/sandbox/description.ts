@@ -22,8 +22,6 @@ export interface SandboxDataset {
   interval?: "day" | "minute" | "session";
   /** The header the sandbox writes, as in the newest real files. */
   header: string[];
-  /** An older header the sandbox writes for days before `headerSince`, as older real files have. */
-  olderHeader?: { header: string[]; until: string };
   calendar: SandboxCalendar;
   /** The first day the sandbox has (history is shortened for some assets to keep it small). */
   start: string;
@@ -42,9 +40,9 @@ export const FUTURES_ROOTS: Record<string, string[]> = {
   nymex: ["CL", "NG", "RB"],
 };
 
-function ds(asset: string, name: string, kind: SandboxDataset["kind"], header: string[], calendar: SandboxCalendar, start: string, extra: Partial<SandboxDataset> = {}): SandboxDataset {
+function ds(asset: string, name: string, kind: SandboxDataset["kind"], header: string[], calendar: SandboxCalendar, start: string): SandboxDataset {
   const interval = name.startsWith("day_") ? "day" : name.startsWith("minute_") ? "minute" : name.startsWith("session_") ? "session" : undefined;
-  return { id: `${asset}/${name}`, asset, name, kind, interval, header, calendar, start, ...extra };
+  return { id: `${asset}/${name}`, asset, name, kind, interval, header, calendar, start };
 }
 
 /** Stocks go back to the start of real history, so listings are as long as real ones. */
@@ -60,11 +58,8 @@ export const SANDBOX_DATASETS: readonly SandboxDataset[] = [
   ds("us_stocks_sip", "quotes_v1", "quotes", h("ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,conditions,indicators,participant_timestamp,sequence_number,sip_timestamp,tape,trf_timestamp"), "nyse", STOCKS_START),
   ds("us_options_opra", "day_aggs_v1", "aggs", AGGS, "nyse", "2014-06-02"),
   ds("us_options_opra", "minute_aggs_v1", "aggs", AGGS, "nyse", "2014-06-02"),
-  // Current files have 7 columns; the older published sample has participant_timestamp too.
-  // When the change happened is not known: the sandbox switches at the start of 2025.
-  ds("us_options_opra", "trades_v1", "trades", h("ticker,conditions,correction,exchange,price,sip_timestamp,size"), "nyse", "2014-06-02", {
-    olderHeader: { header: h("ticker,conditions,correction,exchange,participant_timestamp,price,sip_timestamp,size"), until: "2024-12-31" },
-  }),
+  // Real files have 7 columns (heads of 2015 and 2026 files); only the documentation's sample has 8.
+  ds("us_options_opra", "trades_v1", "trades", h("ticker,conditions,correction,exchange,price,sip_timestamp,size"), "nyse", "2014-06-02"),
   ds("us_options_opra", "quotes_v1", "quotes", h("ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,sequence_number,sip_timestamp"), "nyse", "2022-03-07"),
   ds("us_indices", "day_aggs_v1", "aggs", INDEX_AGGS, "weekdays", "2023-02-01"),
   ds("us_indices", "minute_aggs_v1", "aggs", INDEX_AGGS, "weekdays", "2023-02-01"),
@@ -76,8 +71,9 @@ export const SANDBOX_DATASETS: readonly SandboxDataset[] = [
   ds("global_crypto", "minute_aggs_v1", "aggs", AGGS, "daily", SHORT_START),
   ds("global_crypto", "trades_v1", "trades", h("ticker,conditions,exchange,id,participant_timestamp,price,size"), "daily", SHORT_START),
   ...Object.keys(FUTURES_ROOTS).flatMap((ex) => [
-    ds(`us_futures_${ex}`, "session_aggs_v1", "aggs", h("ticker,session_end_date,open,high,low,close,volume,transactions,settlement_price"), "cme", FUTURES_START),
-    ds(`us_futures_${ex}`, "minute_aggs_v1", "aggs", h("ticker,volume,open,close,high,low,window_start,transactions,session_end_date"), "cme", FUTURES_START),
+    // Order from community readers; the documentation lists the same columns alphabetically.
+    ds(`us_futures_${ex}`, "session_aggs_v1", "aggs", h("ticker,session_end_date,window_start,open,high,low,close,volume,dollar_volume,transactions,settlement_price"), "cme", FUTURES_START),
+    ds(`us_futures_${ex}`, "minute_aggs_v1", "aggs", h("ticker,exchange,session_end_date,window_start,open,high,low,close,volume,dollar_volume,transactions"), "cme", FUTURES_START),
     ds(`us_futures_${ex}`, "trades_v1", "trades", h("ticker,timestamp,sequence_number,report_sequence,price,size,correction,exchange,session_end_date"), "cme", FUTURES_START),
     ds(`us_futures_${ex}`, "quotes_v1", "quotes", h("ticker,timestamp,sequence_number,report_sequence,ask_timestamp,ask_price,ask_size,bid_timestamp,bid_price,bid_size,exchange,session_end_date"), "cme", FUTURES_START),
   ]),
@@ -89,17 +85,23 @@ export function sandboxDataset(id: string): SandboxDataset {
   return d;
 }
 
-/** The header a day's file has in the sandbox. */
-export function headerOn(dataset: SandboxDataset, date: string): string[] {
-  return dataset.olderHeader && date <= dataset.olderHeader.until ? dataset.olderHeader.header : dataset.header;
+/** The header a day's file has in the sandbox (one per dataset today; a function so eras can differ). */
+export function headerOn(dataset: SandboxDataset, _date: string): string[] {
+  return dataset.header;
 }
 
 /** How values are written, as in the real files. */
 export const VALUE_FORMATS = {
   /** Stock volumes and trade sizes carry six decimals from this day on. */
   decimalVolumeSince: "2026-02-23",
-  /** Stock trades: `trf_id`/`trf_timestamp` are `0` on exchange prints from this day on, empty before. */
-  trfZeroSince: "2024-01-02",
+  /**
+   * Stock trades on exchange prints: the 2023-03-28 documentation sample has `correction` and
+   * `trf_id` empty and `trf_timestamp` 0; heads of 2024 and 2026 files have 0 in all three. The
+   * sandbox switches at the start of 2024 (when it changed is not known).
+   */
+  zeroFieldsSince: "2024-01-01",
+  /** Futures prices are written with nine decimals (community test rows of 2026 files). */
+  futuresPriceDecimals: 9,
   /** OPRA exchange ids are in the 300s. */
   optionExchanges: [300, 301, 302, 303, 304, 307, 308, 309, 312, 313, 315, 316, 319, 322, 323, 325],
 };

@@ -211,6 +211,11 @@ function sessionOf(dataset: Dataset, date: string): { start: number; minutes: nu
   return { start: midnight + 570 * 60_000, minutes: 390 }; // 09:30 to 16:00
 }
 
+/** A futures exchange's numeric id in the sandbox (the real ids are not published). */
+function exchangeId(dataset: Dataset): string {
+  return String(1 + Object.keys(FUTURES_ROOTS).indexOf(dataset.asset.replace("us_futures_", "")));
+}
+
 /** Builds one CSV line from values by column name, in the order of the day's own header. */
 function rowWriter(header: string[], slots: readonly string[]): (vals: string[]) => string {
   const idx = header.map((n) => slots.indexOf(n));
@@ -221,15 +226,21 @@ function rowWriter(header: string[], slots: readonly string[]): (vals: string[])
   };
 }
 
-const AGG_SLOTS = ["ticker", "volume", "open", "close", "high", "low", "window_start", "transactions", "session_end_date", "settlement_price"] as const;
+const AGG_SLOTS = [
+  "ticker", "volume", "open", "close", "high", "low", "window_start", "transactions", "session_end_date",
+  "settlement_price", "exchange", "dollar_volume",
+] as const;
 
 function formats(dataset: Dataset, date: string) {
   const stocks = dataset.asset === "us_stocks_sip";
   const decimals = stocks && date >= VALUE_FORMATS.decimalVolumeSince;
+  const futures = dataset.calendar === "cme" && dataset.kind !== "aggs";
   return {
     vol: (v: number) => (decimals ? v.toFixed(6) : String(v)),
-    // Stock trade and quote prices are padded to six places in the decimal era.
-    px: (x: number) => (decimals && dataset.kind !== "aggs" ? x.toFixed(6) : money(x, dataset)),
+    // Stock prices are padded to six places in the decimal era (2026 heads of day, minute and
+    // trades files), futures trades and quotes to nine.
+    px: (x: number) =>
+      decimals ? x.toFixed(6) : futures ? x.toFixed(VALUE_FORMATS.futuresPriceDecimals) : money(x, dataset),
   };
 }
 
@@ -263,6 +274,8 @@ function aggsCsv(file: DayFile, walk: PriceWalk, header: string[]): string {
       v[6] = ns(dataset.interval === "session" ? session.start : midnight);
       v[7] = String(Math.max(1, Math.floor(volume / 120)));
       v[9] = px(p.close * (1 + (rand() - 0.5) * 0.0004));
+      v[10] = exchangeId(dataset);
+      v[11] = (volume * (p.open + p.close) * 0.5).toFixed(2);
       lines.push(write(v));
     }
     return lines.join("\n") + "\n";
@@ -297,6 +310,8 @@ function aggsCsv(file: DayFile, walk: PriceWalk, header: string[]): string {
       v[5] = px(Math.min(o, c) * (1 - rand() * 0.001));
       v[6] = ns(start + m * 60_000);
       v[7] = String(1 + (volume >> 7));
+      v[10] = exchangeId(dataset);
+      v[11] = (volume * price).toFixed(2);
       rows.push(write(v));
     }
     if (rows.length) chunks.push(rows.join("\n"));
@@ -322,14 +337,14 @@ function ticksCsv(file: DayFile, walk: PriceWalk, header: string[]): string {
   const stocks = dataset.asset === "us_stocks_sip";
   const options = dataset.asset === "us_options_opra";
   const crypto = dataset.asset === "global_crypto";
-  const trfZero = date >= VALUE_FORMATS.trfZeroSince;
+  const zeros = date >= VALUE_FORMATS.zeroFieldsSince;
   const tickers = tickersFor(dataset, date, 4);
   const prices = tickers.map((t) => walk.day(t, date, rand).open);
   const { start, minutes } = sessionOf(dataset, date);
   const spanMs = minutes * 60_000;
   const v: string[] = new Array(TICK_SLOTS.length).fill("");
   v[S.session_end_date] = date;
-  v[S.correction] = "0";
+  v[S.correction] = !stocks || zeros ? "0" : "";
   v[S.tape] = "3";
   const lines: string[] = [header.join(",")];
   for (let r = 0; r < file.size; r++) {
@@ -361,13 +376,19 @@ function ticksCsv(file: DayFile, walk: PriceWalk, header: string[]): string {
     // Off-exchange prints (exchange 4, a FINRA TRF) carry a TRF id and time; exchange prints
     // have 0 there in current files and nothing in older ones.
     const trf = stocks && exchange === 4;
-    v[S.trf_id] = trf ? "201" : trfZero ? "0" : "";
-    v[S.trf_timestamp] = trf ? part : trfZero ? "0" : "";
+    v[S.trf_id] = trf ? "201" : zeros ? "0" : "";
+    v[S.trf_timestamp] = trf ? part : "0";
     v[S.ask_exchange] = v[S.bid_exchange] = dataset.asset === "global_forex" ? "48" : String(exchange);
     v[S.ask_price] = px(price + spread);
     v[S.bid_price] = px(price - spread);
     v[S.ask_size] = v[S.bid_size] = stocks ? vol(size) : String(size);
     v[S.ask_timestamp] = v[S.bid_timestamp] = part;
+    // Now and then a one-sided quote, written as real rows have it: futures leave the price
+    // empty with size 0; stocks write 0.0 and 0 (on both sides, as in the 2026 head); options
+    // write exchange, price and size 0 on the missing side.
+    if (dataset.calendar === "cme" && rand() < 0.02) [v[S.bid_price], v[S.bid_size]] = ["", "0"];
+    if (stocks && rand() < 0.02) [v[S.ask_price], v[S.ask_size], v[S.bid_price], v[S.bid_size]] = ["0.0", "0", "0.0", "0"];
+    if (options && rand() < 0.02) [v[S.ask_exchange], v[S.ask_price], v[S.ask_size]] = ["0", "0", "0"]; // no offer
     v[S.indicators] = "";
     lines.push(write(v));
   }

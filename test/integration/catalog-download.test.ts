@@ -65,7 +65,11 @@ describe("catalog", () => {
     assert.equal(sunday.key, "global_forex/minute_aggs_v1/2025/08/2025-08-31.csv.gz");
     assert.equal((await findDay(ref, "us_indices/values_v1", "2026-04-03")).date, "2026-04-03"); // Good Friday
     assert.equal((await findDay(ref, "us_futures_cme/session_aggs_v1", "2026-11-20")).date, "2026-11-20");
-    await assert.rejects(findDay(ref, "global_forex/minute_aggs_v1", "2025-08-30"), /catalog\.closed: 2025-08-30 is a Saturday, and the bucket lists no file.*2025-08-29 and 2025-08-31/);
+    await assert.rejects(findDay(ref, "global_forex/minute_aggs_v1", "2025-08-30"), (e: KitError) => {
+      assert.equal(e.code, "catalog.closed");
+      assert.match(e.message, /2025-08-30 is a Saturday, and the bucket lists no file.*2025-08-29 and 2025-08-31/);
+      return true;
+    });
   });
 
   it("stores a real-size trades day as a multipart object, as S3 does for large uploads", async () => {

@@ -117,7 +117,7 @@ describe("sandbox: credentials are enforced", () => {
     assert.match(r.message!, /swapped/);
     const good = await checkBucket(c, { show: false });
     assert.equal(good.ok, true);
-    assert.equal(good.prefixes.length, 5);
+    assert.equal(good.prefixes.length, 9);
   });
 });
 

@@ -82,7 +82,7 @@ describe("header-driven loading", () => {
 
   it("keeps an uncertain type's column as text, with a warning, when the values say otherwise", () => {
     const head = "ticker,timestamp,sequence_number,report_sequence,price,size,correction,exchange,session_end_date";
-    const { types, warnings } = load(`${head}\nESZ6,1,2,x7,5800.25,1,0,XCME,2026-11-20\n`, "us_futures_cme/trades_v1");
+    const { types, warnings } = load(`${head}\nESZ6,1,2,x7,5800.25,1,0,4,2026-11-20\n`, "us_futures_cme/trades_v1");
     assert.equal(types.report_sequence, "String");
     assert.match(warnings.join("\n"), /column "report_sequence" holds "x7" \(line 2\), not a whole number; kept as text/);
   });
