@@ -23,6 +23,7 @@ export { KitError } from "./util/errors";
 
 // The flat-files catalog
 export {
+  CALENDARS,
   closedReason,
   isOpen,
   nextOpenDay,
@@ -30,11 +31,14 @@ export {
   openDays,
   parseDate,
   todayInNewYork,
+  type CalendarInfo,
   type CalendarKind,
 } from "./flatfiles/calendar";
 export {
   ASSET_CLASSES,
+  COLUMN_TYPES,
   DATASETS,
+  columnOf,
   findDataset,
   keyFor,
   parseKey,
@@ -42,7 +46,9 @@ export {
   type Column,
   type ColumnType,
   type Dataset,
+  type Layout,
 } from "./flatfiles/datasets";
+export { SOURCES, type Certainty, type Fact, type Source, type SourceId } from "./flatfiles/sources";
 
 // Notebook display
 export { escapeHtml, htmlTable, inNotebook, showNote, showPng, showTable, textTable, type Row } from "./notebook/display";
@@ -72,9 +78,28 @@ export { signedRequestRows } from "./notebook/signing";
 export type { BotoNames, InputOf, OperationName, OperationTypes, OutputOf } from "./paginator/types";
 
 // Flat files: catalog and downloads
-export { dayKey, discoverDatasets, listDays, type BucketRef, type DayFile } from "./flatfiles/catalog";
+export {
+  dayKey,
+  discoverDatasets,
+  expectedPublication,
+  findDay,
+  listDays,
+  type BucketRef,
+  type DayFile,
+  type FindDayOptions,
+} from "./flatfiles/catalog";
 export { cachePath, defaultCacheDir, downloadFile, downloadFiles, type DownloadOptions, type Downloaded, type Progress } from "./flatfiles/download";
-export { ensureParquet, loadDay, parquetPath, polarsSchema, scanDays, withDatetimes, type ScanOptions } from "./flatfiles/load";
+export {
+  ensureParquet,
+  loadDay,
+  parquetPath,
+  parseCsv,
+  polarsSchema,
+  scanDays,
+  withDatetimes,
+  type LoadOptions as DayLoadOptions,
+  type ScanOptions,
+} from "./flatfiles/load";
 export { minuteBarsSpec, renderChart, showChart, topMoversSpec, volumeThroughDaySpec, type ChartSpec } from "./notebook/charts";
 export { showFrame } from "./notebook/display";
 export { topMovers } from "./flatfiles/analysis";
