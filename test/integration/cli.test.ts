@@ -56,7 +56,7 @@ describe("flatfiles CLI", () => {
       [["get", "us_stocks_sip/day_aggs_v1", "2024-03-16"], 1, /a Saturday.*2024-03-15 and 2024-03-18/],
       [["get", "us_stocks_sip/bars", "2024-03-15"], 1, /Unknown dataset "us_stocks_sip\/bars"/],
       [["get", "us_stocks_sip/day_aggs_v1", "2024-13-01"], 1, /not a real calendar date/],
-      [["get", "global_crypto/day_aggs_v1", "2012-06-01"], 1, /Not listed: .*believed to start on 2013-12-01 \(uncertain: the bucket decides\)/],
+      [["get", "global_crypto/day_aggs_v1", "2012-06-01"], 1, /Not listed: .*believed to start on 2013-11-01 \(uncertain: the bucket decides\)/],
     ] as const) {
       const r = cli(...args);
       assert.equal(r.code, code, `${args.join(" ")}: ${r.err}`);
