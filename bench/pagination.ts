@@ -10,9 +10,10 @@ import { flatFilesClient } from "../src/aws/clients";
 import { loadConfig, readSandboxState } from "../src/config/env";
 import { getPaginator } from "../src/paginator/engine";
 import { listObjectsFanOut } from "../src/paginator/fanout";
-import { findSandboxPython, startSandbox, type Sandbox } from "../src/sandbox/launcher";
+import { startSandbox, type Sandbox } from "../src/sandbox/launcher";
 import { startProxy } from "../src/sandbox/proxy";
 import { type BenchResult, median } from "./lib";
+import { ensureSandboxPython } from "../src/sandbox/python";
 
 const PREFIX = "us_stocks_sip/";
 const N = 20_000;
@@ -75,7 +76,7 @@ export async function benchListing(runs = 9): Promise<BenchResult[]> {
       tk.push(await kit());
       ti.push(await kitItems());
     }
-    const py = spawnSync(findSandboxPython(), [path.join(__dirname, "boto3_list.py"), stateFile, PREFIX, String(N), String(runs)], { encoding: "utf8" });
+    const py = spawnSync(ensureSandboxPython(), [path.join(__dirname, "boto3_list.py"), stateFile, PREFIX, String(N), String(runs)], { encoding: "utf8" });
     if (py.status !== 0) throw new Error(py.stderr);
     const tb = (JSON.parse(py.stdout) as number[]).map((s) => s * 1000);
     const [k, s, b, it] = [median(tk), median(ts), median(tb), median(ti)];

@@ -7,8 +7,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { findSandboxPython, startSandbox } from "../src/sandbox/launcher";
+import { startSandbox } from "../src/sandbox/launcher";
 import { median, type BenchResult } from "./lib";
+import { ensureSandboxPython } from "../src/sandbox/python";
 
 async function bareMoto(python: string): Promise<number> {
   const t0 = performance.now();
@@ -42,7 +43,7 @@ async function timedStart(cacheDir: string): Promise<{ ms: number; servicesMs: n
 }
 
 export async function benchSandbox(runs = 3): Promise<BenchResult> {
-  const python = findSandboxPython();
+  const python = ensureSandboxPython();
   const cold: number[] = [];
   const warm: number[] = [];
   const bare: number[] = [];

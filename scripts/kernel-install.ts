@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
+import { buildLibrary } from "./lib/build";
 import { writeKernelSpec } from "./lib/jupyter";
 
 function userDataDir(): string {
@@ -15,6 +16,9 @@ function userDataDir(): string {
   return path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), ".local", "share"), "jupyter");
 }
 
+buildLibrary(); // the notebooks import ../dist
 const file = writeKernelSpec(userDataDir(), "tslab");
-console.log(`Registered the "TypeScript (tslab)" kernel: ${file}
-Pick it in Jupyter or in VS Code ("Select Kernel" > "Jupyter Kernel..."), then run \`npm run sandbox\` for the local data.`);
+console.log(`Registered the "TypeScript (tslab)" kernel (${process.version}): ${file}
+- JupyterLab or Notebook 7: open a notebook of notebooks/, then Kernel > Change Kernel > "TypeScript (tslab)".
+- VS Code (Jupyter extension): open a notebook, "Select Kernel" > "Jupyter Kernel..." > "TypeScript (tslab)".
+For the local data, keep \`npm run sandbox\` running in a terminal (or put your keys in .env).`);

@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { PACKAGE_ROOT } from "../../src/util/paths";
+import { ensureNativePolars } from "./native";
 
 export function tsc(project: string): void {
   const bin = path.join(PACKAGE_ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -9,6 +10,8 @@ export function tsc(project: string): void {
   if (r.status !== 0) throw new Error(`TypeScript reported errors in ${project} (see above).`);
 }
 
+/** Everything the library needs before a notebook can import it: its native parts and dist/. */
 export function buildLibrary(): void {
+  ensureNativePolars();
   tsc("tsconfig.json");
 }

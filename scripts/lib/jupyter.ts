@@ -43,7 +43,11 @@ export function ensureJupyter(log: (m: string) => void = console.log): void {
   throw new Error(`Jupyter Notebook is not installed. Install it with:\n\n    ${how}\n\nthen run this command again.`);
 }
 
-/** The tslab kernel spec, pointing at this project's own tslab through this Node. */
+/**
+ * The tslab kernel spec, pointing at this project's own tslab through this Node: the one npm
+ * scripts run (the project's Node 24 from node_modules). It holds absolute paths, so it is
+ * generated on each machine and never committed.
+ */
 export function kernelSpec(): object {
   const tslab = path.join(PACKAGE_ROOT, "node_modules", "tslab", "bin", "tslab");
   if (!fs.existsSync(tslab)) throw new Error("tslab is not installed: run `npm install` in the project folder first.");
@@ -51,9 +55,6 @@ export function kernelSpec(): object {
     argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript (tslab)",
     language: "typescript",
-    // The SDK's notice that releases after January 2027 need Node 22 would otherwise appear in
-    // the first cell that makes a request; docs/setup.md says it once instead.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   };
 }
 
@@ -69,5 +70,5 @@ export function writeKernelSpec(dataDir: string = PROJECT_JUPYTER_PATH, name = "
 /** Environment for any Jupyter process of the project: our kernel first on its path. */
 export function jupyterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const paths = [PROJECT_JUPYTER_PATH, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
-  return { ...process.env, JUPYTER_PATH: paths, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...extra };
+  return { ...process.env, JUPYTER_PATH: paths, ...extra };
 }

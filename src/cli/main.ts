@@ -82,7 +82,6 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
 }
 
 if (require.main === module) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   main(process.argv.slice(2)).catch((e) => {
     // One clear message, never a stack trace: that is for bugs, not for a mistyped date.
     process.stderr.write(`flatfiles: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -174,7 +174,8 @@ function typeColumns(raw: pl.DataFrame, columns: Column[], file: string, warn: W
 
 function gunzipFile(file: string): Buffer {
   try {
-    return gunzipSync(fs.readFileSync(file));
+    // Large output chunks: the default 16 kB ones make gunzipping a 128 MB day 50% slower.
+    return gunzipSync(fs.readFileSync(file), { chunkSize: 8 << 20 });
   } catch (e) {
     throw new KitError(
       "load.corrupt",
@@ -189,15 +190,20 @@ export function parseCsv(csv: Buffer, dataset: string | Dataset, file = "the fil
   const { names, end } = readHeader(csv, file);
   const columns = columnsFor(names, d, file, warn);
   const data = checkShape(csv, end, names.length, file);
-  let raw: pl.DataFrame;
-  if (data.lines === 0) {
-    raw = pl.DataFrame(names.map((n) => pl.Series(n, [], pl.Utf8)));
-  } else {
-    // Every column as text first (inferSchemaLength 0): typing is ours, so no value is lost.
-    raw = pl.readCSV(csv.subarray(end, data.end), { hasHeader: false, inferSchemaLength: 0, quoteChar: '"' });
+  if (data.lines === 0) return typeColumns(pl.DataFrame(names.map((n) => pl.Series(n, [], pl.Utf8))), columns, file, warn);
+  const body = csv.subarray(end, data.end);
+  // Fast path: polars parses straight into the types, and refuses a value that does not fit.
+  try {
+    const dtypes = Object.fromEntries(columns.map((c) => [`column_${columns.indexOf(c) + 1}`, POLARS_TYPES[c.type]()]));
+    const df = pl.readCSV(body, { hasHeader: false, dtypes, quoteChar: '"' });
+    return df.rename(Object.fromEntries(df.columns.map((c, i) => [c, names[i]])));
+  } catch {
+    // Slow path, only when something does not fit: every column as text (inferSchemaLength 0),
+    // then typed by the kit, which names the first bad value or keeps an uncertain column as text.
+    let raw = pl.readCSV(body, { hasHeader: false, inferSchemaLength: 0, quoteChar: '"' });
     raw = raw.rename(Object.fromEntries(raw.columns.map((c, i) => [c, names[i]])));
+    return typeColumns(raw, columns, file, warn);
   }
-  return typeColumns(raw, columns, file, warn);
 }
 
 function parseDay(file: string, dataset: Dataset, warn: Warn): pl.DataFrame {

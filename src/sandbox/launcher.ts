@@ -5,13 +5,14 @@
  * packs on the other core; then it loads them and reports its endpoint and throwaway keys.
  * It exits when our end of its stdin closes, so it cannot outlive us, even after a SIGKILL.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import type { SandboxState } from "../config/env";
 import { KitError } from "../util/errors";
 import { PACKAGE_ROOT, sandboxStateFile, userCacheDir } from "../util/paths";
+import { ensureSandboxPython } from "./python";
 import { ensureSeedData } from "./seed";
 
 export interface SandboxInfo extends SandboxState {
@@ -36,22 +37,6 @@ export interface StartOptions {
 
 const SERVER = path.join(PACKAGE_ROOT, "sandbox", "server.py");
 
-/** The first Python that has moto (the Debian one that runs Jupyter usually does not). */
-export function findSandboxPython(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [env.FLATFILES_SANDBOX_PYTHON, "python3", "/usr/bin/python3", "python"].filter(Boolean) as string[];
-  for (const py of candidates) {
-    // find_spec instead of an import: answers in ~50 ms where importing moto takes ~1 s.
-    const probe = "import importlib.util as u, sys; sys.exit(0 if u.find_spec('moto') and u.find_spec('boto3') and u.find_spec('flask') else 1)";
-    const r = spawnSync(py, ["-c", probe], { stdio: "ignore" });
-    if (r.status === 0) return py;
-  }
-  throw new KitError(
-    "sandbox.python",
-    `No Python with moto was found (tried ${candidates.join(", ")}). The sandbox runs moto's AWS emulator: ` +
-      `install it with \`pip install "moto[server]" boto3\`, or set FLATFILES_SANDBOX_PYTHON to a Python that has it.`,
-  );
-}
-
 export function defaultSandboxCacheDir(): string {
   return path.join(userCacheDir(), "sandbox");
 }
@@ -60,7 +45,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
   const log = options.log ?? (() => {});
   const cacheDir = options.cacheDir ?? defaultSandboxCacheDir();
   const stateFile = options.stateFile === undefined ? sandboxStateFile() : options.stateFile;
-  const python = findSandboxPython();
+  const python = ensureSandboxPython({ log });
   const args = [SERVER, "--cache-dir", cacheDir, "--port", String(options.port ?? 0)];
   const child = spawn(python, args, { stdio: ["pipe", "pipe", "pipe"] });
   const stderr: string[] = [];

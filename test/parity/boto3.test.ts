@@ -15,8 +15,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { sandboxClient } from "../../src/aws/clients";
 import { type PaginationConfig, getPaginator } from "../../src/paginator/engine";
 import { tryDecodeToken } from "../../src/paginator/token";
-import { findSandboxPython } from "../../src/sandbox/launcher";
 import { sandboxS3, sandboxState } from "../helpers/sandbox";
+import { ensureSandboxPython } from "../../src/sandbox/python";
 
 interface Scenario {
   name: string;
@@ -115,7 +115,7 @@ async function kit(s: Scenario): Promise<Result> {
 describe("parity with boto3 on the same sandbox", () => {
   let expected: Result[];
   before(() => {
-    python = findSandboxPython();
+    python = ensureSandboxPython();
     clients.s3 = sandboxS3();
     clients.dynamodb = sandboxClient(DynamoDBClient);
     clients.ec2 = sandboxClient(EC2Client);

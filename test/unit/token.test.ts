@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
-import { findSandboxPython } from "../../src/sandbox/launcher";
 import { encodeToken, parseStartingToken, pythonJson, tryDecodeToken } from "../../src/paginator/token";
+import { ensureSandboxPython } from "../../src/sandbox/python";
 
 const SAMPLES: unknown[] = [
   { ContinuationToken: "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=", boto_truncate_amount: 17 },
@@ -16,7 +16,7 @@ const SAMPLES: unknown[] = [
 
 describe("resume tokens", () => {
   it("serialise JSON exactly as Python's json.dumps does", () => {
-    const py = spawnSync(findSandboxPython(), ["-c", "import json,sys\nfor o in json.load(sys.stdin): print(json.dumps(o))"], {
+    const py = spawnSync(ensureSandboxPython(), ["-c", "import json,sys\nfor o in json.load(sys.stdin): print(json.dumps(o))"], {
       input: JSON.stringify(SAMPLES),
       encoding: "utf8",
     });
