@@ -61,7 +61,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     if (command === "dates") {
       need(3, "a dataset and two dates");
       const days = await listDays({ client, bucket: config.bucket }, args[0], args[1], args[2]);
-      return out(days.length ? textTable(days.map((d) => ({ date: d.date, bytes: d.size, key: d.key }))) : `No files for ${args[0]} between ${args[1]} and ${args[2]}.`);
+      const rows = days.map((d) => ({ date: d.date, bytes: d.size, key: d.key }));
+      return out(days.length ? textTable(rows, { maxRows: rows.length }) : `No files for ${args[0]} between ${args[1]} and ${args[2]}.`);
     }
     need(2, "a dataset and a date");
     const dataset = findDataset(args[0]);

@@ -104,11 +104,24 @@ function clean(value: string | undefined): string {
   return (value ?? "").trim().replace(/^(['"])(.*)\1$/, "$2").trim();
 }
 
+/**
+ * The kit's variables as every part of it should see them: the process environment, then the
+ * nearest `.env` for what the environment leaves unset (so FLATFILES_CACHE_DIR or
+ * FLATFILES_SANDBOX_STATE written in `.env` count, as `.env.example` says they do).
+ */
+export function kitEnv(cwd: string | null = process.cwd(), processEnv: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const file = cwd === null ? null : findEnvFile(cwd);
+  const merged: NodeJS.ProcessEnv = { ...processEnv };
+  if (file) for (const [k, v] of Object.entries(dotenv.parse(fs.readFileSync(file)))) if (!merged[k]) merged[k] = v;
+  return merged;
+}
+
 /** Build the configuration, or explain precisely what is missing and how to fix it. */
 export function loadConfig(options: LoadOptions = {}): FlatFilesConfig {
   const processEnv = options.env ?? process.env;
   const envFile = options.cwd === null ? null : findEnvFile(options.cwd ?? process.cwd());
   const fileVars = envFile ? dotenv.parse(fs.readFileSync(envFile)) : {};
+  const merged = kitEnv(options.cwd === null ? null : (options.cwd ?? process.cwd()), processEnv);
   const get = (name: keyof typeof VARIABLES) => clean(processEnv[name] || fileVars[name]);
   const from = (name: keyof typeof VARIABLES) =>
     processEnv[name] ? "the environment" : envFile ? envFile : "defaults";
@@ -121,7 +134,7 @@ export function loadConfig(options: LoadOptions = {}): FlatFilesConfig {
   const secret = get("FLATFILES_SECRET_ACCESS_KEY");
 
   if (wanted === "sandbox" || (wanted === "auto" && !keyId && !secret)) {
-    const state = readSandboxState(processEnv);
+    const state = readSandboxState(merged);
     if (state) {
       return {
         target: "sandbox",
@@ -130,7 +143,7 @@ export function loadConfig(options: LoadOptions = {}): FlatFilesConfig {
         region: state.region,
         accessKeyId: new Secret(state.accessKeyId),
         secretAccessKey: new Secret(state.secretAccessKey),
-        source: `the local sandbox (${sandboxStateFile(processEnv)})`,
+        source: `the local sandbox (${sandboxStateFile(merged)})`,
         envFile,
       };
     }

@@ -60,8 +60,9 @@ export function parseDate(text: string): number {
     throw new RangeError(`"${text}" is not a date: write it as YYYY-MM-DD, for example 2024-03-15.`);
   }
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  if (new Date(ms).getUTCMonth() !== mo - 1 || new Date(ms).getUTCDate() !== d) {
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999 (0024 would be 1924).
+  const ms = new Date(0).setUTCFullYear(y, mo - 1, d);
+  if (new Date(ms).getUTCFullYear() !== y || new Date(ms).getUTCMonth() !== mo - 1 || new Date(ms).getUTCDate() !== d) {
     throw new RangeError(`"${text}" is not a real calendar date (check the month and day).`);
   }
   return ms / DAY_MS;

@@ -31,13 +31,14 @@ export async function discoverDatasets({ client, bucket }: BucketRef): Promise<{
   return out;
 }
 
-/** The months (`YYYY/MM`) that a date range touches. */
-function monthsBetween(from: string, to: string): string[] {
+/** The months (`YYYY/MM`) that a date range touches, or null when there are `limit` or more. */
+function monthsBetween(from: string, to: string, limit: number): string[] | null {
   const out: string[] = [];
   let [y, m] = [Number(from.slice(0, 4)), Number(from.slice(5, 7))];
   const [ey, em] = [Number(to.slice(0, 4)), Number(to.slice(5, 7))];
   while (y < ey || (y === ey && m <= em)) {
-    out.push(`${y}/${String(m).padStart(2, "0")}`);
+    if (out.length >= limit - 1) return null;
+    out.push(`${String(y).padStart(4, "0")}/${String(m).padStart(2, "0")}`);
     if (++m > 12) [y, m] = [y + 1, 1];
   }
   return out;
@@ -51,19 +52,36 @@ export interface DayFile {
   etag: string;
 }
 
+/** Ranges up to this many months are listed month by month; longer ones year by year. */
+const MONTHS_LISTED_ONE_BY_ONE = 3;
+
 /**
  * The files a dataset has between two dates (both included), found by listing only the
- * month prefixes in range, side by side.
+ * prefixes in range, side by side: the months of a short range, or, for a long one, the
+ * dataset's year folders that exist (asked of the bucket first), so `1000-01-01 → 9999-12-31`
+ * costs a request per real year, not one per month of nine thousand years. A range reaching
+ * past today stops at today.
  */
 export async function listDays({ client, bucket }: BucketRef, dataset: string | Dataset, from: string, to: string): Promise<DayFile[]> {
   const d = findDataset(dataset);
-  const [a, b] = [formatDate(parseDate(from)), formatDate(parseDate(to))];
-  if (a > b) throw new KitError("catalog.range", `The range ${a} → ${b} is backwards: the first date must not be after the second.`);
+  const [a, asked] = [validDay(from), validDay(to)];
+  if (a > asked) throw new KitError("catalog.range", `The range ${a} → ${asked} is backwards: the first date must not be after the second.`);
+  const today = todayInNewYork();
+  const b = asked > today ? today : asked;
+  if (a > b) return [];
   const paginator = getPaginator(client, "list_objects_v2");
   const out: DayFile[] = [];
-  const months = monthsBetween(a, b);
-  const listMonth = (m: string) => paginator.paginate({ Bucket: bucket, Prefix: `${d.id}/${m}/` }).items<_Object>().toArray();
-  for await (const objects of mapOrdered(months, 8, listMonth)) {
+  const months = monthsBetween(a, b, MONTHS_LISTED_ONE_BY_ONE + 1);
+  let prefixes: string[];
+  if (months) {
+    prefixes = months.map((m) => `${d.id}/${m}/`);
+  } else {
+    const r = await paginator.paginate({ Bucket: bucket, Prefix: `${d.id}/`, Delimiter: "/" }).buildFullResult();
+    const years = ((r.CommonPrefixes ?? []) as { Prefix: string }[]).map((p) => p.Prefix.slice(d.id.length + 1, -1));
+    prefixes = years.filter((y) => /^\d{4}$/.test(y) && y >= a.slice(0, 4) && y <= b.slice(0, 4)).map((y) => `${d.id}/${y}/`);
+  }
+  const listPrefix = (prefix: string) => paginator.paginate({ Bucket: bucket, Prefix: prefix }).items<_Object>().toArray();
+  for await (const objects of mapOrdered(prefixes, 8, listPrefix)) {
     for (const o of objects) {
       const parsed = parseKey(o.Key!);
       if (parsed && parsed.date >= a && parsed.date <= b) {

@@ -13,9 +13,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { explainAwsError } from "../aws/explain";
+import { kitEnv } from "../config/env";
 import { mapOrdered } from "../paginator/fanout";
 import { KitError } from "../util/errors";
 import { userCacheDir } from "../util/paths";
+import { wholeNumber } from "../util/validate";
 
 export interface DownloadOptions {
   /** Cache root (default FLATFILES_CACHE_DIR, else ~/.cache/flatfiles-kit/files). */
@@ -55,14 +57,46 @@ interface PartState {
   done: number[];
 }
 
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultCacheDir(env: NodeJS.ProcessEnv = kitEnv()): string {
   return env.FLATFILES_CACHE_DIR || path.join(userCacheDir(env), "files");
 }
 
-/** Where a key lives in the cache. */
+/** Endings of the cache's own files beside a download: a key with one would overwrite them. */
+const SIDECARS = [".meta.json", ".part.json", ".part", ".parquet", ".tmp"];
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function clip(text: string, n = 80): string {
+  return text.length > n ? `${text.slice(0, n)}…` : text;
+}
+
+/**
+ * Where a key lives in the cache: always inside it, one file per key. Bucket names follow S3's
+ * rules; a key may not climb out (`..`), hide a second spelling of another key (`a/./b`, `a//b`)
+ * or end like one of the cache's own files.
+ */
 export function cachePath(cacheDir: string, bucket: string, key: string): string {
-  if (key.split("/").some((p) => p === ".." || p === "")) throw new KitError("download.key", `"${key}" is not a flat-files key.`);
-  return path.join(cacheDir, bucket, ...key.split("/"));
+  if (typeof bucket !== "string" || !BUCKET_NAME.test(bucket) || bucket.includes("..")) {
+    throw new KitError(
+      "download.bucket",
+      `"${clip(String(bucket))}" is not a bucket name (3-63 lowercase letters, digits, dots and hyphens): use flatfiles, or set FLATFILES_BUCKET to your bucket.`,
+    );
+  }
+  const parts = typeof key === "string" ? key.split("/") : [];
+  const bad = parts.find((p) => p === "" || p === "." || p === ".." || /[\\\0]/.test(p));
+  if (!parts.length || bad !== undefined) {
+    throw new KitError(
+      "download.key",
+      `"${clip(String(key))}" is not a flat-files key: keys are folder/…/file with no empty, "." or ".." parts, for example us_stocks_sip/day_aggs_v1/2024/03/2024-03-15.csv.gz.`,
+    );
+  }
+  const sidecar = SIDECARS.find((s) => key.endsWith(s));
+  if (sidecar) {
+    throw new KitError("download.key", `"${clip(key)}" ends in ${sidecar}, which the cache uses for its own files beside each download; it cannot be cached.`);
+  }
+  const root = path.resolve(cacheDir, bucket);
+  const file = path.resolve(root, ...parts);
+  if (!file.startsWith(root + path.sep)) throw new KitError("download.key", `"${clip(key)}" would be stored outside the cache.`);
+  return file;
 }
 
 function readJson<T>(file: string): T | null {
@@ -104,7 +138,8 @@ function writableDir(dir: string): void {
 /** Download one object into the cache (or find it there), resuming any earlier partial download. */
 export async function downloadFile(client: S3Client, bucket: string, key: string, options: DownloadOptions = {}): Promise<Downloaded> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const partSize = options.partSize ?? 8 << 20;
+  const partSize = wholeNumber("partSize", options.partSize ?? 8 << 20, 1);
+  const concurrency = wholeNumber("concurrency", options.concurrency ?? 4, 1, 64);
   const target = cachePath(cacheDir, bucket, key);
   writableDir(path.dirname(target));
 
@@ -195,7 +230,7 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
         }
       }
     };
-    for await (const i of mapOrdered(todo, options.concurrency ?? 4, fetchPart)) {
+    for await (const i of mapOrdered(todo, concurrency, fetchPart)) {
       state.done.push(i);
       await handle.sync();
       writeJsonAtomic(stateFile, state);
@@ -226,7 +261,10 @@ export async function downloadFiles(
   keys: string[],
   options: DownloadOptions & { files?: number } = {},
 ): Promise<Downloaded[]> {
-  const out: Downloaded[] = [];
-  for await (const d of mapOrdered(keys, options.files ?? 4, (k) => downloadFile(client, bucket, k, options))) out.push(d);
-  return out;
+  const files = wholeNumber("files", options.files ?? 4, 1, 64);
+  // The same key twice is downloaded once (two writers of one file would trip over each other).
+  const unique = [...new Set(keys)];
+  const done = new Map<string, Downloaded>();
+  for await (const d of mapOrdered(unique, files, (k) => downloadFile(client, bucket, k, options))) done.set(d.key, d);
+  return keys.map((k) => done.get(k)!);
 }

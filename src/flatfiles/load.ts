@@ -8,9 +8,11 @@
  * A value that does not fit its column is an error naming the file, line, column and value:
  * polars alone would turn `abc` in a price column into a silent null.
  *
- * nodejs-polars 0.24 (the last release whose native binary installs on Node 20) cannot read
- * gzip itself, so a day is gunzipped in memory and parsed once, then kept as Parquet next to
- * the download: later reads, and multi-day lazy queries with filters pushed down, use that.
+ * The day is gunzipped here rather than by polars (which reads `.csv.gz` itself since 0.25, and
+ * faster) because polars pads short rows and cuts long ones silently; checking each line's field
+ * count needs the bytes (docs/benchmarks.md has the cost). It is parsed once, then kept as
+ * Parquet next to the download: later reads, and multi-day lazy queries with filters pushed
+ * down, use that.
  */
 import * as fs from "node:fs";
 import { gunzipSync } from "node:zlib";

@@ -6,6 +6,7 @@
 import type { _Object } from "@aws-sdk/client-s3";
 import { type PaginateOptions, getPaginator } from "./engine";
 import { AsyncStream } from "./stream";
+import { wholeNumber } from "../util/validate";
 
 export interface FanOutInput {
   Bucket: string;
@@ -27,6 +28,7 @@ type Segment = { key: string; object?: _Object; prefix?: string };
  * Later results wait in memory for earlier ones, so memory is bounded by `limit` results.
  */
 export async function* mapOrdered<I, O>(inputs: I[], limit: number, work: (input: I) => Promise<O>): AsyncGenerator<O> {
+  wholeNumber("concurrency", limit, 1);
   const running: Promise<O>[] = [];
   let next = 0;
   const start = () => {
@@ -47,7 +49,10 @@ export async function* mapOrdered<I, O>(inputs: I[], limit: number, work: (input
  * listing the sub-prefixes concurrently. `options.onRequest` sees every request made.
  */
 export function listObjectsFanOut(client: unknown, input: FanOutInput, options: PaginateOptions = {}): AsyncStream<_Object> {
-  const { Bucket, Prefix = "", Delimiter = "/", depth = 1, concurrency = 8, pageSize } = input;
+  const { Bucket, Prefix = "", Delimiter = "/", pageSize } = input;
+  const depth = wholeNumber("depth", input.depth ?? 1, 1, 8);
+  const concurrency = wholeNumber("concurrency", input.concurrency ?? 8, 1, 64);
+  if (pageSize !== undefined) wholeNumber("pageSize", pageSize, 1, 1000);
   const paginator = getPaginator(client, "ListObjectsV2");
   const config = pageSize ? { PageSize: pageSize } : {};
 

@@ -79,6 +79,8 @@ export function encodeToken(token: TokenDict): string {
   return Buffer.from(pythonJson(encoded), "utf8").toString("base64");
 }
 
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 /** Decode a boto3-format token, or return null when the text is not one (a raw service token). */
 export function tryDecodeToken(text: string): TokenDict | "not-an-object" | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0) return null;
@@ -92,13 +94,23 @@ export function tryDecodeToken(text: string): TokenDict | "not-an-object" | null
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return "not-an-object";
   const dict = parsed as TokenDict;
-  const paths = dict.boto_encoded_keys as (string | number)[][] | undefined;
+  const paths = dict.boto_encoded_keys;
   delete dict.boto_encoded_keys;
-  for (const p of paths ?? []) {
-    let holder = dict as Record<string | number, unknown>;
-    for (const k of p.slice(0, -1)) holder = holder[k] as Record<string | number, unknown>;
-    const last = p[p.length - 1];
-    holder[last] = new Uint8Array(Buffer.from(String(holder[last]), "base64"));
+  if (paths !== undefined && !Array.isArray(paths)) return "not-an-object";
+  for (const p of (paths ?? []) as unknown[]) {
+    // Each path must lead, through the token's own keys only, to a base64 string. Anything else
+    // (a "__proto__" step, a missing key) would write outside the token: refuse the token.
+    if (!Array.isArray(p) || p.length === 0) return "not-an-object";
+    let holder: unknown = dict;
+    for (const [i, k] of p.entries()) {
+      const ok = (typeof k === "string" || typeof k === "number") && !UNSAFE_KEYS.has(String(k));
+      if (!ok || !holder || typeof holder !== "object" || !Object.hasOwn(holder, k)) return "not-an-object";
+      if (i === p.length - 1) {
+        const value = (holder as Record<string | number, unknown>)[k];
+        if (typeof value !== "string") return "not-an-object";
+        (holder as Record<string | number, unknown>)[k] = new Uint8Array(Buffer.from(value, "base64"));
+      } else holder = (holder as Record<string | number, unknown>)[k];
+    }
   }
   return dict;
 }
@@ -119,7 +131,11 @@ export function parseStartingToken(text: string, inputToken: string[], operation
   }
   const decoded = tryDecodeToken(text.trim());
   if (decoded === "not-an-object") {
-    throw new KitError("token.malformed", `StartingToken "${short(text)}" decodes to JSON that is not an object, so it is not a paginator token.`);
+    throw new KitError(
+      "token.malformed",
+      `StartingToken "${short(text)}" is not a paginator token: it decodes to JSON that is not a token object, ` +
+        "or its boto_encoded_keys do not point at values inside it. Pass the resumeToken printed by an earlier run.",
+    );
   }
   if (decoded === null) return fromRawToken(text, inputToken);
   const { boto_truncate_amount: amount, ...tokens } = decoded;

@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import type { SandboxState } from "../config/env";
+import { type SandboxState, kitEnv } from "../config/env";
 import { KitError } from "../util/errors";
 import { PACKAGE_ROOT, sandboxStateFile, userCacheDir } from "../util/paths";
 import { ensureSandboxPython } from "./python";
@@ -44,7 +44,7 @@ export function defaultSandboxCacheDir(): string {
 export async function startSandbox(options: StartOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => {});
   const cacheDir = options.cacheDir ?? defaultSandboxCacheDir();
-  const stateFile = options.stateFile === undefined ? sandboxStateFile() : options.stateFile;
+  const stateFile = options.stateFile === undefined ? sandboxStateFile(kitEnv()) : options.stateFile;
   const python = ensureSandboxPython({ log });
   const args = [SERVER, "--cache-dir", cacheDir, "--port", String(options.port ?? 0)];
   const child = spawn(python, args, { stdio: ["pipe", "pipe", "pipe"] });

@@ -37,6 +37,15 @@ describe("flatfiles CLI", () => {
     assert.match(head.out, /\(8 rows in all\)/);
   });
 
+  it("lists a range as wide as 1000-01-01 to 9999-12-31 through the years the bucket has", () => {
+    const r = cli("dates", "us_indices/day_aggs_v1", "1000-01-01", "9999-12-31");
+    assert.equal(r.code, 0, r.err);
+    const dates = [...r.out.matchAll(/^(\d{4}-\d\d-\d\d)/gm)].map((m) => m[1]);
+    assert.equal(dates[0], "2023-02-01", "the sandbox's first index day");
+    assert.equal(dates.at(-1), "2026-11-20");
+    assert.ok(dates.includes("2024-07-04"), "an NYSE holiday, with an index file");
+  });
+
   it("gets a forex Sunday and shows a futures session day, as the bucket lists them", () => {
     const sunday = cli("get", "global_forex/day_aggs_v1", "2024-10-27");
     assert.equal(sunday.code, 0, sunday.err);

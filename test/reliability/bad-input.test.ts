@@ -15,7 +15,8 @@ import { sandboxClient } from "../../src/aws/clients";
 import { loadConfig } from "../../src/config/env";
 import { Secret } from "../../src/config/secret";
 import { dayKey, findDay } from "../../src/flatfiles/catalog";
-import { cachePath, downloadFile } from "../../src/flatfiles/download";
+import { cachePath, downloadFile, downloadFiles } from "../../src/flatfiles/download";
+import { listObjectsFanOut } from "../../src/paginator/fanout";
 import { loadDay } from "../../src/flatfiles/load";
 import { gzipSync } from "node:zlib";
 import { checkBucket } from "../../src/notebook/setup-check";
@@ -122,6 +123,20 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
     fs.writeFileSync(file, "not gzip at all");
     return failure(() => loadDay(file, "us_stocks_sip/day_aggs_v1"));
   }, /load\.corrupt: .*download it again/],
+  ["a bucket name that climbs out of the cache (../../tmp/x)", () => {
+    const cacheDir = tmp();
+    const message = failure(() => downloadFile(s3, "../../../tmp/kit-escape", "a/b.csv.gz", { cacheDir }));
+    assert.equal(fs.existsSync(path.join(cacheDir, "..", "..", "..", "tmp", "kit-escape")), false, "no folder made outside the cache");
+    return message;
+  }, /download\.bucket: .*not a bucket name.*FLATFILES_BUCKET/],
+  ["a key with .. or . parts", () => failure(() => downloadFile(s3, "flatfiles", "us_stocks_sip/../../../etc/passwd", { cacheDir: tmp() })), /download\.key: .*no empty, "\." or "\.\." parts/],
+  ["a key that is another key's second spelling (rt/./dot.txt)", () => failure(() => cachePath(tmp(), "flatfiles", "rt/./dot.txt")), /download\.key: /],
+  ["a key ending like the cache's own files (.meta.json)", () => failure(() => cachePath(tmp(), "flatfiles", "x/2024-03-15.csv.gz.meta.json")), /download\.key: .*ends in \.meta\.json/],
+  ["partSize -1", () => failure(() => downloadFile(s3, "flatfiles", "us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz", { cacheDir: tmp(), partSize: -1 })), /options\.number: partSize is -1: it must be a whole number, 1 or more/],
+  ["concurrency 0 for a download", () => failure(() => downloadFile(s3, "flatfiles", "us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz", { cacheDir: tmp(), concurrency: 0 })), /options\.number: concurrency is 0: .*from 1 to 64/],
+  ["files: NaN for a batch of downloads", () => failure(() => downloadFiles(s3, "flatfiles", ["us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz"], { cacheDir: tmp(), files: Number.NaN })), /options\.number: files is NaN/],
+  ["fan-out concurrency 0", () => failure(() => listObjectsFanOut(s3, { Bucket: "flatfiles", Prefix: "us_indices/", concurrency: 0 }).toArray()), /options\.number: concurrency is 0/],
+  ["fan-out concurrency 2.5", () => failure(() => listObjectsFanOut(s3, { Bucket: "flatfiles", Prefix: "us_indices/", concurrency: 2.5 }).toArray()), /options\.number: concurrency is 2\.5/],
   ["unknown CLI command", () => cli("fetch", "x"), /exit 2: flatfiles: Unknown command "fetch"/],
   ["unknown CLI flag", () => cli("ls", "--recursive"), /exit 2: flatfiles: Unknown option '--recursive'/],
 ];

@@ -4,7 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { inspect } from "node:util";
 import { describe, it } from "node:test";
-import { loadConfig } from "../../src/config/env";
+import { kitEnv, loadConfig } from "../../src/config/env";
+import { defaultCacheDir } from "../../src/flatfiles/download";
 import { KitError } from "../../src/util/errors";
 
 const KEY = "DISTINCTKEYID0123456";
@@ -88,6 +89,25 @@ describe("loadConfig", () => {
     const c = loadConfig({ env: noSandbox, cwd: dir });
     const shown = [inspect(c, { depth: 5 }), JSON.stringify(c), `${c.secretAccessKey}`, String(c.accessKeyId)].join("\n");
     assert.ok(!shown.includes(KEY) && !shown.includes(SECRET), shown);
+  });
+});
+
+describe("variables written in .env count like environment variables", () => {
+  it("FLATFILES_SANDBOX_STATE in .env points loadConfig at that sandbox", () => {
+    const dir = tmpProject();
+    const state = path.join(dir, "my-state.json");
+    const sandbox = { endpoint: "http://127.0.0.1:9", region: "us-east-1", bucket: "flatfiles", accessKeyId: KEY, secretAccessKey: SECRET, pid: process.pid };
+    fs.writeFileSync(state, JSON.stringify(sandbox));
+    fs.writeFileSync(path.join(dir, ".env"), `FLATFILES_SANDBOX_STATE=${state}\n`);
+    const c = loadConfig({ env: {}, cwd: path.join(dir, "notebooks") });
+    assert.equal(c.target, "sandbox");
+    assert.match(c.source, /my-state\.json/);
+  });
+
+  it("FLATFILES_CACHE_DIR in .env moves the download cache; the environment still wins", () => {
+    const dir = tmpProject("FLATFILES_CACHE_DIR=/srv/flatfiles-cache\n");
+    assert.equal(defaultCacheDir(kitEnv(dir, {})), "/srv/flatfiles-cache");
+    assert.equal(defaultCacheDir(kitEnv(dir, { FLATFILES_CACHE_DIR: "/elsewhere" })), "/elsewhere");
   });
 });
 

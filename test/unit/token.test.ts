@@ -45,3 +45,22 @@ describe("resume tokens", () => {
     });
   });
 });
+
+describe("hostile tokens", () => {
+  it("never writes outside the token: a __proto__ path in boto_encoded_keys is refused", () => {
+    const evil = Buffer.from(JSON.stringify({ ContinuationToken: "x", boto_encoded_keys: [["__proto__", "Delimiter"]] })).toString("base64");
+    assert.throws(() => parseStartingToken(evil, ["ContinuationToken"], "ListObjectsV2"), /token\.malformed|not a paginator token/);
+    assert.equal(({} as Record<string, unknown>).Delimiter, undefined, "Object.prototype untouched");
+    for (const keys of [[["constructor", "prototype", "x"]], [["missing"]], "nope", [[]], [["ContinuationToken", "deeper"]]]) {
+      const t = Buffer.from(JSON.stringify({ ContinuationToken: "x", boto_encoded_keys: keys })).toString("base64");
+      assert.equal(tryDecodeToken(t), "not-an-object", JSON.stringify(keys));
+    }
+    assert.equal(({} as Record<string, unknown>).x, undefined);
+  });
+
+  it("still decodes botocore's binary values", () => {
+    const t = encodeToken({ ExclusiveStartKey: { id: { B: new Uint8Array([1, 2, 3]) } } });
+    const d = tryDecodeToken(t) as { ExclusiveStartKey: { id: { B: Uint8Array } } };
+    assert.deepEqual([...d.ExclusiveStartKey.id.B], [1, 2, 3]);
+  });
+});
