@@ -165,7 +165,8 @@ def seed_services(endpoint, key_id, secret):
 
 
 class ServiceGate:
-    """Holds client requests to DynamoDB and EC2 until their seed data exists.
+    """Holds client requests to DynamoDB and EC2 until their seed data exists, and closes
+    moto's unauthenticated internal API.
 
     The seeding requests themselves carry a marker header and pass straight through.
     """
@@ -182,6 +183,12 @@ class ServiceGate:
         gate = self
 
         def call(app, environ, start_response):
+            # moto's own API (/moto-api/) answers without a signature: data.json holds the
+            # sandbox's secret key and reset wipes it, readable by any web page the user opens
+            # (moto sends permissive CORS headers). The kit never uses it, so it is closed.
+            if environ.get("PATH_INFO", "").startswith("/moto-api"):
+                start_response("403 Forbidden", [("Content-Type", "text/plain")])
+                return [b"The sandbox does not serve moto's internal API.\n"]
             auth = environ.get("HTTP_AUTHORIZATION", "")
             if not gate.ready.is_set() and "HTTP_X_SANDBOX_SEEDING" not in environ and any(s in auth for s in gate.SERVICES):
                 gate.ready.wait(60)

@@ -62,7 +62,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = kitEnv()): string {
 }
 
 /** Endings of the cache's own files beside a download: a key with one would overwrite them. */
-const SIDECARS = [".meta.json", ".part.json", ".part", ".parquet", ".tmp"];
+const SIDECARS = [".meta.json", ".part.json", ".part", ".parquet", ".tmp", ".lock"];
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 function clip(text: string, n = 80): string {
@@ -153,105 +153,159 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
     throw explainAwsError(err, { bucket, key, action: `looking up ${key}` });
   }
 
-  const meta = readJson<{ etag: string; size: number }>(`${target}.meta.json`);
-  if (meta && meta.etag === etag && meta.size === size && fs.existsSync(target) && fs.statSync(target).size === size) {
+  const cached = (): Downloaded | null => {
+    const meta = readJson<{ etag: string; size: number }>(`${target}.meta.json`);
+    if (!meta || meta.etag !== etag || meta.size !== size || !fs.existsSync(target) || fs.statSync(target).size !== size) return null;
     options.onProgress?.({ key, bytes: size, total: size });
     return { key, path: target, size, etag, cached: true, fetched: 0 };
-  }
+  };
+  // Another process (or call) may be writing this file: wait for it, then it is probably cached.
+  return cached() ?? withFileLock(target, key, options.signal, async () => cached() ?? transfer());
 
-  const partFile = `${target}.part`;
-  const stateFile = `${target}.part.json`;
-  let state = readJson<PartState>(stateFile);
-  if (!state || state.etag !== etag || state.size !== size || state.partSize !== partSize || !fs.existsSync(partFile)) {
-    // Nothing to resume (or the object changed since): start over.
-    state = { etag, size, partSize, done: [] };
-    fs.rmSync(partFile, { force: true });
-    fs.writeFileSync(partFile, "");
-    writeJsonAtomic(stateFile, state);
-  }
-  const parts = Math.max(1, Math.ceil(size / partSize));
-  const todo = Array.from({ length: parts }, (_, i) => i).filter((i) => !state!.done.includes(i));
-  let bytes = state.done.reduce((n, i) => n + Math.min(partSize, size - i * partSize), 0);
-  let fetched = 0;
-  options.onProgress?.({ key, bytes, total: size });
-
-  const handle = await fs.promises.open(partFile, "r+");
-  try {
-    const fetchPartOnce = async (i: number, progress: { written: number }) => {
-      const start = i * partSize;
-      const end = Math.min(size, start + partSize) - 1;
-      if (size === 0) return i;
-      let out;
-      try {
-        out = await client.send(
-          new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}`, IfMatch: `"${etag}"` }),
-          { abortSignal: options.signal },
-        );
-      } catch (err) {
-        throw explainAwsError(err, { bucket, key, action: `downloading ${key}` });
-      }
-      let offset = start;
-      for await (const chunk of out.Body as Readable) {
-        const buf = chunk as Buffer;
-        try {
-          await handle.write(buf, 0, buf.length, offset);
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          throw new KitError(
-            code === "ENOSPC" ? "download.disk-full" : "download.write",
-            `${code === "ENOSPC" ? "The disk is full" : `Writing failed (${code})`} while saving ${key} under ${cacheDir}. ` +
-              "Free some space or set FLATFILES_CACHE_DIR to another disk, then run again: the finished parts are kept and the download resumes.",
-          );
-        }
-        offset += buf.length;
-        bytes += buf.length;
-        fetched += buf.length;
-        progress.written += buf.length;
-        options.onProgress?.({ key, bytes, total: size });
-      }
-      if (offset !== end + 1) {
-        throw new KitError("download.short", `The connection ended early while downloading ${key} (part ${i + 1} of ${parts}); run again to resume.`);
-      }
-      return i;
-    };
-    // The SDK retries a request that fails before its body arrives; a body cut off midway
-    // (connection reset, truncated response) is retried here, from the start of the part.
-    const fetchPart = async (i: number) => {
-      for (let attempt = 1; ; attempt++) {
-        const progress = { written: 0 };
-        try {
-          return await fetchPartOnce(i, progress);
-        } catch (e) {
-          bytes -= progress.written;
-          fetched -= progress.written;
-          const retriable = !(e instanceof KitError) || e.code === "download.short";
-          if (!retriable || attempt >= PART_ATTEMPTS || options.signal?.aborted) throw e;
-          await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
-        }
-      }
-    };
-    for await (const i of mapOrdered(todo, concurrency, fetchPart)) {
-      state.done.push(i);
-      await handle.sync();
+  async function transfer(): Promise<Downloaded> {
+    const partFile = `${target}.part`;
+    const stateFile = `${target}.part.json`;
+    let state = readJson<PartState>(stateFile);
+    if (!state || state.etag !== etag || state.size !== size || state.partSize !== partSize || !fs.existsSync(partFile)) {
+      // Nothing to resume (or the object changed since): start over.
+      state = { etag, size, partSize, done: [] };
+      fs.rmSync(partFile, { force: true });
+      fs.writeFileSync(partFile, "");
       writeJsonAtomic(stateFile, state);
     }
-  } finally {
-    await handle.close();
-  }
+    const parts = Math.max(1, Math.ceil(size / partSize));
+    const todo = Array.from({ length: parts }, (_, i) => i).filter((i) => !state!.done.includes(i));
+    let bytes = state.done.reduce((n, i) => n + Math.min(partSize, size - i * partSize), 0);
+    let fetched = 0;
+    options.onProgress?.({ key, bytes, total: size });
 
-  const got = fs.statSync(partFile).size;
-  if (got !== size || (isMd5(etag) && (await md5File(partFile)) !== etag)) {
-    fs.rmSync(partFile, { force: true });
+    const handle = await fs.promises.open(partFile, "r+");
+    try {
+      const fetchPartOnce = async (i: number, progress: { written: number }) => {
+        const start = i * partSize;
+        const end = Math.min(size, start + partSize) - 1;
+        if (size === 0) return i;
+        let out;
+        try {
+          out = await client.send(
+            new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}`, IfMatch: `"${etag}"` }),
+            { abortSignal: options.signal },
+          );
+        } catch (err) {
+          throw explainAwsError(err, { bucket, key, action: `downloading ${key}` });
+        }
+        let offset = start;
+        for await (const chunk of out.Body as Readable) {
+          const buf = chunk as Buffer;
+          try {
+            await handle.write(buf, 0, buf.length, offset);
+          } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            throw new KitError(
+              code === "ENOSPC" ? "download.disk-full" : "download.write",
+              `${code === "ENOSPC" ? "The disk is full" : `Writing failed (${code})`} while saving ${key} under ${cacheDir}. ` +
+                "Free some space or set FLATFILES_CACHE_DIR to another disk, then run again: the finished parts are kept and the download resumes.",
+            );
+          }
+          offset += buf.length;
+          bytes += buf.length;
+          fetched += buf.length;
+          progress.written += buf.length;
+          options.onProgress?.({ key, bytes, total: size });
+        }
+        if (offset !== end + 1) {
+          throw new KitError("download.short", `The connection ended early while downloading ${key} (part ${i + 1} of ${parts}); run again to resume.`);
+        }
+        return i;
+      };
+      // The SDK retries a request that fails before its body arrives; a body cut off midway
+      // (connection reset, truncated response) is retried here, from the start of the part.
+      const fetchPart = async (i: number) => {
+        for (let attempt = 1; ; attempt++) {
+          const progress = { written: 0 };
+          try {
+            return await fetchPartOnce(i, progress);
+          } catch (e) {
+            bytes -= progress.written;
+            fetched -= progress.written;
+            const retriable = !(e instanceof KitError) || e.code === "download.short";
+            if (!retriable || attempt >= PART_ATTEMPTS || options.signal?.aborted) throw e;
+            await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
+          }
+        }
+      };
+      for await (const i of mapOrdered(todo, concurrency, fetchPart)) {
+        state.done.push(i);
+        await handle.sync();
+        writeJsonAtomic(stateFile, state);
+      }
+    } finally {
+      await handle.close();
+    }
+
+    const got = fs.statSync(partFile).size;
+    if (got !== size || (isMd5(etag) && (await md5File(partFile)) !== etag)) {
+      fs.rmSync(partFile, { force: true });
+      fs.rmSync(stateFile, { force: true });
+      throw new KitError(
+        "download.corrupt",
+        `${key} arrived damaged (${got} of ${size} bytes${got === size ? ", checksum differs from the ETag" : ""}); the partial file was removed, run again.`,
+      );
+    }
+    fs.renameSync(partFile, target);
+    writeJsonAtomic(`${target}.meta.json`, { etag, size, key, bucket, downloadedAt: new Date().toISOString() });
     fs.rmSync(stateFile, { force: true });
-    throw new KitError(
-      "download.corrupt",
-      `${key} arrived damaged (${got} of ${size} bytes${got === size ? ", checksum differs from the ETag" : ""}); the partial file was removed, run again.`,
-    );
+    return { key, path: target, size, etag, cached: false, fetched };
   }
-  fs.renameSync(partFile, target);
-  writeJsonAtomic(`${target}.meta.json`, { etag, size, key, bucket, downloadedAt: new Date().toISOString() });
-  fs.rmSync(stateFile, { force: true });
-  return { key, path: target, size, etag, cached: false, fetched };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * One writer per cached file, across processes: `<file>.lock` holds the writer's pid. Others
+ * wait for it (a lock whose process is gone is taken over), so two notebooks fetching the same
+ * day never interleave their parts or rename each other's files away.
+ */
+async function withFileLock<T>(target: string, key: string, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  const lock = `${target}.lock`;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    let holder = 0;
+    try {
+      holder = Number(fs.readFileSync(lock, "utf8"));
+    } catch {
+      continue; // released meanwhile
+    }
+    if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) {
+      try {
+        if (fs.readFileSync(lock, "utf8") === String(holder)) fs.rmSync(lock, { force: true }); // stale
+      } catch {
+        /* someone else cleared it */
+      }
+      continue;
+    }
+    if (signal?.aborted) {
+      throw new KitError("download.aborted", `The download of ${key} was stopped while waiting for another download of it (process ${holder}).`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    return await work();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
 }
 
 /** Download many objects, `concurrency` files at a time, results in the order of `keys`. */

@@ -121,6 +121,20 @@ describe("sandbox: credentials are enforced", () => {
   });
 });
 
+describe("sandbox: nothing answers without a signature", () => {
+  it("closes moto's internal API (state dump with the secret, reset) to everyone", async () => {
+    const st = sandboxState();
+    const dump = await fetch(`${st.endpoint}/moto-api/data.json`);
+    const text = await dump.text();
+    assert.equal(dump.status, 403);
+    assert.ok(!text.includes(st.secretAccessKey), "the secret is not served");
+    const reset = await fetch(`${st.endpoint}/moto-api/reset`, { method: "POST" });
+    assert.equal(reset.status, 403);
+    const after = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "us_indices/", MaxKeys: 1 }));
+    assert.equal(after.KeyCount, 1, "the sandbox is still seeded");
+  });
+});
+
 describe("sandbox: services for the pagination guide", () => {
   it("has more than 50 IAM users, paged by MaxItems with Marker as AWS does", async () => {
     const iam = sandboxClient(IAMClient);
