@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser } from "playwright-core";
@@ -54,11 +55,14 @@ describe("notebook 01 in a real browser", () => {
     for (const expected of ["AWS4-HMAC-SHA256", "5838", "us_options_opra/", "ListObjectsV2 requests for one dataset", "PageSize 500, MaxItems 1,200"]) {
       assert.ok(text.includes(expected), `the page does not show "${expected}"`);
     }
-    fs.mkdirSync(path.join(PACKAGE_ROOT, "docs", "screenshots"), { recursive: true });
-    await page.screenshot({ path: path.join(PACKAGE_ROOT, "docs", "screenshots", "notebook-01-top.png") });
+    // Screenshots go to a temporary folder, so a test run leaves the clone as it was; with
+    // FLATFILES_SCREENSHOTS_DIR=docs/screenshots they refresh the ones the README shows.
+    const shots = path.resolve(PACKAGE_ROOT, process.env.FLATFILES_SCREENSHOTS_DIR || path.join(os.tmpdir(), "flatfiles-kit-screenshots"));
+    fs.mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, "notebook-01-top.png") });
     const trace = page.locator(".output_html").filter({ hasText: "ListObjectsV2 requests for one dataset" });
     await trace.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(PACKAGE_ROOT, "docs", "screenshots", "notebook-01-requests.png") });
+    await page.screenshot({ path: path.join(shots, "notebook-01-requests.png") });
     await page.close();
   });
 });
