@@ -110,7 +110,9 @@ function positiveInt(name: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
-    throw new KitError("paginator.config", `PaginationConfig.${name} is ${JSON.stringify(value)}: it must be a whole number above zero.`);
+    // String(), not JSON.stringify: NaN and Infinity must not be reported as "null".
+    const shown = typeof value === "string" ? `"${value}"` : typeof value === "number" ? String(value) : typeof value;
+    throw new KitError("paginator.config", `PaginationConfig.${name} is ${shown}: it must be a whole number above zero.`);
   }
   return n;
 }

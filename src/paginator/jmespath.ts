@@ -35,7 +35,14 @@ function positionOf(expression: string, err: Error): number {
 
 /** Compile an expression or throw a KitError that points at the problem. */
 export function compileExpression(expression: string): CompiledExpression {
-  if (typeof expression !== "string" || !expression.trim()) {
+  if (typeof expression !== "string") {
+    throw new KitError(
+      "jmespath.type",
+      `A JMESPath expression is text, not ${expression === null ? "null" : typeof expression} (${String(expression).slice(0, 40)}): ` +
+        "try for example \"Contents[?Size > `100`][]\".",
+    );
+  }
+  if (!expression.trim()) {
     throw new KitError("jmespath.empty", "The JMESPath expression is empty: try for example \"Contents[?Size > `100`][]\".");
   }
   try {

@@ -126,7 +126,13 @@ export interface StartingPoint {
 
 /** Interpret a StartingToken for an operation whose input tokens are `inputToken`. */
 export function parseStartingToken(text: string, inputToken: string[], operation: string): StartingPoint {
-  if (typeof text !== "string" || text.trim() === "") {
+  if (typeof text !== "string") {
+    throw new KitError(
+      "token.type",
+      `StartingToken is ${text === null ? "null" : `a ${typeof text}`} (${String(text).slice(0, 40)}), not text: pass the resumeToken (or NextToken) printed by an earlier run, as a string.`,
+    );
+  }
+  if (text.trim() === "") {
     throw new KitError("token.empty", `StartingToken is empty: pass the resumeToken (or NextToken) printed by an earlier run.`);
   }
   const decoded = tryDecodeToken(text.trim());

@@ -99,6 +99,10 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
   ["PageSize on an operation without a limit key", () => failure(() => getPaginator(sandboxClient(DynamoDBClient), "list_tags_of_resource").paginate({ ResourceArn: "x", PaginationConfig: { PageSize: 5 } })), /paginator\.config: PageSize is not supported/],
   ["MaxItems zero", () => failure(() => list({ MaxItems: 0 })), /paginator\.config: .*MaxItems is 0.*above zero/],
   ["negative PageSize", () => failure(() => list({ PageSize: -5 })), /paginator\.config: .*PageSize is -5/],
+  ["MaxItems NaN", () => failure(() => list({ MaxItems: Number.NaN })), /paginator\.config: PaginationConfig\.MaxItems is NaN/],
+  ["MaxItems Infinity", () => failure(() => list({ MaxItems: Number.POSITIVE_INFINITY })), /paginator\.config: PaginationConfig\.MaxItems is Infinity/],
+  ["StartingToken 123 (a number)", () => failure(() => list({ StartingToken: 123 }).toArray()), /token\.type: StartingToken is a number \(123\), not text/],
+  ["search(42)", () => failure(() => list({}).search(42 as unknown as string)), /jmespath\.type: A JMESPath expression is text, not number/],
   ["invalid JMESPath", () => failure(() => list({}).search("Contents[?Size >")), /jmespath\.syntax: .*position \d+/],
   ["cache folder not writable", () => {
     const file = path.join(tmp(), "file");
