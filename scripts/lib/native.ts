@@ -39,3 +39,13 @@ export function ensureNativePolars(log: (m: string) => void = console.log): void
     );
   }
 }
+
+// `npm install` runs this (postinstall), so even a plain `npx flatfiles` finds polars whole.
+if (require.main === module) {
+  try {
+    ensureNativePolars();
+  } catch (e) {
+    // Never fail the install over it: npm start and npm test try again, and say why.
+    console.warn(`flatfiles-kit: ${(e as Error).message}`);
+  }
+}
