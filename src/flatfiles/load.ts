@@ -132,9 +132,14 @@ function checkShape(csv: Buffer, from: number, width: number, file: string): { l
     else if (b === 44) fields++;
     else if (b === 10) {
       const blank = i === lineStart || (i === lineStart + 1 && csv[lineStart] === 13);
-      // Blank lines are tolerated only at the very end of a file.
-      if (fields !== width && !(blank && csv.subarray(i).every((c) => c === 10 || c === 13))) fail(i);
-      if (blank) return { lines: line - 2, end: lineStart };
+      if (blank) {
+        // Blank lines are tolerated only at the very end of a file.
+        if (!csv.subarray(i).every((c) => c === 10 || c === 13)) {
+          throw new KitError("load.shape", `${file}, line ${line} is blank, with data after it. The file is damaged or was edited: download it again.`);
+        }
+        return { lines: line - 2, end: lineStart };
+      }
+      if (fields !== width) fail(i);
       fields = 1;
       line++;
       lineStart = i + 1;

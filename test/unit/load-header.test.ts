@@ -97,7 +97,7 @@ describe("header-driven loading", () => {
   it("refuses rows with too few or too many fields instead of padding or cutting them", () => {
     fails(`${AGGS}\n${ROW}\nAAPL,1,2\n`, /load\.shape: day\.csv\.gz, line 3: 3 fields where the header has 8/);
     fails(`${AGGS}\n${ROW},9\n`, /line 2: 9 fields where the header has 8/);
-    fails(`${AGGS}\n${ROW}\n\n${ROW}\n`, /line 3: 1 field where the header has 8/);
+    fails(`${AGGS}\n${ROW}\n\n${ROW}\n`, /load\.shape: day\.csv\.gz, line 3 is blank, with data after it/);
   });
 
   it("refuses empty files, nameless or repeated columns, and another dataset's file", () => {
