@@ -1,11 +1,11 @@
 /**
  * `npm run bench [-- name ...]`: run benchmarks side by side with their baselines on this
- * machine and print markdown for docs/benchmarks.md. Names: sandbox, listing, flatfiles, tests.
+ * machine and print markdown for docs/benchmarks.md. Names: sandbox, listing, flatfiles (downloads and loading), loading, tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { type BenchResult, machine, markdown, save } from "./lib";
-import { benchFlatFiles } from "./flatfiles";
+import { benchFlatFiles, benchLoading } from "./flatfiles";
 import { benchListing } from "./pagination";
 import { benchSandbox } from "./sandbox";
 
@@ -23,6 +23,7 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   sandbox: () => benchSandbox(),
   listing: () => benchListing(),
   flatfiles: () => benchFlatFiles(),
+  loading: () => benchLoading(),
   tests: benchTests,
 };
 
