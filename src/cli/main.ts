@@ -65,13 +65,14 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       return out(days.length ? textTable(rows, { maxRows: rows.length }) : `No files for ${args[0]} between ${args[1]} and ${args[2]}.`);
     }
     need(2, "a dataset and a date");
+    // Flags first: a bad --rows must not cost a download.
+    const rows = Number(parsed.values.rows ?? 10);
+    if (!Number.isInteger(rows) || rows <= 0) usage(`--rows must be a whole number above zero, not "${parsed.values.rows}".`);
     const dataset = findDataset(args[0]);
     // The bucket decides which days exist: the day's month is listed before anything is fetched.
     const day = await findDay({ client, bucket: config.bucket }, dataset, args[1]);
     const file = await downloadFile(client, config.bucket, day.key, { onProgress: progressReporter("get") });
     if (command === "get") return out(file.path);
-    const rows = Number(parsed.values.rows ?? 10);
-    if (!Number.isInteger(rows) || rows <= 0) usage(`--rows must be a whole number above zero, not "${parsed.values.rows}".`);
     const df = loadDay(file.path, dataset, { datetimes: false });
     out(textTable(df.head(rows).toRecords() as Record<string, unknown>[]));
     out(`(${df.height.toLocaleString("en-US")} rows in all)`);
@@ -83,6 +84,13 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
 }
 
 if (require.main === module) {
+  // `flatfiles dates … | head -1` closes the pipe early: that is the reader being done, not an
+  // error. A full disk or another write failure is one line, not a stack trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    process.stderr.write(`flatfiles: cannot write the output (${e.code ?? e.message}${e.code === "ENOSPC" ? ": the disk is full" : ""}).\n`);
+    process.exit(1);
+  });
   main(process.argv.slice(2)).catch((e) => {
     // One clear message, never a stack trace: that is for bugs, not for a mistyped date.
     process.stderr.write(`flatfiles: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -162,6 +162,12 @@ export function loadConfig(options: LoadOptions = {}): FlatFilesConfig {
     );
   }
 
+  if (!keyId && !secret) {
+    throw new KitError(
+      "config.missing",
+      `FLATFILES_TARGET is massive, but neither FLATFILES_ACCESS_KEY_ID nor FLATFILES_SECRET_ACCESS_KEY is set. ${WHERE_KEYS} ${SANDBOX_HINT}`,
+    );
+  }
   if (!keyId || !secret) {
     const missing = !keyId ? "FLATFILES_ACCESS_KEY_ID" : "FLATFILES_SECRET_ACCESS_KEY";
     const present = !keyId ? "FLATFILES_SECRET_ACCESS_KEY" : "FLATFILES_ACCESS_KEY_ID";
@@ -172,10 +178,20 @@ export function loadConfig(options: LoadOptions = {}): FlatFilesConfig {
   }
 
   const endpoint = (get("FLATFILES_ENDPOINT") || DEFAULT_ENDPOINT).replace(/\/+$/, "");
-  if (!/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/.test(endpoint)) {
+  if (/^[a-z]+:\/\/[^/\s]*@/i.test(endpoint)) {
+    // Never echo it: the part before @ is a user name and password.
     throw new KitError(
       "config.endpoint",
-      `FLATFILES_ENDPOINT is "${endpoint}", which is not a URL: use ${DEFAULT_ENDPOINT} (or leave it empty for that default).`,
+      "FLATFILES_ENDPOINT has a user name or password in it (scheme://user:password@host): keys belong in " +
+        `FLATFILES_ACCESS_KEY_ID and FLATFILES_SECRET_ACCESS_KEY. Use ${DEFAULT_ENDPOINT} as the endpoint.`,
+    );
+  }
+  if (!/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/.test(endpoint)) {
+    // A long run of key-like characters is probably a key pasted into the wrong line: do not echo it.
+    const shown = endpoint.length > 80 || /[A-Za-z0-9+/=]{24,}/.test(endpoint) ? "(not shown: it looks like a key)" : `"${endpoint}"`;
+    throw new KitError(
+      "config.endpoint",
+      `FLATFILES_ENDPOINT is ${shown}, which is not a URL: use ${DEFAULT_ENDPOINT} (or leave it empty for that default).`,
     );
   }
   return {

@@ -56,6 +56,17 @@ describe("flatfiles CLI", () => {
     assert.match(futures.out, /^ESZ6 /m);
   });
 
+  it("stops quietly when its reader goes away (| head -1); a full disk is one line", () => {
+    const bin = `"${process.execPath}" "${path.join(PACKAGE_ROOT, "dist", "cli", "main.js")}" dates us_stocks_sip/day_aggs_v1 2003-01-01 2026-11-20`;
+    const env = { ...process.env, FLATFILES_CACHE_DIR: cacheDir };
+    const piped = spawnSync("sh", ["-c", `${bin} | head -1`], { encoding: "utf8", env });
+    assert.match(piped.stdout, /^date +bytes +key/);
+    assert.equal(piped.stderr, "", "no EPIPE stack trace");
+    const full = spawnSync("sh", ["-c", `${bin} > /dev/full`], { encoding: "utf8", env });
+    assert.equal(full.status, 1);
+    assert.match(full.stderr, /^flatfiles: cannot write the output \(ENOSPC: the disk is full\)\.\n$/);
+  });
+
   it("answers mistakes with one line and a non-zero exit, never a stack trace", () => {
     for (const [args, code, re] of [
       [["frobnicate"], 2, /Unknown command "frobnicate"/],

@@ -73,6 +73,19 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
   ["no .env and no sandbox", () => failure(() => loadConfig({ env: noSandbox, cwd: tmp() })), /config\.missing: .*No \.env file.*FLATFILES_ACCESS_KEY_ID.*npm run sandbox/],
   ["half-filled .env", () => failure(() => loadConfig({ env: noSandbox, cwd: envFile("FLATFILES_ACCESS_KEY_ID=AKIAEXAMPLE\n") })), /config\.half: .*FLATFILES_SECRET_ACCESS_KEY is empty/],
   ["endpoint that is not a URL", () => failure(() => loadConfig({ env: noSandbox, cwd: envFile("FLATFILES_ACCESS_KEY_ID=a\nFLATFILES_SECRET_ACCESS_KEY=b\nFLATFILES_ENDPOINT=files.massive.com\n") })), /config\.endpoint: .*not a URL.*https:\/\/files\.massive\.com/],
+  ["FLATFILES_TARGET=massive with no keys", () => failure(() => loadConfig({ env: { ...noSandbox, FLATFILES_TARGET: "massive" }, cwd: null })), /config\.missing: FLATFILES_TARGET is massive, but neither FLATFILES_ACCESS_KEY_ID nor FLATFILES_SECRET_ACCESS_KEY is set/],
+  ["a secret pasted into FLATFILES_ENDPOINT (not echoed)", async () => {
+    const pasted = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEYabcd";
+    const message = await failure(() => loadConfig({ env: { ...noSandbox, FLATFILES_ACCESS_KEY_ID: "a", FLATFILES_SECRET_ACCESS_KEY: "b", FLATFILES_ENDPOINT: pasted }, cwd: null }));
+    assert.ok(!message.includes(pasted), "the pasted value is not in the message");
+    return message;
+  }, /config\.endpoint: FLATFILES_ENDPOINT is \(not shown: it looks like a key\), which is not a URL/],
+  ["user:password@ in FLATFILES_ENDPOINT (not echoed)", async () => {
+    const message = await failure(() => loadConfig({ env: { ...noSandbox, FLATFILES_ACCESS_KEY_ID: "a", FLATFILES_SECRET_ACCESS_KEY: "b", FLATFILES_ENDPOINT: "https://me:hunter22@files.massive.com" }, cwd: null }));
+    assert.ok(!message.includes("hunter22"));
+    return message;
+  }, /config\.endpoint: FLATFILES_ENDPOINT has a user name or password in it/],
+  ["head -n abc (refused before any download)", () => cli("head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "abc"), /exit 2: flatfiles: --rows must be a whole number above zero, not "abc"/],
   ["unknown FLATFILES_TARGET", () => failure(() => loadConfig({ env: { ...noSandbox, FLATFILES_TARGET: "prod" }, cwd: null })), /config\.target: .*auto, sandbox or massive/],
   ["wrong secret", () => setupCheck({ ...sandboxConfig(), secretAccessKey: new Secret("wrong-secret") }), /SignatureDoesNotMatch.*swapped/],
   ["unknown key id", () => setupCheck({ ...sandboxConfig(), accessKeyId: new Secret("AKIAUNKNOWN000000000") }), /InvalidAccessKeyId.*Flat Files section/],
