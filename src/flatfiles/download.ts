@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
-import { explainAwsError } from "../aws/explain";
+import { explainAwsError, httpStatus } from "../aws/explain";
 import { kitEnv } from "../config/env";
 import { mapOrdered } from "../paginator/fanout";
 import { KitError } from "../util/errors";
@@ -43,6 +43,11 @@ export interface Downloaded {
   etag: string;
   /** True when the cached copy was current and nothing was downloaded. */
   cached: boolean;
+  /**
+   * True when the endpoint could not be reached and the cached copy was used without checking
+   * that it is still current (it may have been republished since).
+   */
+  offline?: boolean;
   /** Bytes fetched now (less than size after a resume). */
   fetched: number;
 }
@@ -150,6 +155,9 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
     size = head.ContentLength ?? 0;
     etag = (head.ETag ?? "").replace(/"/g, "");
   } catch (err) {
+    // No answer at all (not an HTTP error): a cached copy is still good to work with, offline.
+    const copy = httpStatus(err) === undefined && !options.signal?.aborted ? offlineCopy(target, key) : null;
+    if (copy) return copy;
     throw explainAwsError(err, { bucket, key, action: `looking up ${key}` });
   }
 
@@ -257,6 +265,17 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
     fs.rmSync(stateFile, { force: true });
     return { key, path: target, size, etag, cached: false, fetched };
   }
+}
+
+/** The cached copy of a key, for use while the endpoint cannot be reached, or null. */
+function offlineCopy(target: string, key: string): Downloaded | null {
+  const meta = readJson<{ etag: string; size: number; downloadedAt?: string }>(`${target}.meta.json`);
+  if (!meta || !fs.existsSync(target) || fs.statSync(target).size !== meta.size) return null;
+  console.warn(
+    `flatfiles-kit: the endpoint cannot be reached; using the cached copy of ${key} ` +
+      `(downloaded ${meta.downloadedAt ?? "earlier"}), which may be out of date if it was republished since.`,
+  );
+  return { key, path: target, size: meta.size, etag: meta.etag, cached: true, fetched: 0, offline: true };
 }
 
 function alive(pid: number): boolean {

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { openDays } from "../../src/flatfiles/calendar";
 import { downloadFile, downloadFiles } from "../../src/flatfiles/download";
 import { KitError } from "../../src/util/errors";
-import { sandboxS3 } from "../helpers/sandbox";
+import { s3Via, sandboxS3 } from "../helpers/sandbox";
 
 const s3 = sandboxS3();
 const bucket = "flatfiles";
@@ -98,6 +98,21 @@ describe("downloads", () => {
     const again = await downloadFile(s3, bucket, small, { cacheDir });
     assert.equal(again.cached, true);
     assert.equal(again.fetched, 0);
+  });
+
+  it("uses the cached copy, flagged offline, when the endpoint cannot be reached", async () => {
+    const cacheDir = tmp();
+    const first = await downloadFile(s3, bucket, small, { cacheDir });
+    const unreachable = s3Via("http://127.0.0.1:9", 1); // nothing listens on port 9
+    try {
+      const offline = await downloadFile(unreachable, bucket, small, { cacheDir });
+      assert.equal(offline.offline, true);
+      assert.equal(offline.path, first.path);
+      assert.equal(offline.fetched, 0);
+      await assert.rejects(downloadFile(unreachable, bucket, large, { cacheDir }), /ECONNREFUSED|Nothing is listening/);
+    } finally {
+      unreachable.destroy();
+    }
   });
 
   it("fetches a large object in concurrent ranged parts, reporting progress", async () => {
