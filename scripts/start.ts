@@ -5,9 +5,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
-import { describeConfig, loadConfig } from "../src/config/env";
+import { describeConfig, kitEnv, loadConfig, readSandboxState } from "../src/config/env";
 import { startSandbox } from "../src/sandbox/launcher";
-import { PACKAGE_ROOT } from "../src/util/paths";
+import { PACKAGE_ROOT, sandboxStateFile } from "../src/util/paths";
 import { buildLibrary } from "./lib/build";
 import { ensureJupyter, jupyterEnv, writeKernelSpec } from "./lib/jupyter";
 import { freePort, waitForHttp } from "./lib/net";
@@ -18,8 +18,12 @@ async function main() {
   console.log("building the library (dist/)...");
   buildLibrary();
   writeKernelSpec();
-  console.log("starting the sandbox...");
-  const sb = await startSandbox({ log: (m) => console.log(`  ${m}`) });
+  // A sandbox already running (`npm run sandbox` in another terminal) is used, and left running.
+  const running = readSandboxState(kitEnv());
+  console.log(running ? `using the sandbox already running at ${running.endpoint}` : "starting the sandbox...");
+  const sb = running
+    ? { ...running, stateFile: sandboxStateFile(kitEnv()), stop: async () => {} }
+    : await startSandbox({ log: (m) => console.log(`  ${m}`) });
   let jupyter: ChildProcess | null = null;
   onShutdown(async () => {
     if (jupyter) await stopProcessGroup(jupyter);
@@ -56,7 +60,7 @@ Jupyter Notebook is ready. Open:
 
 Flat files: ${target}
 Sandbox:    ${sb.endpoint} (DynamoDB, EC2 and IAM examples always run here)
-Ctrl-C stops Jupyter, its kernels and the sandbox.`);
+Ctrl-C stops Jupyter, its kernels${running ? "" : " and the sandbox"}.`);
 }
 
 async function stopProcessGroup(child: ChildProcess): Promise<void> {

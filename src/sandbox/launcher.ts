@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { type SandboxState, kitEnv } from "../config/env";
+import { type SandboxState, kitEnv, readSandboxState } from "../config/env";
 import { KitError } from "../util/errors";
 import { PACKAGE_ROOT, sandboxStateFile, userCacheDir } from "../util/paths";
 import { ensureSandboxPython } from "./python";
@@ -45,6 +45,16 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
   const log = options.log ?? (() => {});
   const cacheDir = options.cacheDir ?? defaultSandboxCacheDir();
   const stateFile = options.stateFile === undefined ? sandboxStateFile(kitEnv()) : options.stateFile;
+  // Two sandboxes writing one state file would overwrite, then delete, each other's description.
+  const other = stateFile ? readSandboxState({ FLATFILES_SANDBOX_STATE: stateFile }) : null;
+  if (other) {
+    throw new KitError(
+      "sandbox.running",
+      `A sandbox is already running at ${other.endpoint} (process ${other.pid}, described in ${stateFile}). ` +
+        "Use it (the notebooks and the CLI find it), or stop it with Ctrl-C in its terminal first; " +
+        "to run a second one, set FLATFILES_SANDBOX_STATE to another file.",
+    );
+  }
   const python = ensureSandboxPython({ log });
   const args = [SERVER, "--cache-dir", cacheDir, "--port", String(options.port ?? 0)];
   const child = spawn(python, args, { stdio: ["pipe", "pipe", "pipe"] });

@@ -22,7 +22,8 @@ import { gzipSync } from "node:zlib";
 import { checkBucket } from "../../src/notebook/setup-check";
 import { getPaginator } from "../../src/paginator/engine";
 import { encodeToken } from "../../src/paginator/token";
-import { PACKAGE_ROOT } from "../../src/util/paths";
+import { PACKAGE_ROOT, sandboxStateFile } from "../../src/util/paths";
+import { startSandbox } from "../../src/sandbox/launcher";
 import { sandboxConfig, sandboxS3, sandboxState } from "../helpers/sandbox";
 
 const s3 = sandboxS3();
@@ -154,6 +155,13 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
   ["files: NaN for a batch of downloads", () => failure(() => downloadFiles(s3, "flatfiles", ["us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz"], { cacheDir: tmp(), files: Number.NaN })), /options\.number: files is NaN/],
   ["fan-out concurrency 0", () => failure(() => listObjectsFanOut(s3, { Bucket: "flatfiles", Prefix: "us_indices/", concurrency: 0 }).toArray()), /options\.number: concurrency is 0/],
   ["fan-out concurrency 2.5", () => failure(() => listObjectsFanOut(s3, { Bucket: "flatfiles", Prefix: "us_indices/", concurrency: 2.5 }).toArray()), /options\.number: concurrency is 2\.5/],
+  ["a second sandbox on the state file of a running one", async () => {
+    const file = sandboxStateFile();
+    const before = fs.readFileSync(file, "utf8");
+    const message = await failure(() => startSandbox({ stateFile: file }));
+    assert.equal(fs.readFileSync(file, "utf8"), before, "the running sandbox's state is untouched");
+    return message;
+  }, /sandbox\.running: A sandbox is already running at http:\/\/127\.0\.0\.1:\d+ .*FLATFILES_SANDBOX_STATE/],
   ["unknown CLI command", () => cli("fetch", "x"), /exit 2: flatfiles: Unknown command "fetch"/],
   ["unknown CLI flag", () => cli("ls", "--recursive"), /exit 2: flatfiles: Unknown option '--recursive'/],
 ];
