@@ -9,7 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as dotenv from "dotenv";
 import { KitError } from "../util/errors";
-import { sandboxStateFile } from "../util/paths";
+import { alive } from "../util/process";
+import { displayPath, sandboxStateFile } from "../util/paths";
 import { Secret } from "./secret";
 
 export const DEFAULT_ENDPOINT = "https://files.massive.com";
@@ -78,15 +79,6 @@ export interface SandboxState {
   deniedPrefix?: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** The running sandbox's description, or null when none is running. */
 export function readSandboxState(env: NodeJS.ProcessEnv = process.env): SandboxState | null {
   const file = sandboxStateFile(env);
@@ -119,10 +111,10 @@ export function kitEnv(cwd: string | null = process.cwd(), processEnv: NodeJS.Pr
 /** Build the configuration, or explain precisely what is missing and how to fix it. */
 export function loadConfig(options: LoadOptions = {}): FlatFilesConfig {
   const processEnv = options.env ?? process.env;
-  const envFile = options.cwd === null ? null : findEnvFile(options.cwd ?? process.cwd());
-  const fileVars = envFile ? dotenv.parse(fs.readFileSync(envFile)) : {};
-  const merged = kitEnv(options.cwd === null ? null : (options.cwd ?? process.cwd()), processEnv);
-  const get = (name: keyof typeof VARIABLES) => clean(processEnv[name] || fileVars[name]);
+  const cwd = options.cwd === null ? null : (options.cwd ?? process.cwd());
+  const envFile = cwd === null ? null : findEnvFile(cwd);
+  const merged = kitEnv(cwd, processEnv);
+  const get = (name: keyof typeof VARIABLES) => clean(merged[name]);
   const from = (name: keyof typeof VARIABLES) =>
     processEnv[name] ? "the environment" : envFile ? envFile : "defaults";
 
@@ -143,7 +135,7 @@ export function loadConfig(options: LoadOptions = {}): FlatFilesConfig {
         region: state.region,
         accessKeyId: new Secret(state.accessKeyId),
         secretAccessKey: new Secret(state.secretAccessKey),
-        source: `the local sandbox (${sandboxStateFile(merged)})`,
+        source: `the local sandbox (${displayPath(sandboxStateFile(merged))})`,
         envFile,
       };
     }

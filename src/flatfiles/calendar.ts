@@ -78,9 +78,25 @@ export function weekday(day: number): number {
   return new Date(day * DAY_MS).getUTCDay();
 }
 
+const NY_CLOCK = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "America/New_York",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/** `YYYY-MM-DD HH:MM` in New York, where flat files are dated and published. */
+export function newYorkClock(now: Date = new Date()): string {
+  const p = Object.fromEntries(NY_CLOCK.formatToParts(now).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
 /** Today's date in New York, where flat files are dated. */
 export function todayInNewYork(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(now);
+  return newYorkClock(now).slice(0, 10);
 }
 
 function ymd(y: number, month: number, d: number): number {

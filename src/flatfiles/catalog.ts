@@ -7,7 +7,7 @@ import type { S3Client, _Object } from "@aws-sdk/client-s3";
 import { KitError } from "../util/errors";
 import { getPaginator } from "../paginator/engine";
 import { mapOrdered } from "../paginator/fanout";
-import { CALENDARS, closedReason, formatDate, nextOpenDay, parseDate, todayInNewYork } from "./calendar";
+import { CALENDARS, closedReason, formatDate, newYorkClock, nextOpenDay, parseDate, todayInNewYork } from "./calendar";
 import { type Dataset, findDataset, keyFor, parseKey } from "./datasets";
 
 export interface BucketRef {
@@ -144,22 +144,6 @@ export function expectedPublication(dataset: string | Dataset, date: string): { 
 
 const PUBLICATION_GRACE_UNTIL = "12:00";
 
-const NY_CLOCK = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "America/New_York",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
-
-/** `YYYY-MM-DD HH:MM` in New York. */
-function newYorkClock(now: Date): string {
-  const p = Object.fromEntries(NY_CLOCK.formatToParts(now).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-}
-
 export interface FindDayOptions {
   /** The moment to judge "not published yet" against (default now). */
   now?: Date;
@@ -186,7 +170,7 @@ export async function findDay(
   const closed = closedReason(day, d.calendar);
   // Only a certain calendar is trusted without asking (NYSE weekends and holidays).
   if (closed && CALENDARS[d.calendar].certainty === "certain") throw closedError(d, day, closed, today);
-  const listed = await listDays(ref, d, `${day.slice(0, 7)}-01`, day.slice(0, 7) === today.slice(0, 7) ? today : monthEnd(day));
+  const listed = await listDays(ref, d, `${day.slice(0, 7)}-01`, monthEnd(day));
   const hit = listed.find((f) => f.date === day);
   if (hit) return hit;
 

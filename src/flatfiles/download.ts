@@ -17,6 +17,7 @@ import { kitEnv } from "../config/env";
 import { mapOrdered } from "../paginator/fanout";
 import { KitError } from "../util/errors";
 import { userCacheDir } from "../util/paths";
+import { alive } from "../util/process";
 import { wholeNumber } from "../util/validate";
 
 export interface DownloadOptions {
@@ -276,15 +277,6 @@ function offlineCopy(target: string, key: string): Downloaded | null {
       `(downloaded ${meta.downloadedAt ?? "earlier"}), which may be out of date if it was republished since.`,
   );
   return { key, path: target, size: meta.size, etag: meta.etag, cached: true, fetched: 0, offline: true };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**

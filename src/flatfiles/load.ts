@@ -42,7 +42,7 @@ export function polarsSchema(dataset: string | Dataset): Record<string, DataType
 }
 
 /** Add `<column>_utc` and `<column>_ny` datetimes for each nanosecond column present. */
-export function withDatetimes<T extends pl.DataFrame | pl.LazyDataFrame>(frame: T, _dataset?: string | Dataset): T {
+export function withDatetimes<T extends pl.DataFrame | pl.LazyDataFrame>(frame: T): T {
   const exprs = frame.columns
     .filter((name) => columnOf(name).type === "ns")
     .flatMap((name) => {

@@ -85,10 +85,6 @@ export function sandboxDataset(id: string): SandboxDataset {
   return d;
 }
 
-/** The header a day's file has in the sandbox (one per dataset today; a function so eras can differ). */
-export function headerOn(dataset: SandboxDataset, _date: string): string[] {
-  return dataset.header;
-}
 
 /** How values are written, as in the real files. */
 export const VALUE_FORMATS = {

@@ -4,7 +4,7 @@
  * Every value comes from a PRNG seeded by the file's key, so the same sandbox is built on every
  * machine. Daily prices are a function of (asset, ticker, date), so all datasets agree.
  */
-import { FUTURES_ROOTS, type SandboxDataset as Dataset, VALUE_FORMATS, headerOn } from "./description";
+import { FUTURES_ROOTS, type SandboxDataset as Dataset, VALUE_FORMATS } from "./description";
 
 /** A small fast PRNG (mulberry32); quality is ample for plausible-looking data. */
 export function rng(seed: number): () => number {
@@ -249,12 +249,10 @@ function formats(dataset: Dataset, date: string) {
   };
 }
 
-/** The CSV text (header included) of one day's file, in the header the sandbox has for that day. */
+/** The CSV text (header included) of one day's file, in the dataset's header. */
 export function dayFileCsv(file: DayFile, walk: PriceWalk): string {
-  const { dataset, date } = file;
-  const header = headerOn(dataset, date);
-  if (dataset.kind === "aggs") return aggsCsv(file, walk, header);
-  return ticksCsv(file, walk, header);
+  const { header } = file.dataset;
+  return file.dataset.kind === "aggs" ? aggsCsv(file, walk, header) : ticksCsv(file, walk, header);
 }
 
 function aggsCsv(file: DayFile, walk: PriceWalk, header: string[]): string {

@@ -10,7 +10,7 @@ import { describe, it } from "node:test";
 import { closedReason } from "../../src/flatfiles/calendar";
 import { DATASETS, findDataset } from "../../src/flatfiles/datasets";
 import { parseCsv } from "../../src/flatfiles/load";
-import { SANDBOX_DATASETS, headerOn, sandboxDays } from "../../src/sandbox/description";
+import { SANDBOX_DATASETS, sandboxDays } from "../../src/sandbox/description";
 import { SANDBOX_END } from "../../src/sandbox/seed";
 import { PriceWalk, dayFileCsv } from "../../src/sandbox/synthetic";
 import { PACKAGE_ROOT } from "../../src/util/paths";
@@ -58,7 +58,7 @@ describe("the sandbox's description against the library's registry", () => {
         const warnings: string[] = [];
         const df = parseCsv(Buffer.from(csv), s.id, `${s.id}/${date}`, (w) => warnings.push(w));
         assert.deepEqual(warnings, [], `${s.id} ${date}`);
-        assert.deepEqual(df.columns, headerOn(s, date));
+        assert.deepEqual(df.columns, s.header);
         assert.ok(df.height > 0, `${s.id} ${date} has rows`);
       }
     }
