@@ -240,10 +240,55 @@ def _fast_listing_xml():
     S3Response.serialized = serialized
 
 
-def bulk_put(backend, bucket_name, objects):
+def _part_heads():
+    """HEAD with ?partNumber=N on a seeded multipart object answers as S3 does.
+
+    S3 answers 206 with the part's length, its Content-Range and x-amz-mp-parts-count, which is
+    how a client learns the part boundaries it needs to check a multipart ETag (HeadObject,
+    PartNumber: https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). moto
+    knows parts only of objects uploaded through its multipart API; seeded objects carry
+    their part size in `_kit_part_size` instead.
+    """
+    from moto.s3.responses import S3Response
+
+    original = S3Response.head_object
+
+    def head_object(self, bucket_name, query, key_name, headers):
+        part = query.get("partNumber", [None])[0]
+        key = None
+        if part:
+            try:
+                key = self.backend.get_object(bucket_name, key_name)
+            except Exception:
+                key = None
+        part_size = getattr(key, "_kit_part_size", None)
+        if not part_size:
+            return original(self, bucket_name, query, key_name, headers)
+        rest = {k: v for k, v in query.items() if k != "partNumber"}
+        status, out, body = original(self, bucket_name, rest, key_name, headers)
+        if status != 200:
+            return status, out, body
+        total = key.size
+        count = -(-total // part_size)
+        n = int(part) if str(part).isdigit() else 0
+        if not 1 <= n <= count:
+            return 416, {"content-type": "application/xml"}, b""
+        start = (n - 1) * part_size
+        end = min(total, n * part_size) - 1
+        out = dict(out)
+        out["content-length"] = str(end - start + 1)
+        out["content-range"] = f"bytes {start}-{end}/{total}"
+        out["x-amz-mp-parts-count"] = str(count)
+        return 206, out, b""
+
+    S3Response.head_object = head_object
+
+
+def bulk_put(backend, bucket_name, objects, part_size=None):
     """Put many objects at once, cloning one FakeKey built the normal way.
 
-    `objects` yields (key, body, ETag or None: an MD5, or a multipart one like "<hex>-3"). moto's put_object costs ~80 us an object (ACLs, clocks, notifications); a clone with its own
+    `objects` yields (key, body, ETag or None: an MD5, or a multipart one like "<hex>-3"); a
+    multipart one was cut into parts of `part_size` bytes (see _part_heads). moto's put_object costs ~80 us an object (ACLs, clocks, notifications); a clone with its own
     name, body, ETag and lock costs a fraction, which makes a warm sandbox start in seconds.
     Returns the number of objects put.
     """
@@ -269,6 +314,8 @@ def bulk_put(backend, bucket_name, objects):
         state["_value_buffer"] = buffer
         state["contentsize"] = len(body)
         state["_etag"] = etag or hashlib.md5(body).hexdigest()
+        if etag and "-" in etag and part_size:
+            state["_kit_part_size"] = part_size
         key.__dict__ = state
         dict.__setitem__(bucket.keys, name, [key])
         count += 1
@@ -283,3 +330,4 @@ def apply():
     _indexed_listing()
     _memoised_timestamps()
     _fast_listing_xml()
+    _part_heads()

@@ -82,7 +82,7 @@ def load_flat_files(cache_dir):
                     data = packs[obj["pack"]] = f.read()
             yield obj["key"], data[obj["offset"] : obj["offset"] + obj["size"]], obj.get("etag")
 
-    return moto_patches.bulk_put(s3, BUCKET, objects())
+    return moto_patches.bulk_put(s3, BUCKET, objects(), manifest.get("partSize"))
 
 
 def create_scratch_bucket():

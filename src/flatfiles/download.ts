@@ -1,20 +1,22 @@
 /**
  * Downloads into a local cache that never holds a half-written file at its final path.
  *
- * A file is fetched in ranged parts (several at once for large objects) into `<file>.part`,
- * with the finished parts recorded in `<file>.part.json`, so an interrupted download resumes
- * where it stopped. Once complete it is checked (size, and MD5 when the ETag is one), renamed
- * into place, and described in `<file>.meta.json`. A cached file whose ETag still matches the
- * bucket's is not downloaded again; a republished one (new ETag) is.
+ * A file is fetched in ranged pieces (several at once) into `<file>.part`, with the finished
+ * pieces recorded in `<file>.part.json`, so an interrupted download resumes where it stopped.
+ * Every byte is checked against the object's ETag while it arrives (etag.ts): the MD5 of a
+ * single upload, or the MD5s of the upload parts of a multipart one. Reused bytes of a resumed
+ * download are checked too. A complete file is renamed into place and described in
+ * `<file>.meta.json`; a cached file whose ETag still matches the bucket's is not downloaded
+ * again, a republished one (new ETag) is.
  */
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { explainAwsError, httpStatus } from "../aws/explain";
 import { kitEnv } from "../config/env";
 import { mapOrdered } from "../paginator/fanout";
+import { type Check, type Segment, OrderedHasher, checkName, exactSegments, md5OfRange, multipartEtagOf, planCheck } from "./etag";
 import { KitError } from "../util/errors";
 import { userCacheDir } from "../util/paths";
 import { alive } from "../util/process";
@@ -51,6 +53,13 @@ export interface Downloaded {
   offline?: boolean;
   /** Bytes fetched now (less than size after a resume). */
   fetched: number;
+  /**
+   * What vouches for the bytes: their MD5 equals the ETag ("md5"), the MD5s of the upload
+   * parts reproduce a multipart ETag ("multipart-etag"), or only the size could be checked
+   * ("size": the server did not say how the object was cut into parts). Absent for a cached
+   * copy downloaded by an older version.
+   */
+  verified?: "md5" | "multipart-etag" | "size";
 }
 
 /** Attempts per part when its body is cut off midway. */
@@ -59,9 +68,16 @@ const PART_ATTEMPTS = 6;
 interface PartState {
   etag: string;
   size: number;
-  partSize: number;
+  /** How the object was cut into pieces; a resume needs the same cut. */
+  plan: string;
   done: number[];
+  /** MD5 (hex) of each finished upload part of a multipart object, by part index. */
+  digests: Record<string, string>;
 }
+
+/** Bytes gathered before one write. */
+const WRITE_BATCH = 1 << 20;
+const MIB = 1 << 20;
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = kitEnv()): string {
   return env.FLATFILES_CACHE_DIR || path.join(userCacheDir(env), "files");
@@ -119,16 +135,6 @@ function writeJsonAtomic(file: string, value: unknown): void {
   fs.renameSync(tmp, file);
 }
 
-function isMd5(etag: string): boolean {
-  return /^[0-9a-f]{32}$/.test(etag);
-}
-
-async function md5File(file: string): Promise<string> {
-  const hash = createHash("md5");
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 function writableDir(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
@@ -163,109 +169,315 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
   }
 
   const cached = (): Downloaded | null => {
-    const meta = readJson<{ etag: string; size: number }>(`${target}.meta.json`);
+    const meta = readJson<{ etag: string; size: number; verified?: Downloaded["verified"] }>(`${target}.meta.json`);
     if (!meta || meta.etag !== etag || meta.size !== size || !fs.existsSync(target) || fs.statSync(target).size !== size) return null;
     options.onProgress?.({ key, bytes: size, total: size });
-    return { key, path: target, size, etag, cached: true, fetched: 0 };
+    return { key, path: target, size, etag, cached: true, fetched: 0, verified: meta.verified };
   };
   // Another process (or call) may be writing this file: wait for it, then it is probably cached.
   return cached() ?? withFileLock(target, key, options.signal, async () => cached() ?? transfer());
 
   async function transfer(): Promise<Downloaded> {
+    const check = await planCheck(client, bucket, key, size, etag, options.signal).catch((err) => {
+      throw explainAwsError(err, { bucket, key, action: `looking up the parts of ${key}` });
+    });
+    const pieces = piecesOf(check, partSize);
+    const plan = `${check.kind}:${check.segments.length}:${check.segments[0]?.length ?? 0}:${partSize}`;
     const partFile = `${target}.part`;
     const stateFile = `${target}.part.json`;
     let state = readJson<PartState>(stateFile);
-    if (!state || state.etag !== etag || state.size !== size || state.partSize !== partSize || !fs.existsSync(partFile)) {
+    if (!state || state.etag !== etag || state.size !== size || state.plan !== plan || !Array.isArray(state.done) || !fs.existsSync(partFile)) {
       // Nothing to resume (or the object changed since): start over.
-      state = { etag, size, partSize, done: [] };
+      state = { etag, size, plan, done: [], digests: {} };
       fs.rmSync(partFile, { force: true });
       fs.writeFileSync(partFile, "");
       writeJsonAtomic(stateFile, state);
     }
-    const parts = Math.max(1, Math.ceil(size / partSize));
-    const todo = Array.from({ length: parts }, (_, i) => i).filter((i) => !state!.done.includes(i));
-    let bytes = state.done.reduce((n, i) => n + Math.min(partSize, size - i * partSize), 0);
-    let fetched = 0;
-    options.onProgress?.({ key, bytes, total: size });
-
     const handle = await fs.promises.open(partFile, "r+");
     try {
-      const fetchPartOnce = async (i: number, progress: { written: number }) => {
-        const start = i * partSize;
-        const end = Math.min(size, start + partSize) - 1;
-        if (size === 0) return i;
-        let out;
-        try {
-          out = await client.send(
-            new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}`, IfMatch: `"${etag}"` }),
-            { abortSignal: options.signal },
-          );
-        } catch (err) {
-          throw explainAwsError(err, { bucket, key, action: `downloading ${key}` });
-        }
-        let offset = start;
-        for await (const chunk of out.Body as Readable) {
-          const buf = chunk as Buffer;
-          try {
-            await handle.write(buf, 0, buf.length, offset);
-          } catch (e) {
-            const code = (e as NodeJS.ErrnoException).code;
-            throw new KitError(
-              code === "ENOSPC" ? "download.disk-full" : "download.write",
-              `${code === "ENOSPC" ? "The disk is full" : `Writing failed (${code})`} while saving ${key} under ${cacheDir}. ` +
-                "Free some space or set FLATFILES_CACHE_DIR to another disk, then run again: the finished parts are kept and the download resumes.",
-            );
-          }
-          offset += buf.length;
-          bytes += buf.length;
-          fetched += buf.length;
-          progress.written += buf.length;
-          options.onProgress?.({ key, bytes, total: size });
-        }
-        if (offset !== end + 1) {
-          throw new KitError("download.short", `The connection ended early while downloading ${key} (part ${i + 1} of ${parts}); run again to resume.`);
-        }
-        return i;
-      };
-      // The SDK retries a request that fails before its body arrives; a body cut off midway
-      // (connection reset, truncated response) is retried here, from the start of the part.
-      const fetchPart = async (i: number) => {
-        for (let attempt = 1; ; attempt++) {
-          const progress = { written: 0 };
-          try {
-            return await fetchPartOnce(i, progress);
-          } catch (e) {
-            bytes -= progress.written;
-            fetched -= progress.written;
-            const retriable = !(e instanceof KitError) || e.code === "download.short";
-            if (!retriable || attempt >= PART_ATTEMPTS || options.signal?.aborted) throw e;
-            await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
-          }
-        }
-      };
-      for await (const i of mapOrdered(todo, concurrency, fetchPart)) {
-        state.done.push(i);
-        await handle.sync();
-        writeJsonAtomic(stateFile, state);
-      }
+      return await fetchInto(handle, check, pieces, state, stateFile, partFile);
     } finally {
       await handle.close();
     }
+  }
 
-    const got = fs.statSync(partFile).size;
-    if (got !== size || (isMd5(etag) && (await md5File(partFile)) !== etag)) {
+  async function fetchInto(
+    handle: fs.promises.FileHandle,
+    check: Check,
+    pieces: Piece[],
+    state: PartState,
+    stateFile: string,
+    partFile: string,
+  ): Promise<Downloaded> {
+    // Reused upload parts whose recorded MD5 no longer matches the bytes on disk (a damaged
+    // disk, a crash before the page cache reached it) are fetched again, not trusted.
+    const reused = new Set(state.done.filter((i) => Number.isInteger(i) && i >= 0 && i < pieces.length));
+    for (const [seg, digest] of Object.entries(state.digests ?? {})) {
+      const s = check.segments[Number(seg)];
+      if (s && md5OfRange(handle.fd, s.start, s.length) !== digest) {
+        pieces.forEach((p, i) => p.segment === Number(seg) && reused.delete(i));
+        delete state.digests[seg];
+      }
+    }
+    state.done = [...reused];
+    const hasher = new OrderedHasher(check, pieces, handle.fd, (seg, digest) => {
+      if (check.kind === "multipart") state.digests[seg] = digest.toString("hex");
+    });
+    for (const i of reused) hasher.finish(i, true);
+
+    let bytes = state.done.reduce((n, i) => n + pieces[i].length, 0);
+    let fetched = 0;
+    options.onProgress?.({ key, bytes, total: size });
+    const todo = pieces.map((_, i) => i).filter((i) => !reused.has(i));
+
+    const fetchPieceOnce = async (i: number, progress: { written: number }, signal: AbortSignal) => {
+      const { start, length } = pieces[i];
+      const end = start + length - 1;
+      hasher.begin(i);
+      if (length === 0) return;
+      let out;
+      try {
+        out = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}`, IfMatch: `"${etag}"` }),
+          { abortSignal: signal },
+        );
+      } catch (err) {
+        throw explainAwsError(err, { bucket, key, action: `downloading ${key}` });
+      }
+      const written = await saveBody(out.Body as Readable, handle, start, length, (chunk) => hasher.feed(i, chunk), (n) => {
+        bytes += n;
+        fetched += n;
+        progress.written += n;
+        options.onProgress?.({ key, bytes, total: size });
+      }, (e) => {
+        const code = (e as NodeJS.ErrnoException).code;
+        return new KitError(
+          code === "ENOSPC" ? "download.disk-full" : "download.write",
+          `${code === "ENOSPC" ? "The disk is full" : `Writing failed (${code})`} while saving ${key} under ${cacheDir}. ` +
+            "Free some space or set FLATFILES_CACHE_DIR to another disk, then run again: the finished parts are kept and the download resumes.",
+        );
+      });
+      const offset = start + written;
+      if (offset !== end + 1) {
+        throw new KitError("download.short", `The connection ended early while downloading ${key} (part ${i + 1} of ${pieces.length}); run again to resume.`);
+      }
+    };
+    // The SDK retries a request that fails before its body arrives; a body cut off midway
+    // (connection reset, truncated response) is retried here, from the start of the piece.
+    const fetchPiece = async (i: number, signal: AbortSignal) => {
+      for (let attempt = 1; ; attempt++) {
+        const progress = { written: 0 };
+        try {
+          return await fetchPieceOnce(i, progress, signal);
+        } catch (e) {
+          bytes -= progress.written;
+          fetched -= progress.written;
+          const retriable = !(e instanceof KitError) || e.code === "download.short";
+          if (!retriable || attempt >= PART_ATTEMPTS || signal.aborted) throw e;
+          await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
+        }
+      }
+    };
+    // Pieces start in order, at most `concurrency` at once, and fewer while pieces that arrived
+    // before their turn wait in memory to be hashed: that bounds memory by (concurrency + 2) pieces.
+    // The record of finished pieces is rewritten at most twice a second (a rename per piece
+    // costs more than it is worth); a crash loses at most that much, and reused pieces are
+    // checked anyway.
+    let recorded = Date.now();
+    try {
+      await runPieces(todo, concurrency, concurrency + 2, () => hasher.held, options.signal, async (i, signal) => {
+        await fetchPiece(i, signal);
+        hasher.finish(i);
+        state.done.push(i);
+        if (Date.now() - recorded >= 500) {
+          writeJsonAtomic(stateFile, state);
+          recorded = Date.now();
+        }
+      });
+    } finally {
+      writeJsonAtomic(stateFile, state);
+    }
+
+    const got = (await handle.stat()).size;
+    let computed = hasher.result();
+    if (computed !== null && computed !== etag && check.kind === "multipart" && check.partsFrom === "assumed") {
+      // The middle parts were taken to be equal; if the server says otherwise, hash again by its parts.
+      const exact = await exactSegments(client, bucket, key, size, check.segments.length, options.signal).catch(() => null);
+      if (exact && exact.some((s, n) => s.length !== check.segments[n].length)) computed = multipartEtagOf(handle.fd, exact);
+    }
+    const damaged = got !== size || (computed !== null && computed !== etag && !(check.kind === "multipart" && check.partsFrom === "guess"));
+    if (damaged) {
       fs.rmSync(partFile, { force: true });
       fs.rmSync(stateFile, { force: true });
       throw new KitError(
         "download.corrupt",
-        `${key} arrived damaged (${got} of ${size} bytes${got === size ? ", checksum differs from the ETag" : ""}); the partial file was removed, run again.`,
+        `${key} arrived damaged (${got} of ${size} bytes${got === size ? `; its ${check.kind === "md5" ? "MD5" : "multipart ETag"} is ${computed}, the server's is ${etag}` : ""}); the partial file was removed, run again.`,
+      );
+    }
+    let verified = checkName(check);
+    if (check.kind === "size" || computed !== etag) {
+      verified = "size";
+      console.warn(
+        `flatfiles-kit: only the size of ${key} could be checked: ` +
+          (check.kind === "size" ? check.reason : `its ETag is not reproduced with the guessed part size of ${check.segments[0].length / MIB} MiB`) +
+          ".",
       );
     }
     fs.renameSync(partFile, target);
-    writeJsonAtomic(`${target}.meta.json`, { etag, size, key, bucket, downloadedAt: new Date().toISOString() });
+    writeJsonAtomic(`${target}.meta.json`, { etag, size, key, bucket, verified, downloadedAt: new Date().toISOString() });
     fs.rmSync(stateFile, { force: true });
-    return { key, path: target, size, etag, cached: false, fetched };
+    return { key, path: target, size, etag, cached: false, fetched, verified };
   }
+}
+
+/**
+ * Write a response body to `handle` from `start`, at most `limit` bytes, calling `each` with
+ * every chunk as it arrives (the hashing) and `saved` as bytes reach the file. Chunks go out in
+ * batches of about 1 MiB, one writev each (one system call per MiB, not per 64 kB socket
+ * read); the body is paused while two batches are being written. Resolves with the bytes
+ * written, which is less than `limit` when the body ended early.
+ */
+function saveBody(
+  body: Readable,
+  handle: fs.promises.FileHandle,
+  start: number,
+  limit: number,
+  each: (chunk: Buffer) => void,
+  saved: (bytes: number) => void,
+  writeError: (e: unknown) => Error,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let received = 0;
+    let queued = 0; // bytes handed to writev
+    let batch: Buffer[] = [];
+    let batched = 0;
+    let writing = 0;
+    let ended = false;
+    let failed = false;
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      body.destroy();
+      reject(e);
+    };
+    const settle = () => {
+      if (ended && writing === 0 && !failed) resolve(queued);
+    };
+    const flush = () => {
+      if (!batched) return;
+      const bufs = batch;
+      const n = batched;
+      const at = start + queued;
+      batch = [];
+      batched = 0;
+      queued += n;
+      writing++;
+      if (writing >= 2) body.pause();
+      handle.writev(bufs, at).then(
+        () => {
+          writing--;
+          saved(n);
+          if (!ended && !failed) body.resume();
+          settle();
+        },
+        (e) => fail(writeError(e)),
+      );
+    };
+    body.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      received += chunk.length;
+      if (received > limit) return fail(new KitError("download.short", "The server sent more bytes than were asked for."));
+      each(chunk);
+      batch.push(chunk);
+      batched += chunk.length;
+      if (batched >= WRITE_BATCH) flush();
+    });
+    body.on("end", () => {
+      ended = true;
+      flush();
+      settle();
+    });
+    body.on("error", fail);
+    body.on("close", () => {
+      // Closed without "end": the connection broke; what arrived is written, the caller retries.
+      if (!ended && !failed) {
+        ended = true;
+        flush();
+        settle();
+      }
+    });
+  });
+}
+
+interface Piece extends Segment {
+  segment: number;
+}
+
+/** Ranged GETs of at most `partSize` bytes that never straddle two upload parts. */
+function piecesOf(check: Check, partSize: number): Piece[] {
+  const pieces: Piece[] = [];
+  check.segments.forEach((s, segment) => {
+    if (s.length === 0) pieces.push({ start: s.start, length: 0, segment });
+    for (let at = 0; at < s.length; at += partSize) pieces.push({ start: s.start + at, length: Math.min(partSize, s.length - at), segment });
+  });
+  return pieces;
+}
+
+/**
+ * Run `work` over `todo` in order with at most `limit` running, and at most `window` running
+ * or `held()` (done, waiting in memory). The first failure stops new starts, aborts the
+ * running ones and is thrown once they have stopped.
+ */
+async function runPieces(
+  todo: number[],
+  limit: number,
+  window: number,
+  held: () => number,
+  outer: AbortSignal | undefined,
+  work: (i: number, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(outer?.reason);
+  outer?.addEventListener("abort", onAbort, { once: true });
+  let next = 0;
+  let running = 0;
+  let failure: unknown = null;
+  try {
+    await new Promise<void>((resolve) => {
+      if (!todo.length) return resolve();
+      let finished = 0;
+      const pump = () => {
+        while (!failure && next < todo.length && running < limit && running + held() < window) {
+          const i = todo[next++];
+          running++;
+          work(i, stop.signal).then(
+            () => {
+              running--;
+              finished++;
+              if (failure ? running === 0 : finished === todo.length) resolve();
+              else pump();
+            },
+            (e) => {
+              running--;
+              if (!failure) {
+                failure = e;
+                stop.abort(e);
+              }
+              if (running === 0) resolve();
+            },
+          );
+        }
+        if (!failure && running === 0 && next < todo.length) {
+          failure = new Error("internal: the download window closed with nothing running");
+          resolve();
+        }
+      };
+      pump();
+    });
+  } finally {
+    outer?.removeEventListener("abort", onAbort);
+  }
+  if (failure) throw failure;
 }
 
 /** The cached copy of a key, for use while the endpoint cannot be reached, or null. */

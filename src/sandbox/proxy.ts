@@ -81,7 +81,7 @@ export async function startProxy(target: string, hooks: ProxyHooks = {}): Promis
               });
               return;
             }
-            if (!hooks.rewrite) {
+            if (!hooks.rewrite || req.method === "HEAD") {
               res.writeHead(upRes.statusCode ?? 502, upRes.headers);
               upRes.pipe(res);
               return;

@@ -15,7 +15,7 @@ import { SANDBOX_DATASETS, type SandboxDataset as Dataset, sandboxDays } from ".
 import { type DayFile, PriceWalk, dayFileCsv } from "./synthetic";
 
 /** Bump when the generated data changes, so existing caches are rebuilt. */
-export const SEED_VERSION = "2026-11-23.9";
+export const SEED_VERSION = "2026-11-23.10";
 /** The sandbox's last trading day: fixed, so the data is the same whenever it is built. */
 export const SANDBOX_END = "2026-11-20";
 /** Objects larger than this are stored as multipart uploads of parts this size, as `aws s3 cp` does. */
@@ -26,6 +26,8 @@ export interface SeedManifest {
   end: string;
   /** `etag` is the MD5 of the body, or for a multipart object the MD5 of the parts' MD5s and `-<parts>`. */
   objects: { key: string; pack: string; offset: number; size: number; etag: string }[];
+  /** The part size of the multipart objects, which the emulator reports on a HEAD with partNumber. */
+  partSize: number;
   buildSeconds: number;
 }
 
@@ -180,6 +182,7 @@ export async function ensureSeedData(cacheDir: string, log: (msg: string) => voi
     version: SEED_VERSION,
     end: SANDBOX_END,
     objects,
+    partSize: MULTIPART_PART_SIZE,
     buildSeconds: Math.round((performance.now() - t0) / 10) / 100,
   };
   // The manifest is written last: its presence means the packs are complete.

@@ -1,0 +1,267 @@
+/**
+ * What an object's ETag lets a download check, and the hashing that checks it as parts land.
+ *
+ * S3 gives an object uploaded in one PUT the MD5 of its bytes as ETag. An object uploaded in
+ * parts (every large flat file) gets `<MD5 of the parts' binary MD5s>-<number of parts>`: to
+ * check it, a client must hash each upload part on its own, so it must know where the parts
+ * end. S3 tells that on request: a HEAD with `partNumber=1` answers with the first part's
+ * length and the number of parts (`x-amz-mp-parts-count`). A server that ignores `partNumber`
+ * leaves the client to guess the part size from the size and the number of parts; a guess
+ * that does not reproduce the ETag proves nothing, so then only the size is vouched for.
+ */
+import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { type Hash, createHash } from "node:crypto";
+import * as fs from "node:fs";
+
+/** A stretch of the object hashed on its own: the whole object, or one upload part. */
+export interface Segment {
+  start: number;
+  length: number;
+}
+
+export type Check =
+  /** ETag = MD5 of the whole object. */
+  | { kind: "md5"; etag: string; segments: Segment[] }
+  /**
+   * ETag = MD5 of the parts' MD5s. `partsFrom` says how the part boundaries were learnt: from
+   * the server part by part ("server"), from the first and last parts with the middle ones
+   * taken as equal ("assumed"), or guessed from the size alone ("guess").
+   */
+  | { kind: "multipart"; etag: string; segments: Segment[]; partsFrom: "server" | "assumed" | "guess" }
+  /** Nothing but the size can be checked (ETag of an unknown form, part sizes unknown). */
+  | { kind: "size"; etag: string; segments: Segment[]; reason: string };
+
+const MIB = 1 << 20;
+
+function uniform(size: number, parts: number, partSize: number): Segment[] {
+  return Array.from({ length: parts }, (_, i) => ({ start: i * partSize, length: Math.min(partSize, size - i * partSize) }));
+}
+
+/** Whether `parts` parts of `partSize` bytes (the last one shorter) make `size` bytes. */
+function fits(size: number, parts: number, partSize: number): boolean {
+  return partSize > 0 && (parts - 1) * partSize < size && size <= parts * partSize;
+}
+
+interface PartInfo {
+  length: number;
+  count?: number;
+}
+
+async function headPart(client: S3Client, bucket: string, key: string, n: number, signal?: AbortSignal): Promise<PartInfo> {
+  const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: n }), { abortSignal: signal });
+  return { length: out.ContentLength ?? -1, count: out.PartsCount };
+}
+
+/** Every part's boundaries, one HEAD per part (8 at a time); null if they do not add up. */
+export async function exactSegments(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  size: number,
+  parts: number,
+  signal?: AbortSignal,
+): Promise<Segment[] | null> {
+  const lengths: number[] = new Array(parts);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(8, parts) }, async () => {
+      while (next < parts) {
+        const n = next++;
+        lengths[n] = (await headPart(client, bucket, key, n + 1, signal)).length;
+      }
+    }),
+  );
+  if (!lengths.every((l) => l > 0) || lengths.reduce((a, b) => a + b, 0) !== size) return null;
+  let start = 0;
+  return lengths.map((length) => ({ start: (start += length) - length, length }));
+}
+
+/** The multipart ETag of stretches of an open file (a second pass, for when the parts were assumed wrongly). */
+export function multipartEtagOf(fd: number, segments: Segment[]): string {
+  const md5s = segments.map((s) => Buffer.from(md5OfRange(fd, s.start, s.length), "hex"));
+  return `${createHash("md5").update(Buffer.concat(md5s)).digest("hex")}-${segments.length}`;
+}
+
+/**
+ * How to check a download of an object of `size` bytes with this ETag. For a multipart ETag
+ * the part boundaries are asked of the server (one HEAD, or one per part when the parts
+ * differ in size); a server that does not say gets a guess, used only when exactly one whole
+ * number of MiB fits.
+ */
+export async function planCheck(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  size: number,
+  etag: string,
+  signal?: AbortSignal,
+): Promise<Check> {
+  const whole = [{ start: 0, length: size }];
+  if (/^[0-9a-f]{32}$/.test(etag)) return { kind: "md5", etag, segments: whole };
+  const m = /^[0-9a-f]{32}-(\d+)$/.exec(etag);
+  const parts = m ? Number(m[1]) : 0;
+  if (!m || parts < 1 || parts > 10_000 || size < parts) {
+    return { kind: "size", etag, segments: whole, reason: `the ETag "${etag}" is neither an MD5 nor a multipart ETag` };
+  }
+  if (parts === 1) return { kind: "multipart", etag, segments: whole, partsFrom: "server" };
+
+  let first: PartInfo | null = null;
+  try {
+    first = await headPart(client, bucket, key, 1, signal);
+  } catch {
+    first = null; // some S3-compatible servers refuse partNumber: guess below
+  }
+  if (first && first.count === parts && first.length > 0) {
+    // Two parts: the first one's length fixes both. More: if the last one is what equal parts
+    // would leave, the middle ones are taken to be equal too (as every upload tool makes them);
+    // should the ETag then not match, `exactSegments` asks for every part before judging.
+    const last = parts === 2 ? null : await headPart(client, bucket, key, parts, signal);
+    if (fits(size, parts, first.length) && (!last || last.length === size - (parts - 1) * first.length)) {
+      return { kind: "multipart", etag, segments: uniform(size, parts, first.length), partsFrom: parts === 2 ? "server" : "assumed" };
+    }
+    const segments = await exactSegments(client, bucket, key, size, parts, signal);
+    if (segments) return { kind: "multipart", etag, segments, partsFrom: "server" };
+    return { kind: "size", etag, segments: whole, reason: "the server's part sizes do not add up to the object's size" };
+  }
+  const candidates: number[] = [];
+  for (let p = Math.ceil(size / parts / MIB) * MIB; p * (parts - 1) < size && candidates.length < 2; p += MIB) {
+    if (fits(size, parts, p)) candidates.push(p);
+  }
+  if (candidates.length === 1) return { kind: "multipart", etag, segments: uniform(size, parts, candidates[0]), partsFrom: "guess" };
+  return {
+    kind: "size",
+    etag,
+    segments: whole,
+    reason: `the server does not tell the part size of this ${parts}-part object and it cannot be worked out from its size`,
+  };
+}
+
+/** Describe what a check establishes, for messages and the download's result. */
+export function checkName(check: Check): "md5" | "multipart-etag" | "size" {
+  return check.kind === "md5" ? "md5" : check.kind === "multipart" ? "multipart-etag" : "size";
+}
+
+/**
+ * Hashes each segment in byte order while the download's pieces arrive in any order. A piece
+ * whose turn it is goes straight into its segment's hash as its chunks arrive; a piece that
+ * arrives early waits in memory until the pieces before it are hashed (the downloader bounds
+ * how far ahead it runs, so this stays small). A piece that was already on disk (a resumed
+ * download) is read back and hashed when its turn comes, so reused bytes are checked too.
+ */
+export class OrderedHasher {
+  private readonly hashes: (Hash | null)[];
+  private readonly next: number[]; // per segment: index (in `pieces`) of the next piece to hash
+  private readonly bySegment: number[][]; // per segment: its pieces, in order
+  private readonly buffered = new Map<number, Buffer[]>();
+  private readonly complete = new Set<number>();
+  private readonly fromDisk = new Set<number>();
+  private readonly checkpoint = new Map<number, Hash>();
+  readonly digests: (Buffer | null)[];
+  /** Pieces downloaded in full but held in memory until the pieces before them are hashed. */
+  held = 0;
+
+  constructor(
+    private readonly check: Check,
+    private readonly pieces: { start: number; length: number; segment: number }[],
+    private readonly fd: number,
+    private readonly onSegment: (segment: number, digest: Buffer) => void = () => {},
+  ) {
+    const n = check.segments.length;
+    const hashing = check.kind !== "size";
+    this.hashes = Array.from({ length: n }, () => (hashing ? createHash("md5") : null));
+    this.digests = Array.from({ length: n }, () => null);
+    this.next = Array.from({ length: n }, () => 0);
+    this.bySegment = Array.from({ length: n }, () => [] as number[]);
+    pieces.forEach((p, i) => this.bySegment[p.segment].push(i));
+  }
+
+  private current(piece: number): boolean {
+    const seg = this.pieces[piece].segment;
+    return this.bySegment[seg][this.next[seg]] === piece;
+  }
+
+  /** A piece starts (again): if it is next in its segment, remember the hash so a retry can undo it. */
+  begin(piece: number): void {
+    this.buffered.delete(piece);
+    const seg = this.pieces[piece].segment;
+    const saved = this.checkpoint.get(piece);
+    if (saved) this.hashes[seg] = saved.copy(); // a retry: forget what the failed attempt fed in
+    else if (this.current(piece) && this.hashes[seg]) this.checkpoint.set(piece, this.hashes[seg]!.copy());
+  }
+
+  /** Bytes of a piece, in order within the piece. */
+  feed(piece: number, chunk: Buffer): void {
+    if (this.current(piece)) this.hashes[this.pieces[piece].segment]?.update(chunk);
+    else {
+      const list = this.buffered.get(piece);
+      if (list) list.push(chunk);
+      else this.buffered.set(piece, [chunk]);
+    }
+  }
+
+  /** A piece is complete (downloaded now, or `onDisk` from an earlier run). */
+  finish(piece: number, onDisk = false): void {
+    this.complete.add(piece);
+    if (onDisk) this.fromDisk.add(piece);
+    else this.held++;
+    this.advance(this.pieces[piece].segment);
+  }
+
+  private advance(seg: number): void {
+    const order = this.bySegment[seg];
+    while (this.next[seg] < order.length && this.complete.has(order[this.next[seg]])) {
+      const piece = order[this.next[seg]];
+      const hash = this.hashes[seg];
+      if (hash) {
+        if (this.fromDisk.has(piece)) this.hashFromDisk(hash, this.pieces[piece]);
+        for (const chunk of this.buffered.get(piece) ?? []) hash.update(chunk);
+      }
+      if (!this.fromDisk.has(piece)) this.held--;
+      this.buffered.delete(piece);
+      this.checkpoint.delete(piece);
+      this.next[seg]++;
+      const following = order[this.next[seg]];
+      // The next piece may be half-way already: what it buffered goes in now, the rest inline.
+      if (following !== undefined && !this.complete.has(following)) {
+        if (hash) this.checkpoint.set(following, hash.copy());
+        for (const chunk of this.buffered.get(following) ?? []) hash?.update(chunk);
+        this.buffered.delete(following);
+      }
+    }
+    if (this.next[seg] === order.length && this.hashes[seg] && !this.digests[seg]) {
+      this.digests[seg] = this.hashes[seg]!.digest();
+      this.onSegment(seg, this.digests[seg]!);
+    }
+  }
+
+  private hashFromDisk(hash: Hash, piece: { start: number; length: number }): void {
+    const buf = Buffer.allocUnsafe(Math.min(piece.length, 4 * MIB));
+    for (let at = piece.start, end = piece.start + piece.length; at < end; ) {
+      const n = fs.readSync(this.fd, buf, 0, Math.min(buf.length, end - at), at);
+      if (n <= 0) break; // a short file: the final size check reports it
+      hash.update(buf.subarray(0, n));
+      at += n;
+    }
+  }
+
+  /** The ETag the bytes hashed so far give, to compare with the object's; null if unchecked. */
+  result(): string | null {
+    if (this.check.kind === "size") return null;
+    if (this.digests.some((d) => !d)) return null;
+    if (this.check.kind === "md5") return this.digests[0]!.toString("hex");
+    return `${createHash("md5").update(Buffer.concat(this.digests as Buffer[])).digest("hex")}-${this.digests.length}`;
+  }
+}
+
+/** MD5 of a stretch of an open file (a reused upload part, checked against its recorded digest). */
+export function md5OfRange(fd: number, start: number, length: number): string {
+  const hash = createHash("md5");
+  const buf = Buffer.allocUnsafe(Math.min(Math.max(length, 1), 4 * MIB));
+  for (let at = start, end = start + length; at < end; ) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, end - at), at);
+    if (n <= 0) break;
+    hash.update(buf.subarray(0, n));
+    at += n;
+  }
+  return hash.digest("hex");
+}
