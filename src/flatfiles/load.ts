@@ -6,18 +6,21 @@
  * and New York time.
  *
  * A value that does not fit its column is an error naming the file, line, column and value:
- * polars alone would turn `abc` in a price column into a silent null.
+ * polars alone would turn `abc` in a price column into a silent null; a line with too few or
+ * too many fields likewise (polars pads or cuts it).
  *
- * The day is gunzipped here rather than by polars (which reads `.csv.gz` itself since 0.25, and
- * faster) because polars pads short rows and cuts long ones silently; checking each line's field
- * count needs the bytes (docs/benchmarks.md has the cost). It is parsed once, then kept as
- * Parquet next to the download: later reads, and multi-day lazy queries with filters pushed
- * down, use that.
+ * A day is read in batches of whole lines (csv-stream.ts: gunzip and shape checks on a worker
+ * thread, parsing here), so memory does not grow with the file: a multi-GB trades day converts
+ * as easily as a small one. Each batch becomes one Parquet file of the day's Parquet copy, kept
+ * in a Hive-partitioned layout (`parquet/<bucket>/asset=…/dataset=…/date=…/part-NNNNN.parquet`)
+ * that DuckDB, Spark, Trino or Athena read as one table; later reads and multi-day lazy queries
+ * (filters pushed down into the scans) use that copy.
  */
 import * as fs from "node:fs";
-import { gunzipSync } from "node:zlib";
+import * as path from "node:path";
 import pl, { type DataType } from "nodejs-polars";
 import { KitError } from "../util/errors";
+import { CsvStreamError, type ShapeProblem, checkLines, gzipCsvBatches } from "./csv-stream";
 import { type Column, type ColumnType, type Dataset, DATASETS, columnOf, findDataset } from "./datasets";
 
 const POLARS_TYPES: Record<ColumnType, () => DataType> = {
@@ -52,9 +55,26 @@ export function withDatetimes<T extends pl.DataFrame | pl.LazyDataFrame>(frame: 
   return (exprs.length ? (frame as pl.DataFrame).withColumns(...exprs) : frame) as T;
 }
 
-/** The Parquet copy kept beside a downloaded day. */
+const CACHE_LAYOUT = /^(.*)[/\\]([^/\\]+)[/\\]([a-z0-9_]+)[/\\]([a-z0-9_]+)[/\\]\d{4}[/\\]\d{2}[/\\](\d{4}-\d{2}-\d{2})\.csv\.gz$/;
+
+/**
+ * The folder of a day's Parquet copy. A file in the download cache's layout
+ * (`<cache>/<bucket>/<asset>/<dataset>/YYYY/MM/<date>.csv.gz`) gets a Hive partition,
+ * `<cache>/parquet/<bucket>/asset=<asset>/dataset=<dataset>/date=<date>/`, so each dataset's
+ * days form one table for other engines; any other file gets `<name>.parquet/` beside it.
+ */
 export function parquetPath(file: string): string {
+  const m = CACHE_LAYOUT.exec(path.resolve(file));
+  if (m && DATASETS.some((d) => d.id === `${m[3]}/${m[4]}`)) {
+    const [, root, bucket, asset, dataset, date] = m;
+    return path.join(root, "parquet", bucket, `asset=${asset}`, `dataset=${dataset}`, `date=${date}`);
+  }
   return file.replace(/\.csv\.gz$/, "") + ".parquet";
+}
+
+/** The glob of a Parquet copy's files, for `pl.scanParquet` and other engines. */
+export function parquetGlob(file: string): string {
+  return path.join(parquetPath(file), "*.parquet");
 }
 
 export type Warn = (message: string) => void;
@@ -108,53 +128,25 @@ export function columnsFor(names: string[], dataset: Dataset, file: string, warn
   return names.map(columnOf);
 }
 
-/**
- * Every data line must have as many fields as the header: polars would pad or cut it silently.
- * Returns the number of data lines and where they end (blank lines after them are left out).
- */
-function checkShape(csv: Buffer, from: number, width: number, file: string): { lines: number; end: number } {
-  let fields = 1;
-  let line = 2;
-  let lineStart = from;
-  let quoted = false;
-  const fail = (at: number) => {
-    const text = csv.subarray(lineStart, Math.min(at, lineStart + 200)).toString("utf8").replace(/\r$/, "");
-    throw new KitError(
-      "load.shape",
-      `${file}, line ${line}: ${fields} field${fields === 1 ? "" : "s"} where the header has ${width} ("${clip(text, 120)}"). ` +
-        "The file is damaged or was edited: download it again.",
-    );
-  };
-  for (let i = from; i < csv.length; i++) {
-    const b = csv[i];
-    if (b === 34) quoted = !quoted;
-    else if (quoted) continue;
-    else if (b === 44) fields++;
-    else if (b === 10) {
-      const blank = i === lineStart || (i === lineStart + 1 && csv[lineStart] === 13);
-      if (blank) {
-        // Blank lines are tolerated only at the very end of a file.
-        if (!csv.subarray(i).every((c) => c === 10 || c === 13)) {
-          throw new KitError("load.shape", `${file}, line ${line} is blank, with data after it. The file is damaged or was edited: download it again.`);
-        }
-        return { lines: line - 2, end: lineStart };
-      }
-      if (fields !== width) fail(i);
-      fields = 1;
-      line++;
-      lineStart = i + 1;
-    }
+/** The kit's message for a line of the wrong shape. */
+function shapeError(problem: ShapeProblem, file: string): KitError {
+  if (problem.kind === "blank") {
+    return new KitError("load.shape", `${file}, line ${problem.line} is blank, with data after it. The file is damaged or was edited: download it again.`);
   }
-  if (lineStart < csv.length && fields !== width) fail(csv.length);
-  return { lines: lineStart < csv.length ? line - 1 : line - 2, end: csv.length };
+  const { line, fields, width, text } = problem;
+  return new KitError(
+    "load.shape",
+    `${file}, line ${line}: ${fields} field${fields === 1 ? "" : "s"} where the header has ${width} ("${clip(text, 120)}"). ` +
+      "The file is damaged or was edited: download it again.",
+  );
 }
 
 /** Cast the text columns to their types; a value that does not fit is an error that names it. */
-function typeColumns(raw: pl.DataFrame, columns: Column[], file: string, warn: Warn): pl.DataFrame {
+function typeColumns(raw: pl.DataFrame, columns: Column[], file: string, warn: Warn, firstLine = 2, asText: Set<string> = new Set()): pl.DataFrame {
   const out: pl.Series[] = [];
   for (const c of columns) {
     const text = raw.getColumn(c.name);
-    if (c.type === "string") {
+    if (c.type === "string" || asText.has(c.name)) {
       out.push(text);
       continue;
     }
@@ -164,13 +156,12 @@ function typeColumns(raw: pl.DataFrame, columns: Column[], file: string, warn: W
       const after = cast.toArray();
       const row = before.findIndex((v, i) => v !== null && after[i] === null);
       if (c.certainty === "uncertain") {
-        warn(`${file}: column "${c.name}" holds "${clip(String(before[row]), 40)}" (line ${row + 2}), not ${TYPE_WORDS[c.type]}; kept as text.`);
-        out.push(text);
-        continue;
+        warn(`${file}: column "${c.name}" holds "${clip(String(before[row]), 40)}" (line ${row + firstLine}), not ${TYPE_WORDS[c.type]}; kept as text.`);
+        throw new AsText(c.name);
       }
       throw new KitError(
         "load.value",
-        `${file}, line ${row + 2}, column "${c.name}": "${clip(String(before[row]), 60)}" is not ${TYPE_WORDS[c.type]}. ` +
+        `${file}, line ${row + firstLine}, column "${c.name}": "${clip(String(before[row]), 60)}" is not ${TYPE_WORDS[c.type]}. ` +
           "The file is damaged or not a flat file: download it again.",
       );
     }
@@ -179,15 +170,53 @@ function typeColumns(raw: pl.DataFrame, columns: Column[], file: string, warn: W
   return pl.DataFrame(out);
 }
 
-function gunzipFile(file: string): Buffer {
+/**
+ * A column of uncertain type turned out to hold text: the whole file is read again with it as
+ * text, so every batch (every Parquet file of the day) has the same schema.
+ */
+class AsText extends Error {
+  constructor(readonly column: string) {
+    super(column);
+  }
+}
+
+interface Reading {
+  names: string[];
+  columns: Column[];
+  asText: Set<string>;
+}
+
+/** One batch of data lines (no header) as a typed DataFrame. */
+function parseBatch(body: Buffer, r: Reading, file: string, firstLine: number, warn: Warn): pl.DataFrame {
+  const { names, columns, asText } = r;
+  // Fast path: polars parses straight into the types, and refuses a value that does not fit.
   try {
-    // Large output chunks: the default 16 kB ones make gunzipping a 128 MB day 50% slower.
-    return gunzipSync(fs.readFileSync(file), { chunkSize: 8 << 20 });
-  } catch (e) {
-    throw new KitError(
-      "load.corrupt",
-      `${file} is not a readable gzip file (${(e as Error).message}); delete it and download it again.`,
-    );
+    const dtypes = Object.fromEntries(columns.map((c, i) => [`column_${i + 1}`, asText.has(c.name) ? pl.Utf8 : POLARS_TYPES[c.type]()]));
+    const df = pl.readCSV(body, { hasHeader: false, dtypes, quoteChar: '"' });
+    return df.rename(Object.fromEntries(df.columns.map((c, i) => [c, names[i]])));
+  } catch {
+    // Slow path, only when something does not fit: every column as text (inferSchemaLength 0),
+    // then typed by the kit, which names the first bad value or keeps an uncertain column as text.
+    let raw = pl.readCSV(body, { hasHeader: false, inferSchemaLength: 0, quoteChar: '"' });
+    raw = raw.rename(Object.fromEntries(raw.columns.map((c, i) => [c, names[i]])));
+    return typeColumns(raw, columns, file, warn, firstLine, asText);
+  }
+}
+
+function emptyFrame(r: Reading, file: string, warn: Warn): pl.DataFrame {
+  return typeColumns(pl.DataFrame(r.names.map((n) => pl.Series(n, [], pl.Utf8))), r.columns, file, warn, 2, r.asText);
+}
+
+/** Run `read` again with a column as text each time one of uncertain type turns out to hold text. */
+function withTextFallback<T>(read: (asText: Set<string>) => T): T {
+  const asText = new Set<string>();
+  for (;;) {
+    try {
+      return read(asText);
+    } catch (e) {
+      if (!(e instanceof AsText) || asText.has(e.column)) throw e;
+      asText.add(e.column);
+    }
   }
 }
 
@@ -196,39 +225,106 @@ export function parseCsv(csv: Buffer, dataset: string | Dataset, file = "the fil
   const d = findDataset(dataset);
   const { names, end } = readHeader(csv, file);
   const columns = columnsFor(names, d, file, warn);
-  const data = checkShape(csv, end, names.length, file);
-  if (data.lines === 0) return typeColumns(pl.DataFrame(names.map((n) => pl.Series(n, [], pl.Utf8))), columns, file, warn);
-  const body = csv.subarray(end, data.end);
-  // Fast path: polars parses straight into the types, and refuses a value that does not fit.
+  const shape = checkLines(csv, end, csv.length, names.length, { line: 2, blankAt: 0 });
+  if (shape.problem) throw shapeError(shape.problem, file);
+  return withTextFallback((asText) => {
+    const r = { names, columns, asText };
+    return shape.lines === 0 ? emptyFrame(r, file, warn) : parseBatch(csv.subarray(end, shape.end), r, file, 2, warn);
+  });
+}
+
+export interface BatchOptions {
+  /** Bytes of CSV per batch (default 32 MiB): the unit of memory use and of Parquet files. */
+  batchBytes?: number;
+}
+
+/**
+ * A gzipped day, batch by batch, as typed DataFrames handed to `each` (at least one: a day
+ * with no rows gives an empty frame with the header's columns).
+ */
+function readDay(file: string, dataset: Dataset, warn: Warn, each: (df: pl.DataFrame) => void, options: BatchOptions, asText: Set<string>): void {
+  let r: Reading | null = null;
+  let frames = 0;
   try {
-    const dtypes = Object.fromEntries(columns.map((c) => [`column_${columns.indexOf(c) + 1}`, POLARS_TYPES[c.type]()]));
-    const df = pl.readCSV(body, { hasHeader: false, dtypes, quoteChar: '"' });
-    return df.rename(Object.fromEntries(df.columns.map((c, i) => [c, names[i]])));
-  } catch {
-    // Slow path, only when something does not fit: every column as text (inferSchemaLength 0),
-    // then typed by the kit, which names the first bad value or keeps an uncertain column as text.
-    let raw = pl.readCSV(body, { hasHeader: false, inferSchemaLength: 0, quoteChar: '"' });
-    raw = raw.rename(Object.fromEntries(raw.columns.map((c, i) => [c, names[i]])));
-    return typeColumns(raw, columns, file, warn);
+    for (const item of gzipCsvBatches(file, { batchBytes: options.batchBytes })) {
+      if ("header" in item) {
+        const { names } = readHeader(item.header, file);
+        r = { names, columns: columnsFor(names, dataset, file, warn), asText };
+        continue;
+      }
+      each(parseBatch(item.bytes, r!, file, item.firstLine, warn));
+      frames++;
+    }
+  } catch (e) {
+    if (!(e instanceof CsvStreamError)) throw e;
+    const p = e.problem;
+    if (p.kind === "fields" || p.kind === "blank") throw shapeError(p, file);
+    throw new KitError(
+      "load.corrupt",
+      `${file} is not a readable gzip file (${p.kind === "gzip" ? p.message : `reading failed: ${p.message}`}); delete it and download it again.`,
+    );
   }
+  if (!r) throw new KitError("load.header", `${file} has no header line (it is empty): download it again.`);
+  if (!frames) each(emptyFrame(r, file, warn));
 }
 
-function parseDay(file: string, dataset: Dataset, warn: Warn): pl.DataFrame {
-  return parseCsv(gunzipFile(file), dataset, file, warn);
+/** Warnings said once per file, however many batches or attempts repeat them. */
+function once(warn: Warn): Warn {
+  const said = new Set<string>();
+  return (m) => {
+    if (!said.has(m)) {
+      said.add(m);
+      warn(m);
+    }
+  };
 }
 
-/** Make sure a day's Parquet copy exists and is newer than its download; returns its path. */
-export function ensureParquet(file: string, dataset: string | Dataset, warn: Warn = console.warn): string {
+interface ParquetRecord {
+  source: string;
+  size: number;
+  mtimeMs: number;
+  rows: number;
+  files: number;
+}
+
+/**
+ * Make sure a day's Parquet copy exists and is current (made from this very download), and
+ * return its folder. It is written batch by batch into a temporary folder that is renamed into
+ * place when complete, so a crash never leaves a half-made copy where a finished one should be.
+ */
+export function ensureParquet(file: string, dataset: string | Dataset, warn: Warn = console.warn, options: BatchOptions = {}): string {
+  const d = findDataset(dataset);
   const out = parquetPath(file);
-  if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= fs.statSync(file).mtimeMs) return out;
+  const st = fs.statSync(file);
+  const recordFile = path.join(out, "_flatfiles-kit.json");
+  try {
+    const rec = JSON.parse(fs.readFileSync(recordFile, "utf8")) as ParquetRecord;
+    if (rec.size === st.size && rec.mtimeMs === st.mtimeMs) return out;
+  } catch {
+    /* no copy yet, or an unfinished one */
+  }
+  const say = once(warn);
   const tmp = `${out}.${process.pid}.tmp`;
-  parseDay(file, findDataset(dataset), warn).writeParquet(tmp);
+  const { rows, files } = withTextFallback((asText) => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    let n = 0;
+    let rowCount = 0;
+    readDay(file, d, say, (df) => {
+      df.writeParquet(path.join(tmp, `part-${String(n++).padStart(5, "0")}.parquet`));
+      rowCount += df.height;
+    }, options, asText);
+    return { rows: rowCount, files: n };
+  });
+  const record: ParquetRecord = { source: path.basename(file), size: st.size, mtimeMs: st.mtimeMs, rows, files };
+  fs.writeFileSync(path.join(tmp, "_flatfiles-kit.json"), JSON.stringify(record));
+  fs.rmSync(out, { recursive: true, force: true });
   fs.renameSync(tmp, out);
   return out;
 }
 
-export interface LoadOptions {
-  /** Keep (and reuse) a Parquet copy beside the file (default true). */
+export interface LoadOptions extends BatchOptions {
+  /** Keep (and reuse) a Parquet copy of the day (default true). */
   parquet?: boolean;
   /** Add `_utc` and `_ny` datetime columns for nanosecond timestamps (default true). */
   datetimes?: boolean;
@@ -236,22 +332,53 @@ export interface LoadOptions {
   onWarning?: Warn;
 }
 
-/** One downloaded day as a DataFrame. */
+/** One downloaded day as a DataFrame (all of it in memory: for a part of a large day, use scanDays). */
 export function loadDay(file: string, dataset: string | Dataset, options: LoadOptions = {}): pl.DataFrame {
   const d = findDataset(dataset);
   const warn = options.onWarning ?? console.warn;
-  const df = options.parquet === false ? parseDay(file, d, warn) : pl.readParquet(ensureParquet(file, d, warn));
+  let df: pl.DataFrame;
+  if (options.parquet === false) {
+    const say = once(warn);
+    df = withTextFallback((asText) => {
+      const frames: pl.DataFrame[] = [];
+      readDay(file, d, say, (f) => frames.push(f), options, asText);
+      return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical", rechunk: true });
+    });
+  } else {
+    ensureParquet(file, d, warn, options);
+    df = pl.scanParquet(parquetGlob(file)).collectSync();
+  }
   return options.datetimes === false ? df : withDatetimes(df);
 }
 
 export interface ScanOptions {
   tickers?: string[];
   columns?: string[];
+  /** Rows at or after this time (ISO string, Date, or nanoseconds since the epoch), by the dataset's time column. */
+  from?: string | Date | bigint;
+  /** Rows before this time (exclusive). */
+  to?: string | Date | bigint;
+}
+
+/** The column a dataset's rows are timed by: the bar's start, else the SIP's timestamp, else the first timestamp. */
+export function timeColumn(dataset: string | Dataset): string {
+  const ns = findDataset(dataset).columns.filter((c) => c.type === "ns").map((c) => c.name);
+  return ["window_start", "sip_timestamp"].find((n) => ns.includes(n)) ?? ns[0];
+}
+
+function nanos(t: string | Date | bigint, what: string): bigint {
+  if (typeof t === "bigint") return t;
+  const ms = t instanceof Date ? t.getTime() : Date.parse(t);
+  if (!Number.isFinite(ms)) {
+    throw new KitError("load.time", `${what} "${clip(String(t), 40)}" is not a time: use an ISO string such as 2026-11-20T14:30:00Z, a Date, or nanoseconds as a BigInt.`);
+  }
+  return BigInt(ms) * 1_000_000n;
 }
 
 /**
- * Many downloaded days as one lazy query. Ticker filter and column selection are pushed into
- * the Parquet scans, so a week of minute bars for a few tickers never loads whole days.
+ * Many downloaded days as one lazy query. The ticker filter, the time range and the column
+ * selection are pushed into the Parquet scans (row groups whose statistics rule them out are
+ * skipped), so a week of trades for a few tickers never loads whole days.
  */
 export function scanDays(files: string[], dataset: string | Dataset, options: ScanOptions = {}): pl.LazyDataFrame {
   const d = findDataset(dataset);
@@ -259,10 +386,16 @@ export function scanDays(files: string[], dataset: string | Dataset, options: Sc
   // Diagonal: days whose files have different layouts (options trades lost a column) still
   // stack, with nulls where a day has no such column.
   let lf = pl.concat(
-    files.map((f) => pl.scanParquet(ensureParquet(f, d))),
+    files.map((f) => {
+      ensureParquet(f, d);
+      return pl.scanParquet(parquetGlob(f));
+    }),
     { how: "diagonalRelaxed" },
   );
   if (options.tickers?.length) lf = lf.filter(pl.col("ticker").isIn(options.tickers));
+  const t = timeColumn(d);
+  if (options.from !== undefined) lf = lf.filter(pl.col(t).gtEq(pl.lit(nanos(options.from, "from")).cast(pl.UInt64)));
+  if (options.to !== undefined) lf = lf.filter(pl.col(t).lt(pl.lit(nanos(options.to, "to")).cast(pl.UInt64)));
   if (options.columns?.length) lf = lf.select(...options.columns);
   return withDatetimes(lf);
 }

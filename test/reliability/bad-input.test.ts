@@ -10,7 +10,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { sandboxClient } from "../../src/aws/clients";
 import { loadConfig } from "../../src/config/env";
 import { Secret } from "../../src/config/secret";
@@ -125,14 +124,16 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
   }, /download\.cache: .*FLATFILES_CACHE_DIR/],
   ["disk full during a download (writes to /dev/full)", async () => {
     const cacheDir = tmp();
-    const key = "us_stocks_sip/day_aggs_v1/2024/03/2024-03-15.csv.gz";
+    const key = "us_stocks_sip/minute_aggs_v1/2026/11/2026-11-19.csv.gz";
     const target = cachePath(cacheDir, "flatfiles", key);
-    const head = await s3.send(new HeadObjectCommand({ Bucket: "flatfiles", Key: key }));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    // A resumable partial download whose part file is /dev/full: every write fails with ENOSPC.
+    // A resumable partial download (stopped after its first MiB) whose part file then becomes
+    // /dev/full: every further write fails with ENOSPC.
+    const stop = new AbortController();
+    await assert.rejects(downloadFile(s3, "flatfiles", key, { cacheDir, partSize: 1 << 20, concurrency: 1, signal: stop.signal, onProgress: (p) => p.bytes > 0 && stop.abort() }));
+    assert.ok(fs.existsSync(`${target}.part.json`));
+    fs.rmSync(`${target}.part`);
     fs.symlinkSync("/dev/full", `${target}.part`);
-    fs.writeFileSync(`${target}.part.json`, JSON.stringify({ etag: head.ETag!.replace(/"/g, ""), size: head.ContentLength, partSize: 8 << 20, done: [] }));
-    const message = await failure(() => downloadFile(s3, "flatfiles", key, { cacheDir }));
+    const message = await failure(() => downloadFile(s3, "flatfiles", key, { cacheDir, partSize: 1 << 20, concurrency: 1 }));
     assert.equal(fs.existsSync(target), false, "nothing at the final path");
     return message;
   }, /download\.disk-full: The disk is full.*resumes/],
