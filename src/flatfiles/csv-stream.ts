@@ -134,28 +134,35 @@ function workerMain(): void {
       post({ header });
       all = all.subarray(nl < 0 ? all.length : nl + 1);
     }
-    const cut = last ? all.length : all.lastIndexOf(10) + 1;
-    if (cut > 0) {
+    // Whole lines, about `batchBytes` at a time; what follows the last newline waits for more.
+    let at = 0;
+    while (at < all.length) {
+      let cut = all.length - at > batchBytes ? all.lastIndexOf(10, at + batchBytes - 1) + 1 : last ? all.length : all.lastIndexOf(10) + 1;
+      if (cut <= at) {
+        const nl = all.indexOf(10, at + batchBytes); // a line longer than a batch
+        cut = nl >= 0 ? nl + 1 : last ? all.length : at;
+      }
+      if (cut <= at) break;
       const firstLine = state.line;
-      const r = checkLines(all, 0, cut, width, state);
+      const r = checkLines(all, at, cut, width, state);
       if (r.problem) {
         post({ problem: r.problem });
         return "stop";
       }
       if (r.lines) {
         // A copy of exactly the data lines, so the transfer hands over no more than that.
-        const out = new Uint8Array(r.end);
-        out.set(all.subarray(0, r.end));
+        const out = new Uint8Array(r.end - at);
+        out.set(all.subarray(at, r.end));
         post({ batch: out, firstLine, lines: r.lines }, [out.buffer]);
       }
+      at = cut;
+      if (!last && all.length - at < batchBytes) break;
     }
-    if (cut < all.length) {
-      pending = [all.subarray(cut)];
-      pendingBytes = all.length - cut;
+    if (at < all.length) {
+      pending = [all.subarray(at)];
+      pendingBytes = all.length - at;
     }
   };
-  // Anything unexpected is reported as a message: the reader is blocked and cannot see events.
-  process.on("uncaughtException", (e: Error) => stop({ problem: { kind: "io", message: String(e && e.stack) } }));
   const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
   const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   let stopped = false;
