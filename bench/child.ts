@@ -35,6 +35,21 @@ async function run(): Promise<Record<string, unknown>> {
       new S3Client({ region: "us-east-1" }).destroy();
       return {};
     }
+    case "to-parquet": {
+      const { ensureParquet } = await loader();
+      ensureParquet(args.file, args.dataset);
+      return {};
+    }
+    case "scan-big": {
+      const { scanDays } = await loader();
+      const lf = scanDays([args.file], args.dataset, {
+        tickers: ["TAAAA", "TAABC", "TAAZZ"],
+        from: "2026-11-20T15:00:00Z",
+        to: "2026-11-20T16:00:00Z",
+        columns: ["ticker", "price", "sip_timestamp"],
+      });
+      return { rows: lf.collectSync().height };
+    }
     case "load-kit":
       return { rows: (await loader()).loadDay(args.file, args.dataset, { parquet: false, datetimes: false }).height };
     case "load-direct":

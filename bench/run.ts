@@ -1,11 +1,14 @@
 /**
  * `npm run bench [-- name ...]`: run benchmarks side by side with their baselines on this
- * machine and print markdown for docs/benchmarks.md. Names: sandbox, listing, flatfiles (downloads and loading), loading, tests.
+ * machine and print markdown for docs/benchmarks.md. Names: sandbox, listing, flatfiles (downloads
+ * from the sandbox, emulator-bound, and loading), loading, download (a local stand-in server, real
+ * sizes), bigday (a generated multi-GB trades day), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { type BenchResult, machine, markdown, save } from "./lib";
 import { benchFlatFiles, benchLoading } from "./flatfiles";
+import { benchBigDay, benchDownload } from "./realsize";
 import { benchListing } from "./pagination";
 import { benchSandbox } from "./sandbox";
 
@@ -24,6 +27,8 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   listing: () => benchListing(),
   flatfiles: () => benchFlatFiles(),
   loading: () => benchLoading(),
+  download: () => benchDownload(),
+  bigday: () => benchBigDay(),
   tests: benchTests,
 };
 

@@ -103,6 +103,10 @@ export function cachePath(cacheDir: string, bucket: string, key: string): string
       `"${clip(String(bucket))}" is not a bucket name (3-63 lowercase letters, digits, dots and hyphens): use flatfiles, or set FLATFILES_BUCKET to your bucket.`,
     );
   }
+  if (bucket === "parquet") {
+    // <cache>/parquet holds the Parquet copies of every bucket's days (load.ts).
+    throw new KitError("download.bucket", `A bucket named "parquet" cannot be cached: the cache keeps its Parquet copies in a folder of that name.`);
+  }
   const parts = typeof key === "string" ? key.split("/") : [];
   const bad = parts.find((p) => p === "" || p === "." || p === ".." || /[\\\0]/.test(p));
   if (!parts.length || bad !== undefined) {

@@ -83,6 +83,27 @@ describe("reading a day in batches", () => {
     assert.ok(fs.readdirSync(parquetPath(file)).filter((f) => f.endsWith(".parquet")).length > 5, "many batches, one schema");
   });
 
+  it("a conversion on a worker thread (as for large files) makes the same copy and passes warnings and errors back", () => {
+    const file = minuteFile(30_000);
+    const whole = loadDay(file, MINUTE, { parquet: false, datetimes: false });
+    ensureParquet(file, MINUTE, console.warn, { worker: true, batchBytes: 100_000 });
+    assert.ok(pl.scanParquet(path.join(parquetPath(file), "*.parquet")).collectSync().frameEqual(whole));
+    const bad = minuteFile(30_000, { 25_001: "T001,1,1.25,2.5,3,1,1763650800000000000" });
+    assert.throws(() => ensureParquet(bad, MINUTE, console.warn, { worker: true, batchBytes: 4096 }), (e: KitError) => {
+      assert.equal(e.name, "KitError");
+      assert.equal(e.code, "load.shape");
+      assert.match(e.message, /line 25001: 7 fields/);
+      return true;
+    });
+    assert.deepEqual(fs.readdirSync(path.dirname(bad)).filter((f) => f !== "day.csv.gz"), [], "no half-made copy left behind");
+    const warnings: string[] = [];
+    const extra = path.join(tmp(), "extra.csv.gz");
+    fs.writeFileSync(extra, gzipSync("ticker,volume,open,close,high,low,window_start,transactions,mystery\nA,1,1,1,1,1,1,1,x\n"));
+    ensureParquet(extra, MINUTE, (w) => warnings.push(w), { worker: true });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /column "mystery" is not in any known layout/);
+  });
+
   it("stopping early stops the reading thread", () => {
     const file = minuteFile(50_000);
     for (const item of gzipCsvBatches(file, { batchBytes: 4096 })) {
