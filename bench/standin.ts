@@ -15,7 +15,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import { type LoopbackServer, listenOnLoopback } from "../src/util/loopback";
 
 export interface StandInObject {
   key: string;
@@ -71,11 +71,7 @@ function cachedEtag(file: string, partSize?: number): string {
   return etag;
 }
 
-export interface StandIn {
-  endpoint: string;
-  requests: number;
-  close(): Promise<void>;
-}
+export type StandIn = LoopbackServer;
 
 export async function startStandIn(bucket: string, objects: StandInObject[]): Promise<StandIn> {
   const served = new Map<string, Served>();
@@ -133,20 +129,7 @@ export async function startStandIn(bucket: string, objects: StandInObject[]): Pr
     if (req.method === "HEAD" || o.size === 0) return res.end();
     fs.createReadStream(o.file, { start, end, highWaterMark: 1 << 20 }).pipe(res);
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    get requests() {
-      return state.requests;
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  return listenOnLoopback(server, () => state.requests, 30_000);
 }
 
 if (require.main === module) {

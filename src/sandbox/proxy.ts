@@ -4,7 +4,7 @@
  * (Host included), so SigV4 signatures still verify.
  */
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import { type LoopbackServer, listenOnLoopback } from "../util/loopback";
 
 export interface ProxyHooks {
   /** Milliseconds to wait before forwarding each request (or a function choosing per request). */
@@ -25,11 +25,7 @@ export interface ProxyHooks {
   rewrite?: (body: Buffer, req: http.IncomingMessage, n: number) => Buffer;
 }
 
-export interface Proxy {
-  endpoint: string;
-  requests: number;
-  close(): Promise<void>;
-}
+export type Proxy = LoopbackServer;
 
 export async function startProxy(target: string, hooks: ProxyHooks = {}): Promise<Proxy> {
   const t = new URL(target);
@@ -103,20 +99,7 @@ export async function startProxy(target: string, hooks: ProxyHooks = {}): Promis
       }, typeof hooks.delayMs === "function" ? hooks.delayMs(req, n) : (hooks.delayMs ?? 0));
     });
   });
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    get requests() {
-      return state.requests;
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  return listenOnLoopback(server, () => state.requests, 1000);
 }
 
 /** S3's throttling answer, as the real service words it. */
