@@ -239,6 +239,8 @@ export interface BatchOptions {
   batchBytes?: number;
   /** Convert on a worker thread (default: for files above 16 MB gzipped). */
   worker?: boolean;
+  /** Make the Parquet copy again even if it looks current. */
+  rebuild?: boolean;
 }
 
 /**
@@ -319,8 +321,41 @@ interface ParquetRecord {
   source: string;
   size: number;
   mtimeMs: number;
+  /** The dataset the day was read as: another one means reading it again (and its checks). */
+  dataset: string;
   rows: number;
   files: number;
+  /** Each Parquet file's size, to notice one that was damaged or removed. */
+  parts: Record<string, number>;
+}
+
+const PAR1 = Buffer.from("PAR1");
+
+/** Whether a copy's record matches this download and dataset, and its files look whole (size and the PAR1 marks at both ends). */
+function isCurrent(dir: string, st: fs.Stats, dataset: string): boolean {
+  let rec: ParquetRecord;
+  try {
+    rec = JSON.parse(fs.readFileSync(path.join(dir, "_flatfiles-kit.json"), "utf8")) as ParquetRecord;
+  } catch {
+    return false; // no copy yet, or an unfinished one
+  }
+  if (rec.size !== st.size || rec.mtimeMs !== st.mtimeMs || rec.dataset !== dataset || !rec.parts) return false;
+  return Object.entries(rec.parts).every(([name, bytes]) => {
+    try {
+      const fd = fs.openSync(path.join(dir, name), "r");
+      try {
+        const head = Buffer.alloc(4);
+        const tail = Buffer.alloc(4);
+        fs.readSync(fd, head, 0, 4, 0);
+        fs.readSync(fd, tail, 0, 4, Math.max(0, bytes - 4));
+        return fs.fstatSync(fd).size === bytes && head.equals(PAR1) && tail.equals(PAR1);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Files above this size (gzipped) are converted on a worker thread (see ensureParquet). */
@@ -340,13 +375,7 @@ export function ensureParquet(file: string, dataset: string | Dataset, warn: War
   const d = findDataset(dataset);
   const out = parquetPath(file);
   const st = fs.statSync(file);
-  const recordFile = path.join(out, "_flatfiles-kit.json");
-  try {
-    const rec = JSON.parse(fs.readFileSync(recordFile, "utf8")) as ParquetRecord;
-    if (rec.size === st.size && rec.mtimeMs === st.mtimeMs) return out;
-  } catch {
-    /* no copy yet, or an unfinished one */
-  }
+  if (!options.rebuild && isCurrent(out, st, d.id)) return out;
   const say = once(warn);
   const tmp = `${out}.${process.pid}.tmp`;
   const onWorker = options.worker ?? st.size > WORKER_ABOVE;
@@ -362,7 +391,10 @@ export function ensureParquet(file: string, dataset: string | Dataset, warn: War
         }
       }
     }
-    const record: ParquetRecord = { source: path.basename(file), size: st.size, mtimeMs: st.mtimeMs, ...made };
+    const parts = Object.fromEntries(
+      fs.readdirSync(tmp).filter((f) => f.endsWith(".parquet")).map((f) => [f, fs.statSync(path.join(tmp, f)).size]),
+    );
+    const record: ParquetRecord = { source: path.basename(file), size: st.size, mtimeMs: st.mtimeMs, dataset: d.id, ...made, parts };
     fs.writeFileSync(path.join(tmp, "_flatfiles-kit.json"), JSON.stringify(record));
     fs.rmSync(out, { recursive: true, force: true });
     fs.renameSync(tmp, out);
@@ -426,7 +458,21 @@ export function loadDay(file: string, dataset: string | Dataset, options: LoadOp
     df = frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical", rechunk: true });
   } else {
     ensureParquet(file, d, warn, options);
-    df = pl.scanParquet(parquetGlob(file)).collectSync();
+    try {
+      df = pl.scanParquet(parquetGlob(file)).collectSync();
+    } catch (first) {
+      // A copy damaged inside (its ends intact) is made again once from the download.
+      ensureParquet(file, d, warn, { ...options, rebuild: true });
+      try {
+        df = pl.scanParquet(parquetGlob(file)).collectSync();
+      } catch (again) {
+        throw new KitError(
+          "load.parquet",
+          `The Parquet copy of ${file} cannot be read even after making it again (${clip(String((again as Error).message ?? again), 200)}); delete ${parquetPath(file)} and try again.`,
+          { cause: first },
+        );
+      }
+    }
   }
   return options.datetimes === false ? df : withDatetimes(df);
 }

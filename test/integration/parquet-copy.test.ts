@@ -177,6 +177,34 @@ describe("the Parquet copy as a dataset for other engines", () => {
     assert.throws(() => scanDays(files, MINUTE, { from: "yesterday-ish" }), /"yesterday-ish" is not a time/);
   });
 
+  it("a damaged copy is made again, not a raw polars error forever", () => {
+    const file = minuteFile(5000);
+    const dir = ensureParquet(file, MINUTE, console.warn, { batchBytes: 64 << 10 });
+    const parts = fs.readdirSync(dir).filter((f) => f.endsWith(".parquet"));
+    // One file zeroed (the same size), one cut short: noticed before reading.
+    fs.writeFileSync(path.join(dir, parts[0]), Buffer.alloc(fs.statSync(path.join(dir, parts[0])).size));
+    fs.truncateSync(path.join(dir, parts[1]), 100);
+    assert.equal(loadDay(file, MINUTE, { datetimes: false, batchBytes: 64 << 10 }).height, 5000);
+    // One damaged inside with its ends intact: noticed by polars while reading, then made again.
+    const third = fs.readFileSync(path.join(dir, parts[2]));
+    third.fill(0x55, 8, third.length - 8);
+    fs.writeFileSync(path.join(dir, parts[2]), third);
+    assert.throws(() => pl.scanParquet(path.join(dir, "*.parquet")).collectSync(), "the damage is real");
+    assert.equal(loadDay(file, MINUTE, { datetimes: false, batchBytes: 64 << 10 }).height, 5000);
+    // And the copy is whole again for the next reader.
+    assert.equal(pl.scanParquet(path.join(dir, "*.parquet")).collectSync().height, 5000);
+  });
+
+  it("a day read as another dataset is checked again, not served from the copy made for the first", () => {
+    const file = minuteFile(100);
+    assert.equal(loadDay(file, MINUTE).height, 100);
+    assert.throws(() => loadDay(file, "us_stocks_sip/trades_v1"), (e: KitError) => {
+      assert.equal(e.code, "load.columns");
+      assert.match(e.message, /does not look like us_stocks_sip\/trades_v1.*It looks like us_stocks_sip\/(day|minute)_aggs_v1/);
+      return true;
+    });
+  });
+
   it("is made again when the download changes, and never left half-made", () => {
     const file = minuteFile(1000);
     const dir = ensureParquet(file, MINUTE);
