@@ -19,7 +19,8 @@ export interface ShapeState {
 
 export type ShapeProblem =
   | { kind: "fields"; line: number; fields: number; width: number; text: string }
-  | { kind: "blank"; line: number };
+  | { kind: "blank"; line: number }
+  | { kind: "long"; line: number; bytes: number };
 
 /**
  * Check the lines of `buf` from `from` to `to` (whole lines: `to` is just past a newline, or
@@ -143,7 +144,7 @@ function workerMain(): void {
     const cut = last ? filled : slot.lastIndexOf(10, filled - 1) + 1;
     if (cut <= 0 && !last) {
       if (filled >= slotBytes - (1 << 20)) {
-        post({ problem: { kind: "io", message: `a line is longer than ${slotBytes - (1 << 20)} bytes` } });
+        post({ problem: { kind: "long", line: state.line, bytes: slotBytes - (1 << 20) } });
         return "stop";
       }
       return; // keep filling

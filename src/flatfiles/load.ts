@@ -131,6 +131,9 @@ export function columnsFor(names: string[], dataset: Dataset, file: string, warn
 
 /** The kit's message for a line of the wrong shape. */
 function shapeError(problem: ShapeProblem, file: string): KitError {
+  if (problem.kind === "long") {
+    return new KitError("load.shape", `${file}, line ${problem.line} is longer than ${problem.bytes.toLocaleString("en-US")} bytes, which no flat file's line is. The file is damaged or is not a flat file: download it again.`);
+  }
   if (problem.kind === "blank") {
     return new KitError("load.shape", `${file}, line ${problem.line} is blank, with data after it. The file is damaged or was edited: download it again.`);
   }
@@ -263,7 +266,7 @@ function* dayFrames(file: string, dataset: Dataset, warn: Warn, options: BatchOp
   } catch (e) {
     if (!(e instanceof CsvStreamError)) throw e;
     const p = e.problem;
-    if (p.kind === "fields" || p.kind === "blank") throw shapeError(p, file);
+    if (p.kind === "fields" || p.kind === "blank" || p.kind === "long") throw shapeError(p, file);
     throw new KitError(
       "load.corrupt",
       `${file} is not a readable gzip file (${p.kind === "gzip" ? p.message : `reading failed: ${p.message}`}); delete it and download it again.`,

@@ -60,6 +60,9 @@ describe("reading a day in batches", () => {
     });
     const value = minuteFile(30_000, { 20_002: "T001,1,abc,2.5,3,1,1763650800000000000,1" });
     assert.throws(() => loadDay(value, MINUTE, { batchBytes: 4096 }), /line 20002, column "open": "abc" is not a number/);
+    const long = minuteFile(3000, { 2500: `T001,${"9".repeat(3 << 20)},1,1,1,1,1,1` });
+    assert.throws(() => loadDay(long, MINUTE, { batchBytes: 4096 }), /line 2500 is longer than 1,052,672 bytes.*damaged/);
+    assert.equal(loadDay(minuteFile(10, { 5: `T001,${"9".repeat(20_000)},1,1,1,1,1,1` }), MINUTE, { batchBytes: 4096 }).height, 10, "a line longer than a batch is fine");
     const blank = minuteFile(30_000, { 10_000: "" });
     assert.throws(() => loadDay(blank, MINUTE, { batchBytes: 4096 }), /line 10000 is blank, with data after it/);
   });
