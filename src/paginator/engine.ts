@@ -201,7 +201,33 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     return out;
   }
 
+  /**
+   * The token that requested the page just yielded, and how many of its items were dropped by
+   * a StartingToken's truncate amount: an item-level resume point is this plus an offset.
+   */
+  private pageStart: { tokens: TokenDict; dropped: number } | undefined;
+
+  /** After an early exit from `items()` in the middle of a page: resume at the next item. */
+  private stoppedAtItem(offset: number): void {
+    if (this.pageStart) this.resumeToken = this.encodeResume(this.pageStart.tokens, this.pageStart.dropped + offset);
+  }
+
   private async *run(): AsyncGenerator<Page> {
+    // Leaving the loop early (a `break`, a `return`, an exception in the loop body) resumes after
+    // the last page handed out, which the consumer has in full.
+    let settled = false;
+    try {
+      yield* this.pages();
+      settled = true;
+    } catch (e) {
+      settled = true;
+      throw e;
+    } finally {
+      if (!settled && this.resumeToken === undefined) this.resumeToken = this.checkpoint;
+    }
+  }
+
+  private async *pages(): AsyncGenerator<Page> {
     const d = this.definition;
     const { MaxItems: maxItems, PageSize: pageSize, StartingToken: startingToken } = this.config;
     const kwargs = structuredClone(this.params);
@@ -213,6 +239,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     let pageNo = 0;
     this.resumeToken = undefined;
     this.checkpoint = undefined;
+    this.pageStart = undefined;
     this.requests.length = 0;
     this.nonAggregate = {};
 
@@ -246,6 +273,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
         for (const k of d.nonAggregateKeys ?? []) setPath(this.nonAggregate, k, search(page, k) ?? null);
       } else startTruncation = 0;
 
+      this.pageStart = { tokens: nextToken, dropped: pageNo === 1 ? startTruncation : 0 };
       const items = (search(page, this.primary) as unknown[] | null) ?? [];
       const excess = maxItems !== undefined ? total + items.length - maxItems : 0;
       if (excess > 0) {
@@ -360,8 +388,30 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
   items<T = Record<string, unknown>>(): AsyncStream<T> {
     const pages = this as AsyncIterable<unknown>;
     const key = this.primary;
+    const stoppedAt = (offset: number) => this.stoppedAtItem(offset);
     return new AsyncStream(async function* () {
-      for await (const page of pages) yield* ((search(page, key) as T[] | null) ?? []);
+      // Stopping in the middle of a page sets `resumeToken` to the next item (boto3's truncate
+      // amount), so a resumed listing neither skips nor repeats an item.
+      let handed = 0;
+      let length = 0;
+      let settled = false;
+      try {
+        for await (const page of pages) {
+          const list = (search(page, key) as T[] | null) ?? [];
+          length = list.length;
+          handed = 0;
+          for (const item of list) {
+            handed++;
+            yield item;
+          }
+        }
+        settled = true;
+      } catch (e) {
+        settled = true;
+        throw e;
+      } finally {
+        if (!settled && handed < length) stoppedAt(handed);
+      }
     });
   }
 }

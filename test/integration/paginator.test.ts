@@ -123,6 +123,45 @@ describe("paginate", () => {
     assert.deepEqual(seen, all.slice(0, 333 + 1200 + 1 + 999));
   });
 
+  it("leaving a loop over pages early resumes after the last page handed out", async () => {
+    const all = await fullListing();
+    const it = list({ PageSize: 300 });
+    const got: string[] = [];
+    for await (const page of it) {
+      for (const o of page.Contents as { Key: string }[]) got.push(o.Key);
+      if (got.length >= 900) break;
+    }
+    assert.equal(got.length, 900);
+    assert.ok(it.resumeToken, "a resume token after break");
+    const rest = (await list({ StartingToken: it.resumeToken, PageSize: 300 }).items<{ Key: string }>().toArray()).map((o) => o.Key);
+    assert.deepEqual([...got, ...rest], all);
+  });
+
+  it("leaving a loop over items in the middle of a page resumes at the next item, in boto3's token form", async () => {
+    const all = await fullListing();
+    const seen: string[] = [];
+    let token: string | undefined;
+    // Stops inside the first page, inside a later page, then inside the first page of a resumed listing.
+    for (const stopAfter of [250, 730, 5]) {
+      const it = list({ PageSize: 300, StartingToken: token });
+      let n = 0;
+      for await (const o of it.items<{ Key: string }>()) {
+        seen.push(o.Key);
+        if (++n === stopAfter) break;
+      }
+      token = it.resumeToken;
+      assert.ok(token);
+      assert.equal(typeof (tryDecodeToken(token!) as Record<string, unknown>).boto_truncate_amount, "number", "the next item is a truncate amount, as boto3 writes it");
+    }
+    const rest = (await list({ StartingToken: token }).items<{ Key: string }>().toArray()).map((o) => o.Key);
+    assert.deepEqual([...seen, ...rest], all, "nothing skipped, nothing repeated");
+    // toArray(limit) stops the same way.
+    const first = list({ PageSize: 300 });
+    const ten = await first.items<{ Key: string }>().toArray(10);
+    const after = await list({ StartingToken: first.resumeToken, MaxItems: 3 }).items<{ Key: string }>().toArray();
+    assert.deepEqual([...ten, ...after].map((o) => o.Key), all.slice(0, 13));
+  });
+
   it("stops on an abort signal with a resume token at the next item", async () => {
     const controller = new AbortController();
     const it = list({ PageSize: 400 }, { signal: controller.signal });
