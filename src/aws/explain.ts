@@ -16,6 +16,8 @@ interface AwsLikeError {
 export interface ErrorContext {
   endpoint?: string;
   bucket?: string;
+  /** Where the bucket name came from: the configuration (FLATFILES_BUCKET) or the caller's code. */
+  bucketFrom?: "config" | "code";
   key?: string;
   /** What we were doing, for example "listing us_stocks_sip/". */
   action?: string;
@@ -47,21 +49,68 @@ const ADVICE: Record<string, (c: ErrorContext) => string> = {
   Forbidden: (c) =>
     `Access to ${c.key ?? "this object"} is forbidden. Most often your plan does not include this dataset ` +
     "(or this far back); if listings fail too, the keys are wrong instead: run notebook 00 to tell which.",
-  NoSuchBucket: (c) => `The bucket "${c.bucket}" does not exist at ${c.endpoint}. Set FLATFILES_BUCKET=flatfiles (the default).`,
+  NoSuchBucket: (c) =>
+    `The bucket ${c.bucket === undefined ? "" : `"${c.bucket}" `}does not exist at ${c.endpoint ?? "the endpoint"}. ` +
+    (c.bucketFrom === "config" ? "Set FLATFILES_BUCKET=flatfiles (the default)." : 'Check the bucket name you passed: the flat files are in "flatfiles".'),
+  PreconditionFailed: (c) =>
+    `${c.key ?? "The object"} changed on the server while it was being downloaded (it was published again). ` +
+    "Run the download again: it starts over on the new version.",
   NoSuchKey: (c) =>
     `There is no file ${c.key ?? ""} - the date may be a weekend, a holiday, in the future or before the dataset starts. ` +
     "List the dataset's dates to see which exist.",
   NotFound: (c) => ADVICE.NoSuchKey(c),
   ECONNREFUSED: (c) =>
-    `Nothing is listening at ${c.endpoint}. If this is the sandbox, start it with \`npm run sandbox\`; otherwise check FLATFILES_ENDPOINT.`,
+    `Nothing is listening at ${c.endpoint ?? "the endpoint"}. If this is the sandbox, start it with \`npm run sandbox\`; otherwise check FLATFILES_ENDPOINT.`,
   ENOTFOUND: (c) =>
-    `The host of ${c.endpoint} could not be found. Check FLATFILES_ENDPOINT (https://files.massive.com) and your network.`,
+    `The host of ${c.endpoint ?? "the endpoint"} could not be found. Check FLATFILES_ENDPOINT (https://files.massive.com) and your network.`,
   EAI_AGAIN: (c) => ADVICE.ENOTFOUND(c),
-  ETIMEDOUT: (c) => `${c.endpoint} did not answer in time. Check your network or FLATFILES_ENDPOINT.`,
+  ETIMEDOUT: (c) => `${c.endpoint ?? "The endpoint"} did not answer in time. Check your network or FLATFILES_ENDPOINT.`,
+  EPROTO: (c) => ADVICE.ERR_SSL_WRONG_VERSION_NUMBER(c),
+  ERR_SSL_WRONG_VERSION_NUMBER: (c) =>
+    `${c.endpoint ?? "The endpoint"} does not speak HTTPS (the TLS handshake failed: "wrong version number"). ` +
+    "A local server such as the sandbox is plain HTTP: write its address with http://, not https://.",
   TimeoutError: (c) => ADVICE.ETIMEDOUT(c),
   RequestTimeTooSkewed: () => "Your computer's clock is too far off for request signing: set the time correctly.",
   SlowDown: () => "The service is throttling requests (503 SlowDown): retries were exhausted; wait a little and lower concurrency.",
 };
+
+/**
+ * Answers whose body is not an S3 error document (a proxy's or web server's page): the SDK can
+ * only say it could not parse them, so the status is all there is to go on.
+ */
+const BY_STATUS: Record<number, string> = {
+  400: "The server refused the request as malformed.",
+  413: "The request was too large for the server.",
+  414: "The request's address is too long for the server: the key or prefix is too long.",
+  431: "The request's headers are too large for the server.",
+  500: "The server failed while answering (an internal error); try again in a moment.",
+  502: "A gateway in front of the server got no valid answer from it; try again in a moment.",
+  503: "The server is unavailable or overloaded; try again in a moment.",
+  504: "A gateway in front of the server timed out; try again in a moment.",
+};
+
+/** The endpoint a client was given (its `endpoint` option), as text; undefined for AWS's own. */
+export async function clientEndpoint(client: unknown): Promise<string | undefined> {
+  const ep = (client as { config?: { endpoint?: unknown } })?.config?.endpoint;
+  if (typeof ep !== "function") return undefined;
+  try {
+    const e = (await ep()) as { protocol?: string; hostname?: string; port?: number; path?: string };
+    if (!e?.hostname) return undefined;
+    return `${e.protocol ?? "https:"}//${e.hostname}${e.port ? `:${e.port}` : ""}${e.path && e.path !== "/" ? e.path : ""}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The endpoint a network error names (address and port, or host), when the caller did not say. */
+function endpointOf(err: unknown): string | undefined {
+  const e = (err ?? {}) as { address?: string; port?: number; hostname?: string; cause?: unknown; errors?: unknown[] };
+  if (e.address) return e.port ? `${e.address}:${e.port}` : e.address;
+  if (e.hostname) return e.hostname;
+  if (e.cause) return endpointOf(e.cause);
+  if (e.errors?.length) return endpointOf(e.errors[0]);
+  return undefined;
+}
 
 /** A KitError carrying the original error as `cause`, with advice when the code is known. */
 export function explainAwsError(err: unknown, context: ErrorContext = {}): KitError {
@@ -70,10 +119,17 @@ export function explainAwsError(err: unknown, context: ErrorContext = {}): KitEr
   let code = errorCode(err);
   // HEAD answers have no body, so the SDK knows only the status: name it from that.
   if (/^Unknown/.test(code) && status) code = ({ 403: "Forbidden", 404: "NotFound", 503: "SlowDown" } as Record<number, string>)[status] ?? code;
-  const advice = ADVICE[code]?.(context);
-  const what = context.action ? `While ${context.action}: ` : "";
   const raw = (err as Error)?.message ?? String(err);
-  const head = `${what}${code}${status ? ` (HTTP ${status})` : ""}`;
+  if (/wrong version number/i.test(raw)) code = "ERR_SSL_WRONG_VERSION_NUMBER";
+  const ctx = { ...context, endpoint: context.endpoint ?? endpointOf(err) };
+  let advice = ADVICE[code]?.(ctx);
+  // A body the SDK could not read as an S3 error: say what the status means instead of quoting the parser.
+  if (!advice && status && status >= 400 && (/Deserialization error|not expected|XML/i.test(raw) || /^(Unknown|Error$)/.test(code))) {
+    code = `HTTP${status}`;
+    advice = `${BY_STATUS[status] ?? "The server answered with an error page that is not an S3 error."} (Its answer was not an S3 error document, so there are no more details.)`;
+  }
+  const what = context.action ? `While ${context.action}: ` : "";
+  const head = `${what}${code.startsWith("HTTP") ? "" : code}${status ? `${code.startsWith("HTTP") ? "" : " "}(HTTP ${status})` : ""}`;
   const message = advice ? `${head}. ${advice}` : `${head}: ${raw}`;
   return new KitError(`aws.${code}`, message, { cause: err });
 }

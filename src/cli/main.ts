@@ -77,7 +77,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     out(textTable(df.head(rows).toRecords() as Record<string, unknown>[]));
     out(`(${df.height.toLocaleString("en-US")} rows in all)`);
   } catch (e) {
-    throw e instanceof KitError ? e : explainAwsError(e, { endpoint: config.endpoint, bucket: config.bucket });
+    throw e instanceof KitError ? e : explainAwsError(e, { endpoint: config.endpoint, bucket: config.bucket, bucketFrom: "config" });
   } finally {
     client.destroy();
   }

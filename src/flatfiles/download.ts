@@ -13,7 +13,7 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/cli
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
-import { explainAwsError, httpStatus } from "../aws/explain";
+import { clientEndpoint, explainAwsError, httpStatus } from "../aws/explain";
 import { kitEnv } from "../config/env";
 import { mapOrdered } from "../paginator/fanout";
 import { type Check, type Segment, OrderedHasher, checkName, exactSegments, md5OfRange, multipartEtagOf, planCheck } from "./etag";
@@ -169,7 +169,7 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
     // No answer at all (not an HTTP error): a cached copy is still good to work with, offline.
     const copy = httpStatus(err) === undefined && !options.signal?.aborted ? offlineCopy(target, key) : null;
     if (copy) return copy;
-    throw explainAwsError(err, { bucket, key, action: `looking up ${key}` });
+    throw explainAwsError(err, { endpoint: await clientEndpoint(client), bucket, key, action: `looking up ${key}` });
   }
 
   const cached = (): Downloaded | null => {
@@ -182,8 +182,8 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
   return cached() ?? withFileLock(target, key, options.signal, async () => cached() ?? transfer());
 
   async function transfer(): Promise<Downloaded> {
-    const check = await planCheck(client, bucket, key, size, etag, options.signal).catch((err) => {
-      throw explainAwsError(err, { bucket, key, action: `looking up the parts of ${key}` });
+    const check = await planCheck(client, bucket, key, size, etag, options.signal).catch(async (err) => {
+      throw explainAwsError(err, { endpoint: await clientEndpoint(client), bucket, key, action: `looking up the parts of ${key}` });
     });
     const pieces = piecesOf(check, partSize);
     const plan = `${check.kind}:${check.segments.length}:${check.segments[0]?.length ?? 0}:${partSize}`;
@@ -246,7 +246,7 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
           { abortSignal: signal },
         );
       } catch (err) {
-        throw explainAwsError(err, { bucket, key, action: `downloading ${key}` });
+        throw explainAwsError(err, { endpoint: await clientEndpoint(client), bucket, key, action: `downloading ${key}` });
       }
       const written = await saveBody(out.Body as Readable, handle, start, length, (chunk) => hasher.feed(i, chunk), (n) => {
         bytes += n;

@@ -69,7 +69,7 @@ export async function checkBucket(c: FlatFilesConfig, options: { show?: boolean 
     }
     return result;
   } catch (err) {
-    const e = explainAwsError(err, { endpoint: c.endpoint, bucket: c.bucket, action: `listing the bucket ${c.bucket}` });
+    const e = explainAwsError(err, { endpoint: c.endpoint, bucket: c.bucket, bucketFrom: "config", action: `listing the bucket ${c.bucket}` });
     const result = { ok: false, milliseconds: Math.round(performance.now() - t0), prefixes: [], code: e.code, message: e.message };
     if (show) showNote(`**The bucket did not answer.** ${e.message}`);
     return result;

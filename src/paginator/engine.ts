@@ -5,7 +5,7 @@
  * full-result merging, JMESPath search) and a few things boto3 lacks (a request trace, an
  * abort signal, a resume token after a failed page, items instead of pages).
  */
-import { explainAwsError } from "../aws/explain";
+import { clientEndpoint, explainAwsError } from "../aws/explain";
 import { KitError } from "../util/errors";
 import { type CompiledExpression, compileExpression, search, setPath } from "./jmespath";
 import { type OperationDef, botoName, findOperation, operationsOf } from "./operations";
@@ -265,7 +265,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
         this.resumeToken = this.encodeResume(nextToken, pageNo === 1 && startTruncation ? startTruncation : undefined);
         const event = this.record({ page: pageNo, sent, received: null, items: 0, t0, attempts: attemptsOf(err) });
         event.error = (err as Error).name;
-        throw this.failure(err, pageNo, start?.raw === true && pageNo === 1);
+        throw this.failure(err, pageNo, start?.raw === true && pageNo === 1, await clientEndpoint(this.client));
       }
 
       if (pageNo === 1) {
@@ -336,10 +336,12 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     return event;
   }
 
-  private failure(err: unknown, pageNo: number, rawStart: boolean): KitError {
-    const how = `Resume with PaginationConfig: { StartingToken: "${this.resumeToken}" } (also in .resumeToken).`;
+  private failure(err: unknown, pageNo: number, rawStart: boolean, endpoint: string | undefined): KitError {
+    // A resume hint only where resuming saves something: after the first page, or from a token.
+    const resumable = pageNo > 1 || this.config.StartingToken !== undefined;
+    const how = resumable ? `Resume with PaginationConfig: { StartingToken: "${this.resumeToken}" } (also in .resumeToken).` : "";
     if ((err as Error)?.name === "AbortError" || this.options.signal?.aborted) {
-      return new KitError("paginator.aborted", `Pagination was aborted before page ${pageNo}. ${how}`, { cause: err });
+      return new KitError("paginator.aborted", `Pagination was aborted before page ${pageNo}.${how ? ` ${how}` : ""}`, { cause: err });
     }
     if (rawStart) {
       return new KitError(
@@ -349,8 +351,9 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
         { cause: err },
       );
     }
-    const e = explainAwsError(err, { action: `requesting page ${pageNo} of ${this.definition.operation}` });
-    return new KitError(e.code, `${e.message} ${how}`, { cause: err });
+    const bucket = typeof this.params.Bucket === "string" ? this.params.Bucket : undefined;
+    const e = explainAwsError(err, { endpoint, bucket, bucketFrom: "code", action: `requesting page ${pageNo} of ${this.definition.operation}` });
+    return new KitError(e.code, how ? `${e.message} ${how}` : e.message, { cause: err });
   }
 
   /** Like boto3's `build_full_result`: every page merged into one response. */

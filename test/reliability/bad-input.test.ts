@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
+import { inspect } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { sandboxClient } from "../../src/aws/clients";
 import { loadConfig } from "../../src/config/env";
@@ -23,7 +24,8 @@ import { getPaginator } from "../../src/paginator/engine";
 import { encodeToken } from "../../src/paginator/token";
 import { PACKAGE_ROOT, sandboxStateFile } from "../../src/util/paths";
 import { startSandbox } from "../../src/sandbox/launcher";
-import { sandboxConfig, sandboxS3, sandboxState } from "../helpers/sandbox";
+import { startProxy } from "../../src/sandbox/proxy";
+import { s3Via, sandboxConfig, sandboxS3, sandboxState } from "../helpers/sandbox";
 
 const s3 = sandboxS3();
 after(() => s3.destroy());
@@ -163,6 +165,65 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
     assert.equal(fs.readFileSync(file, "utf8"), before, "the running sandbox's state is untouched");
     return message;
   }, /sandbox\.running: A sandbox is already running at http:\/\/127\.0\.0\.1:\d+ .*FLATFILES_SANDBOX_STATE/],
+  ["a bucket typed in code that does not exist, listed with the paginator", () =>
+    failure(() => getPaginator(s3, "list_objects_v2").paginate({ Bucket: "no-such-bucket" }).toArray()),
+    /aws\.NoSuchBucket: .*The bucket "no-such-bucket" does not exist at http:\/\/127\.0\.0\.1:\d+\/?\. Check the bucket name you passed: the flat files are in "flatfiles"\.$/],
+  ["a listing against an endpoint where nothing listens", async () => {
+    const c = s3Via("http://127.0.0.1:9", 1);
+    try {
+      return await failure(() => getPaginator(c, "list_objects_v2").paginate({ Bucket: "flatfiles" }).toArray());
+    } finally {
+      c.destroy();
+    }
+  }, /aws\.ECONNREFUSED: .*Nothing is listening at http:\/\/127\.0\.0\.1:9\. .*npm run sandbox/],
+  ["https:// to the plain-HTTP sandbox", async () => {
+    const c = s3Via(sandboxState().endpoint.replace("http:", "https:"), 1);
+    try {
+      return await failure(() => downloadFile(c, "flatfiles", "us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz", { cacheDir: tmp() }));
+    } finally {
+      c.destroy();
+    }
+  }, /does not speak HTTPS .*wrong version number.*use http:\/\/127\.0\.0\.1:\d+|write its address with http:\/\//],
+  ...([414, 431, 500] as const).map((status) => [
+    `HTTP ${status} with a web page instead of an S3 error`,
+    async () => {
+      const proxy = await startProxy(sandboxState().endpoint, { respond: () => ({ status, body: "<html><body>nope</body></html>" }) });
+      const c = s3Via(proxy.endpoint, 1);
+      try {
+        return await failure(() => getPaginator(c, "list_objects_v2").paginate({ Bucket: "flatfiles" }).toArray());
+      } finally {
+        c.destroy();
+        await proxy.close();
+      }
+    },
+    new RegExp(`aws\\.HTTP${status}: .*\\(HTTP ${status}\\)\\. .*${status === 414 ? "too long" : status === 431 ? "headers are too large" : "internal error"}.*not an S3 error document`),
+  ] as [string, () => Promise<string>, RegExp]),
+  ["the object republished between two parts of a download (HTTP 412)", async () => {
+    const proxy = await startProxy(sandboxState().endpoint, {
+      respond: (req) => (req.method === "GET" && /[?&]x-id=GetObject/.test(req.url ?? "") ? { status: 412, body: "<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>" } : null),
+    });
+    const c = s3Via(proxy.endpoint, 1);
+    const cacheDir = tmp();
+    try {
+      return await failure(() => downloadFile(c, "flatfiles", "us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz", { cacheDir }));
+    } finally {
+      c.destroy();
+      await proxy.close();
+    }
+  }, /aws\.PreconditionFailed: .*us_indices\/day_aggs_v1\/2024\/03\/2024-03-15\.csv\.gz changed on the server while it was being downloaded.*Run the download again/],
+  ["a KitError shown in a notebook (util.inspect): the message, not the SDK's request and metadata", async () => {
+    let caught: unknown;
+    try {
+      await getPaginator(s3, "list_objects_v2").paginate({ Bucket: "no-such-bucket" }).toArray();
+    } catch (e) {
+      caught = e;
+    }
+    const shown = inspect(caught);
+    assert.ok((caught as Error).cause, "the SDK error is kept as cause");
+    assert.equal(shown.split("\n").length, 1, shown);
+    assert.ok(!shown.includes(sandboxState().accessKeyId));
+    return `${(caught as { code: string }).code}: ${shown}`;
+  }, /aws\.NoSuchBucket: KitError \[aws\.NoSuchBucket\]: .*does not exist/],
   ["unknown CLI command", () => cli("fetch", "x"), /exit 2: flatfiles: Unknown command "fetch"/],
   ["unknown CLI flag", () => cli("ls", "--recursive"), /exit 2: flatfiles: Unknown option '--recursive'/],
 ];
