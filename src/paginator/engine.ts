@@ -145,6 +145,37 @@ function equalTokens(a: unknown, b: unknown): boolean {
   return a === b || (a == null && b == null);
 }
 
+/** The request a token belongs to: the operation and every parameter but the token and page size. */
+function requestOf(definition: OperationDef, params: Record<string, unknown>): string {
+  const skip = new Set([...definition.inputToken, definition.limitKey]);
+  const rest = Object.keys(params)
+    .filter((k) => !skip.has(k) && params[k] !== undefined)
+    .sort()
+    .map((k) => `${k} ${JSON.stringify(params[k])}`);
+  return `${definition.operation}${rest.length ? ` with ${rest.join(", ")}` : ""}`;
+}
+
+/**
+ * Tokens this process issued, and for which request: boto3's token format has no room for that
+ * (boto3 sends every field of a token as a request parameter), so only tokens issued here can be
+ * checked. Bounded: the oldest are forgotten first.
+ */
+const issued = new (class {
+  // One token text can belong to several requests (the first page's position, before any
+  // service token, looks the same for every prefix): a token fits any request it was issued for.
+  private readonly byToken = new Map<string, Set<string>>();
+  remember(token: string, request: string): void {
+    const requests = this.byToken.get(token) ?? new Set<string>();
+    this.byToken.delete(token);
+    this.byToken.set(token, requests.add(request));
+    if (this.byToken.size > 10_000) this.byToken.delete(this.byToken.keys().next().value!);
+  }
+  /** The requests a token was issued for, or undefined if it was not issued here. */
+  requestsFor(token: string): Set<string> | undefined {
+    return this.byToken.get(token);
+  }
+})();
+
 export class PageIterator<P = Page> extends AsyncStream<P> {
   /** Where to resume (pass as StartingToken) once iteration stopped early, failed or was aborted. */
   resumeToken: string | undefined;
@@ -167,8 +198,21 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
   ) {
     super(() => this.run() as AsyncGenerator<P>);
     this.primary = definition.resultKeys[0];
-    // A malformed token is reported now, before any request.
-    if (config.StartingToken !== undefined) parseStartingToken(config.StartingToken, definition.inputToken, definition.operation);
+    // A malformed token is reported now, before any request; so is one this process issued for
+    // another request (another prefix, bucket or operation), which would silently skip or
+    // repeat results: a token is only a position in the listing it came from.
+    if (config.StartingToken !== undefined) {
+      parseStartingToken(config.StartingToken, definition.inputToken, definition.operation);
+      const from = issued.requestsFor(config.StartingToken);
+      const now = requestOf(definition, params);
+      if (from !== undefined && !from.has(now)) {
+        throw new KitError(
+          "token.mismatch",
+          `This StartingToken continues another listing: it was issued for ${[...from].at(-1)}, and this request is ${now}. ` +
+            "A token is a position in the listing it came from: resume with the same parameters, or start this listing without a token.",
+        );
+      }
+    }
   }
 
   private commandClass?: CommandClass;
@@ -187,7 +231,10 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     const ordered: TokenDict = {};
     for (const k of this.definition.inputToken) ordered[k] = tokens[k] ?? null;
     if (truncate !== undefined) ordered.boto_truncate_amount = truncate;
-    return encodeToken(ordered);
+    const token = encodeToken(ordered);
+    // A token with no position (no service token, nothing to skip) fits every listing: not recorded.
+    if (Object.values(ordered).some((v) => v !== null && v !== 0)) issued.remember(token, requestOf(this.definition, this.params));
+    return token;
   }
 
   private nextToken(page: Page): TokenDict {

@@ -162,6 +162,23 @@ describe("paginate", () => {
     assert.deepEqual([...ten, ...after].map((o) => o.Key), all.slice(0, 13));
   });
 
+  it("refuses a token this process issued for another prefix, bucket or operation, before any request", async () => {
+    const a = list({ MaxItems: 1200 });
+    await a.toArray();
+    const token = a.resumeToken!;
+    const other = () => getPaginator(s3, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: "us_indices/day_aggs_v1/", PaginationConfig: { StartingToken: token } });
+    assert.equal(await codeOf(other), "token.mismatch");
+    assert.throws(
+      () => getPaginator(s3, "list_objects_v2").paginate({ Bucket: "kit-scratch", Prefix: PREFIX, PaginationConfig: { StartingToken: token } }),
+      /continues another listing: it was issued for ListObjectsV2 with Bucket "flatfiles", Prefix "us_stocks_sip\/day_aggs_v1\/", and this request is ListObjectsV2 with Bucket "kit-scratch"/,
+    );
+    // ListObjects (v1) takes a Marker, not a ContinuationToken: refused as not its token.
+    assert.match(await codeOf(() => getPaginator(s3, "list_objects").paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: { StartingToken: token } })), /^token\./);
+    // The same request with another page size is the same listing: accepted, and it continues right.
+    const rest = await list({ StartingToken: token, PageSize: 500, MaxItems: 3 }).items<{ Key: string }>().toArray();
+    assert.deepEqual(rest.map((o) => o.Key), (await fullListing()).slice(1200, 1203));
+  });
+
   it("stops on an abort signal with a resume token at the next item", async () => {
     const controller = new AbortController();
     const it = list({ PageSize: 400 }, { signal: controller.signal });
