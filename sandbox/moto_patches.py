@@ -10,7 +10,9 @@ import io
 import tempfile
 import threading
 
+from moto import settings
 from moto.core.authorization import ActionAuthenticatorMixin
+from moto.core.exceptions import _RESTError as RESTError  # the base of moto's own auth errors
 from moto.core.responses import BaseResponse
 from moto.iam.responses import IamResponse
 from moto.s3.models import FakeKey, S3Backend
@@ -23,8 +25,18 @@ S3_MAX_KEYS = 1000
 _generation = [0]
 
 
+class _Unsigned(RESTError):
+    code = 403
+
+    def __init__(self):
+        super().__init__(
+            "AccessDenied",
+            "The sandbox answers signed requests only (AWS Signature Version 4): use its keys, from .sandbox/state.json.",
+        )
+
+
 def _signed_query_fix():
-    """Check SigV4 against the query string exactly as the client sent it.
+    """Check SigV4 against the path and query string exactly as the client sent them.
 
     moto rebuilds the URL from werkzeug's decoded form, so `prefix=a%2F` becomes `prefix=a/` and
     every signed S3 listing with a Prefix or Delimiter fails with SignatureDoesNotMatch
@@ -38,14 +50,24 @@ def _signed_query_fix():
     def setup_class(self, request, full_url, headers, use_raw_body=False):
         original_setup(self, request, full_url, headers, use_raw_body)
         environ = getattr(request, "environ", None) or {}
-        self._raw_query = urlparse(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "").query
+        raw = urlparse(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "")
+        self._raw_query = raw.query
+        self._raw_path = raw.path
 
     def authenticate(self, iam_request_cls, resource="*"):
+        signed = "Authorization" in self.headers or "X-Amz-Signature" in (getattr(self, "_raw_query", "") or "")
+        if not signed and ActionAuthenticatorMixin.request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT:
+            # moto fails on a missing Authorization header with a KeyError (HTTP 500); AWS says 403.
+            raise _Unsigned()
         raw_query = getattr(self, "_raw_query", "")
-        if not raw_query:
+        raw_path = getattr(self, "_raw_path", "")
+        if not raw_query and not raw_path:
             return original_auth(self, iam_request_cls, resource)
+        # The path too, as sent: keys with spaces, "+", "%", "\\" or non-ASCII letters are signed
+        # in their encoded form, which werkzeug has decoded by now.
         decoded_uri = self.uri
-        self.uri = urlunparse(urlparse(decoded_uri)._replace(query=raw_query))
+        parts = urlparse(decoded_uri)
+        self.uri = urlunparse(parts._replace(query=raw_query or parts.query, path=raw_path or parts.path))
         try:
             return original_auth(self, iam_request_cls, resource)
         finally:

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { after, describe, it } from "node:test";
-import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, PutObjectCommand } from "@aws-sdk/client-s3";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient, ListUsersCommand } from "@aws-sdk/client-iam";
@@ -91,6 +91,25 @@ describe("sandbox: credentials are enforced", () => {
 
   it("answers a wrong secret with SignatureDoesNotMatch", async () => {
     await assert.rejects(list(s3With(st.accessKeyId, "x".repeat(40))), { name: "SignatureDoesNotMatch" });
+  });
+
+  it("answers an unsigned request with 403 AccessDenied, as AWS does (moto alone answers 500)", async () => {
+    const res = await fetch(`${st.endpoint}/${bucket}?list-type=2&max-keys=1`);
+    assert.equal(res.status, 403);
+    const body = await res.text();
+    assert.match(body, /<Code>AccessDenied<\/Code>.*signed requests only/);
+    assert.ok(!body.includes(st.secretAccessKey) && !body.includes(st.accessKeyId));
+  });
+
+  it("checks signatures of keys with spaces, +, %, backslashes, ? and non-ASCII letters as sent (they used to fail)", async () => {
+    const keys = ["odd/a b.txt", "odd/a+b.txt", "odd/100%.txt", "odd/back\\slash.txt", "odd/café.txt", "odd/日本.txt", "odd/q?x=1&y.txt"];
+    for (const Key of keys) {
+      await s3.send(new PutObjectCommand({ Bucket: "kit-scratch", Key, Body: Key }));
+      const got = await s3.send(new GetObjectCommand({ Bucket: "kit-scratch", Key }));
+      assert.equal(await got.Body!.transformToString(), Key);
+    }
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: "kit-scratch", Prefix: "odd/" }));
+    assert.deepEqual(listed.Contents!.map((c) => c.Key).sort(), [...keys].sort());
   });
 
   it("answers an unknown key id with InvalidAccessKeyId", async () => {
