@@ -151,12 +151,29 @@ function writableDir(dir: string): void {
   }
 }
 
+/**
+ * One file per key means a key and a "folder" of keys cannot share a name (`a` and `a/b`): S3
+ * allows both, a file system does not. Say so, instead of a raw EISDIR or ENOTDIR.
+ */
+function noCollision(root: string, target: string, key: string): void {
+  const clash = (at: string, other: string) =>
+    new KitError(
+      "download.key",
+      `${key} cannot be cached: the cache already has ${other} at ${at} (the bucket has both a key and a "folder" of that name, which a file system cannot hold side by side). Download it into another cache folder (cacheDir, or FLATFILES_CACHE_DIR).`,
+    );
+  for (let dir = path.dirname(target); dir.length > root.length; dir = path.dirname(dir)) {
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw clash(dir, "a file (another key)");
+  }
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw clash(target, "a folder of other keys");
+}
+
 /** Download one object into the cache (or find it there), resuming any earlier partial download. */
 export async function downloadFile(client: S3Client, bucket: string, key: string, options: DownloadOptions = {}): Promise<Downloaded> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const partSize = wholeNumber("partSize", options.partSize ?? 8 << 20, 1);
   const concurrency = wholeNumber("concurrency", options.concurrency ?? 4, 1, 64);
   const target = cachePath(cacheDir, bucket, key);
+  noCollision(path.resolve(cacheDir, bucket), target, key);
   writableDir(path.dirname(target));
 
   let size: number;

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { after, describe, it } from "node:test";
 import { inspect } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { sandboxClient } from "../../src/aws/clients";
 import { loadConfig } from "../../src/config/env";
 import { Secret } from "../../src/config/secret";
@@ -224,6 +225,17 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
     assert.ok(!shown.includes(sandboxState().accessKeyId));
     return `${(caught as { code: string }).code}: ${shown}`;
   }, /aws\.NoSuchBucket: KitError \[aws\.NoSuchBucket\]: .*does not exist/],
+  ["a key and a \"folder\" of keys with the same name (a, a/b): the second cannot be cached", async () => {
+    const cacheDir = tmp();
+    await s3.send(new PutObjectCommand({ Bucket: "kit-scratch", Key: "clash/a", Body: "file" }));
+    await s3.send(new PutObjectCommand({ Bucket: "kit-scratch", Key: "clash/a/b", Body: "under" }));
+    await downloadFile(s3, "kit-scratch", "clash/a", { cacheDir });
+    const one = await failure(() => downloadFile(s3, "kit-scratch", "clash/a/b", { cacheDir }));
+    const other = tmp();
+    await downloadFile(s3, "kit-scratch", "clash/a/b", { cacheDir: other });
+    const two = await failure(() => downloadFile(s3, "kit-scratch", "clash/a", { cacheDir: other }));
+    return `${one}\n${two}`;
+  }, /download\.key: clash\/a\/b cannot be cached: the cache already has a file \(another key\) at .*another cache folder[^]*download\.key: clash\/a cannot be cached: the cache already has a folder of other keys/],
   ["unknown CLI command", () => cli("fetch", "x"), /exit 2: flatfiles: Unknown command "fetch"/],
   ["unknown CLI flag", () => cli("ls", "--recursive"), /exit 2: flatfiles: Unknown option '--recursive'/],
 ];
