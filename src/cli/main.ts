@@ -50,7 +50,15 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     if (command === "config") return out(describeConfig(config));
     if (command === "ls") {
       const prefix = args[0] ? args[0].replace(/\/?$/, "/") : "";
-      const r = await getPaginator(client, "list_objects_v2").paginate({ Bucket: config.bucket, Prefix: prefix, Delimiter: "/" }).buildFullResult();
+      const r = await getPaginator(client, "list_objects_v2")
+        .paginate({ Bucket: config.bucket, Prefix: prefix, Delimiter: "/" })
+        .buildFullResult()
+        .catch((e: unknown) => {
+          // Explained again with the configuration's context: the bucket came from
+          // FLATFILES_BUCKET, and a StartingToken hint means nothing on a command line.
+          const cause = e instanceof KitError && e.code.startsWith("aws.") ? e.cause : undefined;
+          throw cause ? explainAwsError(cause, { endpoint: config.endpoint, bucket: config.bucket, bucketFrom: "config", action: `listing "${prefix}"` }) : e;
+        });
       const rows = [
         ...((r.CommonPrefixes ?? []) as { Prefix: string }[]).map((p) => ({ name: p.Prefix, size: "" })),
         ...((r.Contents ?? []) as { Key: string; Size: number }[]).map((o) => ({ name: o.Key, size: String(o.Size) })),

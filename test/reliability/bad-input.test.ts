@@ -68,7 +68,11 @@ function envFile(text: string): string {
 }
 
 function cli(...args: string[]): string {
-  const r = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, "dist", "cli", "main.js"), ...args], { encoding: "utf8" });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: NodeJS.ProcessEnv, ...args: string[]): string {
+  const r = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, "dist", "cli", "main.js"), ...args], { encoding: "utf8", env: { ...process.env, ...env } });
   return `exit ${r.status}: ${r.stderr}${r.stdout}`;
 }
 
@@ -236,6 +240,15 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
     const two = await failure(() => downloadFile(s3, "kit-scratch", "clash/a", { cacheDir: other }));
     return `${one}\n${two}`;
   }, /download\.key: clash\/a\/b cannot be cached: the cache already has a file \(another key\) at .*another cache folder[^]*download\.key: clash\/a cannot be cached: the cache already has a folder of other keys/],
+  ["`flatfiles ls` with FLATFILES_BUCKET naming a bucket that does not exist", () => {
+    const st = sandboxState();
+    const got = cliWith(
+      { FLATFILES_TARGET: "massive", FLATFILES_ENDPOINT: st.endpoint, FLATFILES_ACCESS_KEY_ID: st.accessKeyId, FLATFILES_SECRET_ACCESS_KEY: st.secretAccessKey, FLATFILES_BUCKET: "no-such-bucket" },
+      "ls",
+    );
+    assert.ok(!/StartingToken|\n\s+at /.test(got), got);
+    return got;
+  }, /^exit 1: flatfiles: While listing "": NoSuchBucket \(HTTP 404\)\. The bucket "no-such-bucket" does not exist at http:\/\/127\.0\.0\.1:\d+\. Set FLATFILES_BUCKET=flatfiles/],
   ["unknown CLI command", () => cli("fetch", "x"), /exit 2: flatfiles: Unknown command "fetch"/],
   ["unknown CLI flag", () => cli("ls", "--recursive"), /exit 2: flatfiles: Unknown option '--recursive'/],
 ];
