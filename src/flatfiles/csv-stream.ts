@@ -9,6 +9,7 @@
  * caller for text already in memory: polars pads short rows and cuts long ones silently.
  */
 import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
+import { wholeNumber } from "../util/validate";
 
 export interface ShapeState {
   /** Line number (1 = header) of the next line. */
@@ -236,8 +237,8 @@ export interface StreamOptions {
  * that is reused: they are valid until the next batch is asked for (copy them to keep them).
  */
 export function* gzipCsvBatches(file: string, options: StreamOptions = {}): Generator<{ header: Buffer } | CsvBatch> {
-  const batchBytes = options.batchBytes ?? 32 << 20;
-  const slots = (options.ahead ?? 2) + 1;
+  const batchBytes = wholeNumber("batchBytes", options.batchBytes ?? 32 << 20, 1024, 1 << 30);
+  const slots = wholeNumber("ahead", options.ahead ?? 2, 1, 8) + 1;
   // Room for a batch, the gunzip chunk that crossed the batch size, and the line cut at its end.
   const slotBytes = batchBytes + (2 << 20);
   const shared = new SharedArrayBuffer(slots * slotBytes);

@@ -170,7 +170,8 @@ function noCollision(root: string, target: string, key: string): void {
 /** Download one object into the cache (or find it there), resuming any earlier partial download. */
 export async function downloadFile(client: S3Client, bucket: string, key: string, options: DownloadOptions = {}): Promise<Downloaded> {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const partSize = wholeNumber("partSize", options.partSize ?? 8 << 20, 1);
+  // At least 64 KiB: a GB file in 1-byte pieces would need a billion requests (and as many entries in memory).
+  const partSize = wholeNumber("partSize", options.partSize ?? 8 << 20, 64 << 10, 5 * 1024 ** 3);
   const concurrency = wholeNumber("concurrency", options.concurrency ?? 4, 1, 64);
   const target = cachePath(cacheDir, bucket, key);
   noCollision(path.resolve(cacheDir, bucket), target, key);

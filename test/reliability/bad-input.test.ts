@@ -158,7 +158,7 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
   ["a key with .. or . parts", () => failure(() => downloadFile(s3, "flatfiles", "us_stocks_sip/../../../etc/passwd", { cacheDir: tmp() })), /download\.key: .*no empty, "\." or "\.\." parts/],
   ["a key that is another key's second spelling (rt/./dot.txt)", () => failure(() => cachePath(tmp(), "flatfiles", "rt/./dot.txt")), /download\.key: /],
   ["a key ending like the cache's own files (.meta.json)", () => failure(() => cachePath(tmp(), "flatfiles", "x/2024-03-15.csv.gz.meta.json")), /download\.key: .*ends in \.meta\.json/],
-  ["partSize -1", () => failure(() => downloadFile(s3, "flatfiles", "us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz", { cacheDir: tmp(), partSize: -1 })), /options\.number: partSize is -1: it must be a whole number, 1 or more/],
+  ["partSize -1", () => failure(() => downloadFile(s3, "flatfiles", "us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz", { cacheDir: tmp(), partSize: -1 })), /options\.number: partSize is -1: it must be a whole number, from 65536 to 5368709120/],
   ["concurrency 0 for a download", () => failure(() => downloadFile(s3, "flatfiles", "us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz", { cacheDir: tmp(), concurrency: 0 })), /options\.number: concurrency is 0: .*from 1 to 64/],
   ["files: NaN for a batch of downloads", () => failure(() => downloadFiles(s3, "flatfiles", ["us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz"], { cacheDir: tmp(), files: Number.NaN })), /options\.number: files is NaN/],
   ["fan-out concurrency 0", () => failure(() => listObjectsFanOut(s3, { Bucket: "flatfiles", Prefix: "us_indices/", concurrency: 0 }).toArray()), /options\.number: concurrency is 0/],
@@ -249,6 +249,13 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
     assert.ok(!/StartingToken|\n\s+at /.test(got), got);
     return got;
   }, /^exit 1: flatfiles: While listing "": NoSuchBucket \(HTTP 404\)\. The bucket "no-such-bucket" does not exist at http:\/\/127\.0\.0\.1:\d+\. Set FLATFILES_BUCKET=flatfiles/],
+  ["a 1-byte partSize (a billion requests for a GB file)", () =>
+    failure(() => downloadFile(s3, "flatfiles", "us_indices/day_aggs_v1/2024/03/2024-03-15.csv.gz", { cacheDir: tmp(), partSize: 1 })),
+    /options\.number: partSize is 1: it must be a whole number, from 65536 to 5368709120/],
+  ["batchBytes 0 or NaN when loading", async () => {
+    const file = gz("ticker,value,timestamp\nI:SPX,1,2\n");
+    return `${await failure(() => loadDay(file, "us_indices/values_v1", { parquet: false, batchBytes: 0 }))}\n${await failure(() => loadDay(file, "us_indices/values_v1", { batchBytes: Number.NaN }))}`;
+  }, /options\.number: batchBytes is 0: it must be a whole number, from 1024 to 1073741824[^]*batchBytes is NaN/],
   ["unknown CLI command", () => cli("fetch", "x"), /exit 2: flatfiles: Unknown command "fetch"/],
   ["unknown CLI flag", () => cli("ls", "--recursive"), /exit 2: flatfiles: Unknown option '--recursive'/],
 ];
