@@ -5,6 +5,7 @@
  * full-result merging, JMESPath search) and a few things boto3 lacks (a request trace, an
  * abort signal, a resume token after a failed page, items instead of pages).
  */
+import { inspect } from "node:util";
 import { clientEndpoint, explainAwsError } from "../aws/explain";
 import { KitError } from "../util/errors";
 import { type CompiledExpression, compileExpression, search, setPath } from "./jmespath";
@@ -104,6 +105,11 @@ export class Paginator<I = Record<string, unknown>, P = Page> {
     const { PaginationConfig: config = {}, ...params } = input as Record<string, unknown> & { PaginationConfig?: PaginationConfig };
     return new PageIterator<P>(this.client, this.definition, structuredClone(params), checkConfig(config, this.definition), options);
   }
+
+  /** How a notebook shows it: the operation, not the SDK client's internals (180 lines). */
+  [inspect.custom](): string {
+    return `Paginator(${this.definition.operation}): call .paginate({ ...input, PaginationConfig }) for its pages`;
+  }
 }
 
 function positiveInt(name: string, value: unknown): number | undefined {
@@ -188,6 +194,13 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
   readonly requests: RequestEvent[] = [];
   private nonAggregate: Record<string, unknown> = {};
   private readonly primary: string;
+
+  /** How a notebook shows it: the request, the pages so far and where to resume, not the SDK client. */
+  [inspect.custom](): string {
+    const config = Object.keys(this.config).length ? `, PaginationConfig: ${JSON.stringify(this.config)}` : "";
+    const resume = this.resumeToken ? `, resumeToken ${this.resumeToken}` : "";
+    return `PageIterator(${requestOf(this.definition, this.params)}${config}): ${this.requests.length} request${this.requests.length === 1 ? "" : "s"} so far${resume}`;
+  }
 
   constructor(
     private readonly client: SdkClient,

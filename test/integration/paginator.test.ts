@@ -1,6 +1,7 @@
 /** The paginator's behaviour beyond boto3 parity: errors, safety, trace, abort, failures. */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
+import { inspect } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { sandboxClient } from "../../src/aws/clients";
@@ -177,6 +178,17 @@ describe("paginate", () => {
     // The same request with another page size is the same listing: accepted, and it continues right.
     const rest = await list({ StartingToken: token, PageSize: 500, MaxItems: 3 }).items<{ Key: string }>().toArray();
     assert.deepEqual(rest.map((o) => o.Key), (await fullListing()).slice(1200, 1203));
+  });
+
+  it("shows a paginator and its pages in one line when a notebook prints them, not the SDK client", async () => {
+    const p = getPaginator(s3, "list_objects_v2");
+    assert.equal(inspect(p), "Paginator(ListObjectsV2): call .paginate({ ...input, PaginationConfig }) for its pages");
+    const it = list({ MaxItems: 1200 });
+    await it.toArray();
+    const shown = inspect(it);
+    assert.equal(shown.split("\n").length, 1);
+    assert.match(shown, /^PageIterator\(ListObjectsV2 with Bucket "flatfiles", Prefix "us_stocks_sip\/day_aggs_v1\/", PaginationConfig: \{"MaxItems":1200\}\): 2 requests so far, resumeToken \S+$/);
+    assert.ok(!shown.includes(sandboxState().accessKeyId));
   });
 
   it("stops on an abort signal with a resume token at the next item", async () => {
