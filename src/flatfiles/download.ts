@@ -234,9 +234,11 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
     // Reused upload parts whose recorded MD5 no longer matches the bytes on disk (a damaged
     // disk, a crash before the page cache reached it) are fetched again, not trusted.
     const reused = new Set(state.done.filter((i) => Number.isInteger(i) && i >= 0 && i < pieces.length));
+    const checkedParts = new Map<number, string>();
     for (const [seg, digest] of Object.entries(state.digests ?? {})) {
       const s = check.segments[Number(seg)];
-      if (s && md5OfRange(handle.fd, s.start, s.length) !== digest) {
+      if (s && md5OfRange(handle.fd, s.start, s.length) === digest) checkedParts.set(Number(seg), digest);
+      else {
         pieces.forEach((p, i) => p.segment === Number(seg) && reused.delete(i));
         delete state.digests[seg];
       }
@@ -245,6 +247,9 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
     const hasher = new OrderedHasher(check, pieces, handle.fd, (seg, digest) => {
       if (check.kind === "multipart") state.digests[seg] = digest.toString("hex");
     });
+    for (const [seg, digest] of checkedParts) {
+      if (pieces.every((p, i) => p.segment !== seg || reused.has(i))) hasher.known(seg, Buffer.from(digest, "hex"));
+    }
     for (const i of reused) hasher.finish(i, true);
 
     let bytes = state.done.reduce((n, i) => n + pieces[i].length, 0);

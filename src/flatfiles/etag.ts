@@ -78,8 +78,12 @@ export async function exactSegments(
 
 /** The multipart ETag of stretches of an open file (a second pass, for when the parts were assumed wrongly). */
 export function multipartEtagOf(fd: number, segments: Segment[]): string {
-  const md5s = segments.map((s) => Buffer.from(md5OfRange(fd, s.start, s.length), "hex"));
-  return `${createHash("md5").update(Buffer.concat(md5s)).digest("hex")}-${segments.length}`;
+  return combinedEtag(segments.map((s) => hashRange(createHash("md5"), fd, s.start, s.length).digest()));
+}
+
+/** A multipart ETag from its parts' binary MD5s. */
+function combinedEtag(md5s: Buffer[]): string {
+  return `${createHash("md5").update(Buffer.concat(md5s)).digest("hex")}-${md5s.length}`;
 }
 
 /**
@@ -199,6 +203,15 @@ export class OrderedHasher {
     }
   }
 
+  /**
+   * A segment whose every piece is on disk and whose MD5 was just checked against the bytes
+   * there: its digest is taken as is, not computed a second time from the same bytes.
+   */
+  known(segment: number, digest: Buffer): void {
+    this.digests[segment] = digest;
+    this.next[segment] = this.bySegment[segment].length;
+  }
+
   /** A piece is complete (downloaded now, or `onDisk` from an earlier run). */
   finish(piece: number, onDisk = false): void {
     this.complete.add(piece);
@@ -213,7 +226,7 @@ export class OrderedHasher {
       const piece = order[this.next[seg]];
       const hash = this.hashes[seg];
       if (hash) {
-        if (this.fromDisk.has(piece)) this.hashFromDisk(hash, this.pieces[piece]);
+        if (this.fromDisk.has(piece)) hashRange(hash, this.fd, this.pieces[piece].start, this.pieces[piece].length);
         for (const chunk of this.buffered.get(piece) ?? []) hash.update(chunk);
       }
       if (!this.fromDisk.has(piece)) this.held--;
@@ -234,34 +247,29 @@ export class OrderedHasher {
     }
   }
 
-  private hashFromDisk(hash: Hash, piece: { start: number; length: number }): void {
-    const buf = Buffer.allocUnsafe(Math.min(piece.length, 4 * MIB));
-    for (let at = piece.start, end = piece.start + piece.length; at < end; ) {
-      const n = fs.readSync(this.fd, buf, 0, Math.min(buf.length, end - at), at);
-      if (n <= 0) break; // a short file: the final size check reports it
-      hash.update(buf.subarray(0, n));
-      at += n;
-    }
-  }
 
   /** The ETag the bytes hashed so far give, to compare with the object's; null if unchecked. */
   result(): string | null {
     if (this.check.kind === "size") return null;
     if (this.digests.some((d) => !d)) return null;
     if (this.check.kind === "md5") return this.digests[0]!.toString("hex");
-    return `${createHash("md5").update(Buffer.concat(this.digests as Buffer[])).digest("hex")}-${this.digests.length}`;
+    return combinedEtag(this.digests as Buffer[]);
   }
 }
 
 /** MD5 of a stretch of an open file (a reused upload part, checked against its recorded digest). */
 export function md5OfRange(fd: number, start: number, length: number): string {
-  const hash = createHash("md5");
+  return hashRange(createHash("md5"), fd, start, length).digest("hex");
+}
+
+/** Feed `length` bytes of an open file from `start` into `hash` (stops early at the end of a short file). */
+function hashRange(hash: Hash, fd: number, start: number, length: number): Hash {
   const buf = Buffer.allocUnsafe(Math.min(Math.max(length, 1), 4 * MIB));
   for (let at = start, end = start + length; at < end; ) {
     const n = fs.readSync(fd, buf, 0, Math.min(buf.length, end - at), at);
-    if (n <= 0) break;
+    if (n <= 0) break; // a short file: the final size check reports it
     hash.update(buf.subarray(0, n));
     at += n;
   }
-  return hash.digest("hex");
+  return hash;
 }

@@ -387,12 +387,9 @@ export function ensureParquet(file: string, dataset: string | Dataset, warn: War
     if (onWorker) made = convertOnWorker(file, d, tmp, say, options);
     else {
       const it = writeParquetFiles(file, d, tmp, say, options);
-      for (let r = it.next(); ; r = it.next()) {
-        if (r.done) {
-          made = r.value;
-          break;
-        }
-      }
+      let r = it.next();
+      while (!r.done) r = it.next();
+      made = r.value;
     }
     const parts = Object.fromEntries(
       fs.readdirSync(tmp).filter((f) => f.endsWith(".parquet")).map((f) => [f, fs.statSync(path.join(tmp, f)).size]),

@@ -194,12 +194,14 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
   readonly requests: RequestEvent[] = [];
   private nonAggregate: Record<string, unknown> = {};
   private readonly primary: string;
+  /** The request this iteration belongs to, as tokens are tied to it (see `issued`). */
+  private readonly request: string;
 
   /** How a notebook shows it: the request, the pages so far and where to resume, not the SDK client. */
   [inspect.custom](): string {
     const config = Object.keys(this.config).length ? `, PaginationConfig: ${JSON.stringify(this.config)}` : "";
     const resume = this.resumeToken ? `, resumeToken ${this.resumeToken}` : "";
-    return `PageIterator(${requestOf(this.definition, this.params)}${config}): ${this.requests.length} request${this.requests.length === 1 ? "" : "s"} so far${resume}`;
+    return `PageIterator(${this.request}${config}): ${this.requests.length} request${this.requests.length === 1 ? "" : "s"} so far${resume}`;
   }
 
   constructor(
@@ -211,17 +213,17 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
   ) {
     super(() => this.run() as AsyncGenerator<P>);
     this.primary = definition.resultKeys[0];
+    this.request = requestOf(definition, params);
     // A malformed token is reported now, before any request; so is one this process issued for
     // another request (another prefix, bucket or operation), which would silently skip or
     // repeat results: a token is only a position in the listing it came from.
     if (config.StartingToken !== undefined) {
       parseStartingToken(config.StartingToken, definition.inputToken, definition.operation);
       const from = issued.requestsFor(config.StartingToken);
-      const now = requestOf(definition, params);
-      if (from !== undefined && !from.has(now)) {
+      if (from !== undefined && !from.has(this.request)) {
         throw new KitError(
           "token.mismatch",
-          `This StartingToken continues another listing: it was issued for ${[...from].at(-1)}, and this request is ${now}. ` +
+          `This StartingToken continues another listing: it was issued for ${[...from].at(-1)}, and this request is ${this.request}. ` +
             "A token is a position in the listing it came from: resume with the same parameters, or start this listing without a token.",
         );
       }
@@ -246,7 +248,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     if (truncate !== undefined) ordered.boto_truncate_amount = truncate;
     const token = encodeToken(ordered);
     // A token with no position (no service token, nothing to skip) fits every listing: not recorded.
-    if (Object.values(ordered).some((v) => v !== null && v !== 0)) issued.remember(token, requestOf(this.definition, this.params));
+    if (Object.values(ordered).some((v) => v !== null && v !== 0)) issued.remember(token, this.request);
     return token;
   }
 
