@@ -9,7 +9,7 @@ import { describeConfig, kitEnv, loadConfig, readSandboxState } from "../src/con
 import { startSandbox } from "../src/sandbox/launcher";
 import { PACKAGE_ROOT, sandboxStateFile } from "../src/util/paths";
 import { buildLibrary } from "./lib/build";
-import { ensureJupyter, jupyterEnv, writeKernelSpec } from "./lib/jupyter";
+import { ensureJupyter, jupyterEnv, serverKernelArgs, writeKernelSpec } from "./lib/jupyter";
 import { freePort, waitForHttp } from "./lib/net";
 import { onShutdown } from "./lib/shutdown";
 
@@ -40,7 +40,7 @@ async function main() {
   const token = randomBytes(24).toString("hex");
   // Own process group, so stopping Jupyter also reaches anything it started.
   const args = ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`];
-  args.push(`--notebook-dir=${path.join(PACKAGE_ROOT, "notebooks")}`);
+  args.push(`--notebook-dir=${path.join(PACKAGE_ROOT, "notebooks")}`, ...serverKernelArgs());
   if (process.getuid?.() === 0) args.push("--allow-root"); // containers and CI machines run as root
   jupyter = spawn(
     "jupyter-notebook",

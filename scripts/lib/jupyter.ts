@@ -67,6 +67,20 @@ export function writeKernelSpec(dataDir: string = PROJECT_JUPYTER_PATH, name = "
   return file;
 }
 
+/**
+ * Options for a Jupyter server of the project: the notebooks are TypeScript, so the tslab kernel
+ * is the only one offered (File → New and Kernel → Change kernel list no "Python 3") and the
+ * default one. `allowed_kernelspecs` needs jupyter_client 6.1+; `ensure_native_kernel=False`
+ * keeps the server from adding the Python kernel it runs on.
+ */
+export function serverKernelArgs(name = "tslab"): string[] {
+  return [
+    `--KernelSpecManager.allowed_kernelspecs=${name}`,
+    "--KernelSpecManager.ensure_native_kernel=False",
+    `--MappingKernelManager.default_kernel_name=${name}`,
+  ];
+}
+
 /** Environment for any Jupyter process of the project: our kernel first on its path. */
 export function jupyterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const paths = [PROJECT_JUPYTER_PATH, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);

@@ -1,7 +1,7 @@
 /**
  * The README's main command as a user runs it: it prints a URL, Jupyter answers with token
  * authentication on, a tslab kernel starts, and Ctrl-C (SIGINT to the terminal's process group)
- * leaves no process behind and frees the ports.
+ * leaves no process behind and frees the ports. The tslab kernel is the only one offered.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -43,6 +43,15 @@ describe("npm start", () => {
     const sandboxPort = Number(new URL(state.endpoint).port);
 
     assert.equal((await fetch(`http://127.0.0.1:${port}/api/status`)).status, 403, "token authentication stays on");
+    const specs = (await (await fetch(`http://127.0.0.1:${port}/api/kernelspecs?token=${token}`)).json()) as {
+      default: string;
+      kernelspecs: Record<string, unknown>;
+    };
+    assert.deepEqual(
+      { default: specs.default, names: Object.keys(specs.kernelspecs) },
+      { default: "tslab", names: ["tslab"] },
+      "the TypeScript kernel is the only one offered, and the default",
+    );
     const kernel = await fetch(`http://127.0.0.1:${port}/api/kernels?token=${token}`, {
       method: "POST",
       body: JSON.stringify({ name: "tslab" }),
