@@ -16,14 +16,26 @@ function tokenText(t: TokenDict | null, width: number): string {
   return parts.length ? parts.join(", ") : "(none: first page)";
 }
 
+function receivedText(e: RequestEvent, width: number): string {
+  if (e.error) return `error: ${e.error}`;
+  const text = tokenText(e.received, width);
+  // The paginator stopped inside this page: the server's token is shown, but it was not followed.
+  return e.cut === "MaxItems" && e.received ? `${text} (not followed: MaxItems reached)` : text;
+}
+
+function itemsText(e: RequestEvent): number | string {
+  if (e.itemsReceived === e.items) return e.items;
+  return `${e.itemsReceived} received, ${e.items} kept`;
+}
+
 /** One row per request: what token went out, what came back, how many items, how long. */
 export function requestRows(events: readonly RequestEvent[], width = 24): Row[] {
   return events.map((e) => ({
     request: e.page,
     operation: e.operation,
     "token sent": tokenText(e.sent, width),
-    "token received": e.error ? `error: ${e.error}` : tokenText(e.received, width),
-    items: e.items,
+    "token received": receivedText(e, width),
+    items: itemsText(e),
     ms: Math.round(e.milliseconds),
     attempts: e.attempts,
   }));

@@ -31,10 +31,17 @@ export interface RequestEvent {
   operation: string;
   /** Input token values sent with the request (all null on the first page). */
   sent: TokenDict;
-  /** Next-token values received (null when this was the last page). */
+  /**
+   * Next-token values the server sent (null when it said this was the last page). A page cut by
+   * MaxItems still shows the token the server sent, although the paginator did not follow it.
+   */
   received: TokenDict | null;
-  /** Items of the primary result key in the page as yielded (after any MaxItems cut). */
+  /** Items of the primary result key as the server sent them. */
+  itemsReceived: number;
+  /** Items handed to the caller: fewer when MaxItems cut the page or a StartingToken skipped some. */
   items: number;
+  /** Why items were dropped from this page, if any were. */
+  cut?: "MaxItems" | "StartingToken";
   milliseconds: number;
   /** Attempts the SDK made, retries included. */
   attempts: number;
@@ -325,11 +332,12 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
       } catch (err) {
         // Resume at the request that failed: nothing was yielded from it.
         this.resumeToken = this.encodeResume(nextToken, pageNo === 1 && startTruncation ? startTruncation : undefined);
-        const event = this.record({ page: pageNo, sent, received: null, items: 0, t0, attempts: attemptsOf(err) });
+        const event = this.record({ page: pageNo, sent, received: null, itemsReceived: 0, items: 0, t0, attempts: attemptsOf(err) });
         event.error = (err as Error).name;
         throw this.failure(err, pageNo, start?.raw === true && pageNo === 1, await clientEndpoint(this.client));
       }
 
+      const itemsReceived = countOf(search(page, this.primary));
       if (pageNo === 1) {
         if (start) this.dropStartingItems(page, startTruncation);
         for (const k of d.nonAggregateKeys ?? []) setPath(this.nonAggregate, k, search(page, k) ?? null);
@@ -338,18 +346,20 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
       this.pageStart = { tokens: nextToken, dropped: pageNo === 1 ? startTruncation : 0 };
       const items = (search(page, this.primary) as unknown[] | null) ?? [];
       const excess = maxItems !== undefined ? total + items.length - maxItems : 0;
+      const received = this.nextToken(page);
+      const last = Object.values(received).every((v) => v === null);
+      const seen = { page: pageNo, sent, received: last ? null : received, itemsReceived, t0, attempts: attemptsOf(page) };
       if (excess > 0) {
         const keep = items.length - excess;
         setPath(page, this.primary, items.slice(0, keep));
+        // Resume inside this page (its own token plus the items already handed out), not at the next one.
         this.resumeToken = this.encodeResume(nextToken, keep + startTruncation);
         this.checkpoint = this.resumeToken;
-        this.record({ page: pageNo, sent, received: null, items: keep, t0, attempts: attemptsOf(page) });
+        this.record({ ...seen, items: keep, cut: "MaxItems" });
         yield page;
         return;
       }
-      const received = this.nextToken(page);
-      const last = Object.values(received).every((v) => v === null);
-      this.record({ page: pageNo, sent, received: last ? null : received, items: items.length, t0, attempts: attemptsOf(page) });
+      this.record({ ...seen, items: items.length, cut: itemsReceived > items.length ? "StartingToken" : undefined });
       this.checkpoint = last ? undefined : this.encodeResume(received);
       yield page;
       total += items.length;
@@ -383,13 +393,15 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     }
   }
 
-  private record(e: { page: number; sent: TokenDict; received: TokenDict | null; items: number; t0: number; attempts: number }): RequestEvent {
+  private record(e: Omit<RequestEvent, "operation" | "milliseconds"> & { t0: number }): RequestEvent {
     const event: RequestEvent = {
       page: e.page,
       operation: this.definition.operation,
       sent: e.sent,
       received: e.received,
+      itemsReceived: e.itemsReceived,
       items: e.items,
+      ...(e.cut ? { cut: e.cut } : {}),
       milliseconds: Math.round((performance.now() - e.t0) * 10) / 10,
       attempts: e.attempts,
     };
@@ -483,4 +495,9 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
 
 function attemptsOf(x: unknown): number {
   return (x as Page)?.$metadata?.attempts ?? 1;
+}
+
+/** How many items a result key holds (a list, or a string that botocore would slice). */
+function countOf(x: unknown): number {
+  return Array.isArray(x) || typeof x === "string" ? x.length : 0;
 }

@@ -8,6 +8,7 @@ import { sandboxClient } from "../../src/aws/clients";
 import { type RequestEvent, getPaginator } from "../../src/paginator/engine";
 import { encodeToken, tryDecodeToken } from "../../src/paginator/token";
 import { KitError } from "../../src/util/errors";
+import { requestRows } from "../../src/notebook/trace";
 import { startProxy } from "../../src/sandbox/proxy";
 import { s3Via, sandboxS3, sandboxState } from "../helpers/sandbox";
 
@@ -110,6 +111,28 @@ describe("paginate", () => {
     assert.deepEqual(events[2].sent, events[1].received);
     assert.ok(events.every((e) => e.milliseconds > 0 && e.attempts === 1));
     assert.deepEqual(it.requests, events);
+  });
+
+  it("records a page cut by MaxItems as it was: the token the server sent, items received and kept", async () => {
+    const it = list({ PageSize: 500, MaxItems: 1200 });
+    await it.toArray();
+    const cut = it.requests[2];
+    assert.equal(cut.cut, "MaxItems");
+    assert.deepEqual([cut.itemsReceived, cut.items], [500, 200]);
+    assert.ok(cut.received?.ContinuationToken, "the server sent a token for a 4th page; the trace must show it");
+    const rows = requestRows(it.requests);
+    assert.equal(rows[2].items, "500 received, 200 kept");
+    assert.match(String(rows[2]["token received"]), /^ContinuationToken=.+ \(not followed: MaxItems reached\)$/);
+    assert.equal(rows[1].items, 500);
+
+    // A resumed listing drops the items already handed out from its first page, and says so.
+    const resumed = list({ PageSize: 500, MaxItems: 100, StartingToken: it.resumeToken });
+    await resumed.toArray();
+    assert.deepEqual([resumed.requests[0].itemsReceived, resumed.requests[0].items], [500, 100]);
+    const last = list({ PageSize: 500, StartingToken: it.resumeToken });
+    await last.toArray();
+    assert.deepEqual([last.requests[0].itemsReceived, last.requests[0].items, last.requests[0].cut], [500, 300, "StartingToken"]);
+    assert.equal(last.requests.at(-1)!.received, null);
   });
 
   it("yields items across pages and resumes mid-page after MaxItems with nothing lost or repeated", async () => {
