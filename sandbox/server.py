@@ -150,6 +150,26 @@ def seed_services(endpoint, key_id, secret):
     for i in range(0, len(items), 25):
         ddb.batch_write_item(RequestItems={"tickers": items[i : i + 25]})
 
+    # A table of big items (about 100 KB each, 4 MB in all), so a Scan meets DynamoDB's 1 MB
+    # page limit long before any item count: pages stop at 1 MB whatever Limit says.
+    ddb.create_table(
+        TableName="filings",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for start in range(0, 40, 10):
+        batch = [
+            {"PutRequest": {"Item": {"id": {"S": f"filing-{i:03d}"}, "text": {"S": f"{i:03d} " + "x" * 100_000}}}}
+            for i in range(start, start + 10)
+        ]
+        ddb.batch_write_item(RequestItems={"filings": batch})
+
+    # moto draws instance and reservation ids from its own random source: seeded, the same ids
+    # come back on every start, so saved notebook outputs do not change with each run.
+    from moto.moto_api._internal import mock_random
+
+    mock_random.seed(2026)
     ec2 = boto3.client("ec2", **kw)
     ec2.meta.events.register("before-send", mark)
     # An Amazon Linux 2 image id; moto does not check it, and DescribeImages would cost 3 s.

@@ -10,12 +10,15 @@ import { PACKAGE_ROOT } from "../src/util/paths";
 import { buildLibrary } from "./lib/build";
 import { ensureJupyter, jupyterEnv, writeKernelSpec } from "./lib/jupyter";
 
+const SAVED_PORT = 45_123;
+
 async function main() {
   ensureJupyter();
   buildLibrary();
   writeKernelSpec();
   const stateFile = path.join(PACKAGE_ROOT, ".sandbox", "refresh-state.json");
-  const sb = await startSandbox({ stateFile });
+  // A fixed port when it is free, so the saved outputs do not change with every refresh.
+  const sb = await startSandbox({ stateFile, port: SAVED_PORT }).catch(() => startSandbox({ stateFile }));
   try {
     const dir = path.join(PACKAGE_ROOT, "notebooks");
     const only = process.argv.slice(2);

@@ -75,6 +75,8 @@ export { listObjectsFanOut, mapOrdered, type FanOutInput } from "./paginator/fan
 export { SLOW_DOWN, startProxy, startThrottlingProxy, type Proxy, type ProxyHooks } from "./sandbox/proxy";
 export { requestRows, showRequests } from "./notebook/trace";
 export { signedRequestRows } from "./notebook/signing";
+export { meterTraffic, type TrafficMeter } from "./notebook/traffic";
+export { memoryHeldWhilePaging, type HeldReading } from "./notebook/memory";
 export type { BotoNames, InputOf, OperationName, OperationTypes, OutputOf } from "./paginator/types";
 
 // Flat files: catalog and downloads

@@ -14,6 +14,11 @@ export interface RetryOptions {
   maxAttempts?: number;
   /** `standard` (exponential backoff with jitter) or `adaptive` (adds client-side rate limiting). */
   retryMode?: "standard" | "adaptive";
+  /**
+   * Milliseconds to add to this computer's clock when signing (the SDK's own option). The SDK
+   * sets it by itself after a clock-skew error; set it to see what a wrong clock does.
+   */
+  systemClockOffset?: number;
 }
 
 /** The S3 client for the flat-files bucket (the sandbox's or the real one, as configured). */
@@ -25,6 +30,7 @@ export function flatFilesClient(config: FlatFilesConfig = loadConfig(), retry: R
     credentials: { accessKeyId: config.accessKeyId.reveal(), secretAccessKey: config.secretAccessKey.reveal() },
     maxAttempts: retry.maxAttempts ?? 5,
     retryMode: retry.retryMode ?? "standard",
+    ...(retry.systemClockOffset !== undefined ? { systemClockOffset: retry.systemClockOffset } : {}),
   });
 }
 

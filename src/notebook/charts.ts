@@ -8,6 +8,9 @@ import { showPng } from "./display";
 
 export type ChartSpec = Record<string, unknown>;
 
+/** Every chart is drawn this wide (CSS pixels; the PNG is twice that), so all show at one scale. */
+export const CHART_WIDTH = 640;
+
 /** Render a Vega-Lite spec to PNG bytes (2x scale, white background). */
 export async function renderChart(spec: ChartSpec): Promise<Buffer> {
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -15,7 +18,7 @@ export async function renderChart(spec: ChartSpec): Promise<Buffer> {
   const vl = require("vega-lite") as { compile(s: unknown): { spec: unknown } };
   const { Resvg } = require("@resvg/resvg-js") as { Resvg: new (svg: string, o: object) => { render(): { asPng(): Buffer } } };
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const full = { background: "white", width: 640, height: 280, ...spec };
+  const full = { background: "white", width: CHART_WIDTH, height: 280, ...spec };
   const svg = await new vega.View(vega.parse(vl.compile(full).spec), { renderer: "none" }).toSVG();
   return new Resvg(svg, { fitTo: { mode: "zoom", value: 2 } }).render().asPng();
 }
@@ -39,8 +42,10 @@ export function minuteBarsSpec(df: pl.DataFrame, ticker: string): ChartSpec {
     title: `${ticker}: minute bars`,
     data: { values },
     vconcat: [
-      { height: 200, mark: { type: "line", strokeWidth: 1.2 }, encoding: { x, y: { field: "close", type: "quantitative", scale: { zero: false }, title: "close" } } },
-      { height: 70, mark: "bar", encoding: { x, y: { field: "volume", type: "quantitative", title: "volume" } } },
+      // A vconcat's parts take no width from the top level: without their own, the chart comes
+      // out narrow and tall, and a notebook shows it at a different scale from the others.
+      { width: CHART_WIDTH, height: 190, mark: { type: "line", strokeWidth: 1.2 }, encoding: { x, y: { field: "close", type: "quantitative", scale: { zero: false }, title: "close" } } },
+      { width: CHART_WIDTH, height: 60, mark: "bar", encoding: { x, y: { field: "volume", type: "quantitative", title: "volume" } } },
     ],
   };
 }

@@ -38,7 +38,11 @@ export function escapeHtml(s: unknown): string {
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return "";
-  if (typeof v === "number") return Number.isInteger(v) ? v.toLocaleString("en-US") : String(Math.round(v * 1000) / 1000);
+  if (typeof v === "number") {
+    // `+ 0` turns a rounded -0 into 0: a table should not show "-0".
+    const x = (Number.isInteger(v) ? v : Math.round(v * 1000) / 1000) + 0;
+    return Number.isInteger(x) ? x.toLocaleString("en-US") : String(x);
+  }
   if (typeof v === "bigint") return v.toString();
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "object") return JSON.stringify(v);

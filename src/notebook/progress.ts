@@ -22,7 +22,10 @@ export function progressReporter(label = "downloading", everyMs = 200): (p: Prog
     last = now;
     const pct = p.total ? Math.min(100, (100 * p.bytes) / p.total) : 100;
     const rate = p.bytes / 2 ** 20 / Math.max(0.001, (now - start) / 1000);
-    const text = `${label} ${p.key.split("/").pop()}: ${mb(p.bytes)} / ${mb(p.total)} MB (${pct.toFixed(0)}%), ${rate.toFixed(1)} MB/s`;
+    // The speed is for watching a download; the finished line is what a saved notebook keeps, so
+    // it holds nothing that changes from run to run (a loopback sandbox reports GB/s anyway).
+    const speed = done ? "done" : `${rate.toFixed(1)} MB/s`;
+    const text = `${label} ${p.key.split("/").pop()}: ${mb(p.bytes)} / ${mb(p.total)} MB (${pct.toFixed(0)}%), ${speed}`;
     if (display) {
       display.html(
         `<div><progress value="${pct.toFixed(1)}" max="100" style="width:40%"></progress> ${escapeHtml(text)}</div>`,

@@ -64,7 +64,7 @@ export async function checkBucket(c: FlatFilesConfig, options: { show?: boolean 
     if (show) {
       showTable(
         prefixes.map((p) => ({ "top-level prefix": p })),
-        { caption: `${c.bucket} answered in ${result.milliseconds} ms` },
+        { caption: `${c.bucket} answered: ${prefixes.length} top-level prefixes` },
       );
     }
     return result;

@@ -28,7 +28,10 @@ function itemsText(e: RequestEvent): number | string {
   return `${e.itemsReceived} received, ${e.items} kept`;
 }
 
-/** One row per request: what token went out, what came back, how many items, how long. */
+/**
+ * One row per request: what token went out, what came back, how many items, how many attempts.
+ * No timings: they change on every run, and a saved notebook should show what the code does.
+ */
 export function requestRows(events: readonly RequestEvent[], width = 24): Row[] {
   return events.map((e) => ({
     request: e.page,
@@ -36,7 +39,6 @@ export function requestRows(events: readonly RequestEvent[], width = 24): Row[] 
     "token sent": tokenText(e.sent, width),
     "token received": receivedText(e, width),
     items: itemsText(e),
-    ms: Math.round(e.milliseconds),
     attempts: e.attempts,
   }));
 }

@@ -5,7 +5,7 @@ import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient, ListUsersCommand } from "@aws-sdk/client-iam";
-import { sandboxClient } from "../../src/aws/clients";
+import { flatFilesClient, sandboxClient } from "../../src/aws/clients";
 import { findDataset, keyFor } from "../../src/flatfiles/datasets";
 import { checkBucket } from "../../src/notebook/setup-check";
 import { sandboxDataset } from "../../src/sandbox/description";
@@ -179,5 +179,27 @@ describe("sandbox: services for the pagination guide", () => {
     const scan = await ddb.send(new ScanCommand({ TableName: "tickers", Limit: 25 }));
     assert.equal(scan.Count, 25);
     assert.ok(scan.LastEvaluatedKey);
+  });
+
+  it("has a table of ~100 KB items whose Scan pages stop at DynamoDB's 1 MB, not at Limit", async () => {
+    const ddb = sandboxClient(DynamoDBClient);
+    const page = await ddb.send(new ScanCommand({ TableName: "filings", Limit: 100 }));
+    assert.ok(page.Count! >= 5 && page.Count! < 11, `a 1 MB page holds 9 or 10 such items, got ${page.Count}`);
+    assert.ok(page.LastEvaluatedKey, "more remain");
+  });
+
+  it("refuses an S3 request signed more than 15 minutes off the server's clock, as S3 does", async () => {
+    const config = sandboxConfig();
+    const probe = new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 });
+    const slow = flatFilesClient(config, { systemClockOffset: -20 * 60_000, maxAttempts: 1 });
+    const err = await slow.send(probe).then(() => null, (e) => e);
+    assert.equal(err?.name, "RequestTimeTooSkewed");
+    assert.equal(err.$metadata.httpStatusCode, 403);
+    // The SDK corrected the client's offset from the answer's time: the next call goes through.
+    assert.ok(Math.abs(slow.config.systemClockOffset) < 60_000, `offset still ${slow.config.systemClockOffset} ms`);
+    assert.equal((await slow.send(probe)).KeyCount, 1);
+    // Inside the 15-minute window the request is accepted as it is.
+    const near = await flatFilesClient(config, { systemClockOffset: -10 * 60_000, maxAttempts: 1 }).send(probe);
+    assert.equal(near.KeyCount, 1);
   });
 });
