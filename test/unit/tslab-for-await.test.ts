@@ -2,7 +2,8 @@
  * Top-level `for await` in the kit's kernel. tslab 1.0.22 wraps a cell in an async function only
  * when TypeScript reports "await only allowed in async functions" (1308), which `for await`
  * never triggers; patches/tslab+1.0.22.patch (applied by `npm install`) detects it too. These
- * tests run cells through tslab's own converter and executor, as its kernel does.
+ * tests run cells through tslab's own converter and executor, as its kernel does. The same patch
+ * lets a shorthand property (`{ client }`) name an earlier cell's variable.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -82,6 +83,14 @@ if (nested === 0) {
     await cell(src);
     await cell(`const four = await sum(2) + 1;`);
     assert.equal(exec.locals.four, 4);
+  });
+
+  it("passes an earlier cell's variable through a shorthand property, as in { client, pageSize }", async () => {
+    // Unpatched, tslab leaves `client` bare, and the cell fails with "client is not defined".
+    await cell(`const client = "the S3 client";\nconst pageSize = 7;`);
+    await cell(`const options = { client, pageSize, extra: 1 };\nconst inner = (() => ({ client }))();`);
+    assert.deepEqual(exec.locals.options, { client: "the S3 client", pageSize: 7, extra: 1 });
+    assert.deepEqual(exec.locals.inner, { client: "the S3 client" });
   });
 
   it("shows the value of a last expression after a for await", async () => {
