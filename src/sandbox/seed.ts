@@ -12,10 +12,10 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import * as zlib from "node:zlib";
 import { SANDBOX_DATASETS, type SandboxDataset as Dataset, sandboxDays } from "./description";
-import { type DayFile, PriceWalk, dayFileCsv } from "./synthetic";
+import { type DayFile, FULL_STOCK_TAPE, PriceModel, dayFileCsv } from "./synthetic";
 
 /** Bump when the generated data changes, so existing caches are rebuilt. */
-export const SEED_VERSION = "2026-11-23.10";
+export const SEED_VERSION = "2026-11-23.11";
 /** The sandbox's last trading day: fixed, so the data is the same whenever it is built. */
 export const SANDBOX_END = "2026-11-20";
 /** Objects larger than this are stored as multipart uploads of parts this size, as `aws s3 cp` does. */
@@ -51,32 +51,50 @@ export function etagOf(body: Buffer, partSize = MULTIPART_PART_SIZE): string {
   return `${createHash("md5").update(Buffer.concat(parts)).digest("hex")}-${parts.length}`;
 }
 
-/** How big each day's file is: a few recent days are realistic, older days small. */
+/** How big a dataset's file is on the day `age` days before the last: a few recent days are realistic, older days small. */
+function sizeOf(dataset: Dataset, age: number): { size: number; liquidity?: number } {
+  const stocks = dataset.asset === "us_stocks_sip";
+  if (dataset.kind === "aggs" && dataset.interval !== "minute") {
+    return { size: age < 5 ? (stocks ? 10_000 : dataset.asset === "us_options_opra" ? 2_000 : 6) : stocks ? 8 : 6 };
+  }
+  if (dataset.kind === "aggs") {
+    if (stocks && age === 0) return { size: 10_000 };
+    if (stocks && age < 5) return { size: 300 };
+    if (age < 5) return { size: 6 };
+    // Old days have the day file's tickers, thin: a few dozen bars each (24-hour markets have 1,440 minutes).
+    return { size: stocks ? 8 : 6, liquidity: dataset.calendar === "nyse" ? 0.03 : 0.01 };
+  }
+  // Big enough to be a multipart object (ETag "...-N"), as every real trades day is.
+  if (stocks && dataset.kind === "trades" && age === 0) return { size: FULL_STOCK_TAPE };
+  return { size: age < 5 ? 5_000 : 20 };
+}
+
+/**
+ * Each day's file, with the sizes of the same date's minute file and trades (index values) file:
+ * the day bars are sums of the minute bars, and the trades file's tickers have their trades as
+ * minute bars. The datasets of an asset class share a calendar, so a date's age is the same in each.
+ */
 function plan(dataset: Dataset, dates: string[]): DayFile[] {
+  const family = SANDBOX_DATASETS.filter((d) => d.asset === dataset.asset);
+  const minute = family.find((d) => d.interval === "minute");
+  const ticks = family.find((d) => d.kind === "trades" || d.kind === "values");
   const n = dates.length;
   return dates.map((date, i) => {
     const age = n - 1 - i; // 0 = the last day
-    const stocks = dataset.asset === "us_stocks_sip";
-    let size: number;
-    let liquidity: number | undefined;
-    if (dataset.kind === "aggs" && dataset.interval !== "minute") {
-      size = age < 5 ? (stocks ? 10_000 : dataset.asset === "us_options_opra" ? 2_000 : 6) : stocks ? 8 : 6;
-    } else if (dataset.kind === "aggs") {
-      if (stocks && age === 0) size = 10_000;
-      else if (stocks && age < 5) size = 300;
-      else {
-        size = age < 5 ? 6 : 3;
-        // Old days are thin: a few dozen bars per ticker (24-hour markets have 1,440 minutes).
-        liquidity = age < 5 ? undefined : dataset.calendar === "nyse" ? 0.03 : 0.01;
-      }
-    } else if (stocks && dataset.kind === "trades" && age === 0) {
-      // Big enough to be a multipart object (ETag "...-N"), as every real trades day is.
-      size = 450_000;
-    } else {
-      size = age < 3 ? 5_000 : 20;
+    const file: DayFile = { dataset, date, ...sizeOf(dataset, age) };
+    if (dataset.kind === "aggs") {
+      if (dataset.interval !== "minute" && minute && date >= minute.start) file.minute = sizeOf(minute, age);
+      file.ticks = ticks && date >= ticks.start ? sizeOf(ticks, age).size : 0;
     }
-    return { dataset, date, size, liquidity };
+    return file;
   });
+}
+
+/** The file the build writes for a dataset and date, with the sizes of the date's other files. */
+export function sandboxDayFile(dataset: Dataset, date: string): DayFile {
+  const file = plan(dataset, sandboxDates(dataset)).find((f) => f.date === date);
+  if (!file) throw new Error(`The sandbox has no ${dataset.id} file for ${date}.`);
+  return file;
 }
 
 export function readManifest(cacheDir: string): SeedManifest | null {
@@ -90,7 +108,7 @@ export function readManifest(cacheDir: string): SeedManifest | null {
 
 /** Generate one dataset's files into a single pack file; returns the manifest rows. */
 export function buildDatasetPack(dataset: Dataset, packPath: string): SeedManifest["objects"] {
-  const walk = new PriceWalk(dataset);
+  const prices = new PriceModel(dataset);
   const objects: SeedManifest["objects"] = [];
   const fd = fs.openSync(packPath, "w");
   let offset = 0;
@@ -104,7 +122,7 @@ export function buildDatasetPack(dataset: Dataset, packPath: string): SeedManife
   try {
     for (const file of plan(dataset, sandboxDates(dataset))) {
       // Level 1 keeps million-row days fast to build; the result is an ordinary gzip file.
-      const body = zlib.gzipSync(dayFileCsv(file, walk), { level: 1 });
+      const body = zlib.gzipSync(dayFileCsv(file, prices), { level: 1 });
       const etag = etagOf(body); // computed here, so the emulator need not hash
       objects.push({ key: sandboxKey(dataset, file.date), pack: path.basename(packPath), offset, size: body.length, etag });
       offset += body.length;

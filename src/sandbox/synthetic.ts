@@ -1,8 +1,12 @@
 /**
  * Deterministic synthetic market data in the flat-files CSV formats.
  *
- * Every value comes from a PRNG seeded by the file's key, so the same sandbox is built on every
- * machine. Daily prices are a function of (asset, ticker, date), so all datasets agree.
+ * Every value comes from a PRNG, so the same sandbox is built on every machine. The datasets of
+ * an asset class agree as real ones do: a ticker's prices, bars and trades on a date come from
+ * PRNGs seeded by (asset, ticker, date), so the day bar is the sum of the ticker's minute bars, and
+ * the minute bars of the trades file's tickers are those trades (see `Day`). Columns that no
+ * other file sums (exchanges, conditions, sub-millisecond times) come from a PRNG seeded by the
+ * file's key.
  */
 import { FUTURES_ROOTS, type SandboxDataset as Dataset, VALUE_FORMATS } from "./description";
 
@@ -155,10 +159,19 @@ function money(x: number, dataset: Dataset): string {
 }
 
 /**
- * A ticker's closing price on any day, computed from the day alone (no history to carry), so
- * every dataset of an asset class agrees: the day bar, the minute bars and the trades of AAPL
- * on a date tell the same story. Log price = base + a few slow waves with ticker-specific
- * periods and phases + a little daily noise.
+ * Prices on a price grid: a multiple of the smallest step the files print (`money`), so a price
+ * prints the same in every dataset (futures trades with nine decimals, their bars with two or
+ * four) and a bar's open, high, low and close are exactly prices of the trades or bars below it.
+ */
+function onTick(x: number, dataset: Dataset): number {
+  const per = dataset.asset === "global_forex" ? 1e5 : x < 1 || (dataset.calendar === "cme" && x < 100) ? 1e4 : 100;
+  return Math.max(1, Math.round(x * per)) / per;
+}
+
+/**
+ * A ticker's closing price on any day, computed from the day alone (no history to carry).
+ * Log price = base + a few slow waves with ticker-specific periods and phases + a little daily
+ * noise.
  */
 function closeOn(asset: string, ticker: string, day: number, base: number): number {
   const r = rng(hash(`${asset}/${ticker}`));
@@ -171,26 +184,99 @@ function closeOn(asset: string, ticker: string, day: number, base: number): numb
   return Math.max(0.01, base * Math.exp(wave + noise));
 }
 
-/** Day prices for a dataset's tickers; every dataset of one asset class gets the same closes. */
-export class PriceWalk {
-  constructor(private readonly dataset: Dataset) {}
+/**
+ * A ticker's prices on a date, the same in every dataset of its asset class: the day's open (the
+ * previous day's close), its close, and a path between them minute by minute. Minute bars,
+ * trades, quotes and index values are drawn around the path; day bars are the sums of minute bars.
+ */
+export class PriceModel {
+  constructor(readonly dataset: Dataset) {}
 
-  /** One day's open (the previous day's close), high, low and close for a ticker. */
-  day(ticker: string, date: string, rand: () => number) {
+  /** Open and close of a ticker's day, and the name of its price path. */
+  ends(ticker: string, date: string): { open: number; close: number; path: string } {
     // Futures contracts of one root (ESZ6, ESH7) follow one price path, a little apart.
     const futures = this.dataset.calendar === "cme";
     const path = futures ? ticker.replace(/[FGHJKMNQUVXZ]\d$/, "") : ticker;
     const premium = futures ? 1 + (hash(ticker) % 100) / 20_000 : 1;
     const base = basePrice(this.dataset, path) * premium;
     const n = Date.parse(`${date}T00:00:00Z`) / 86_400_000;
-    const open = closeOn(this.dataset.asset, path, n - 1, base);
-    const close = closeOn(this.dataset.asset, path, n, base);
-    const high = Math.max(open, close) * (1 + rand() * 0.01);
-    const low = Math.min(open, close) * (1 - rand() * 0.01);
-    return { open, high, low, close };
+    return { open: closeOn(this.dataset.asset, path, n - 1, base), close: closeOn(this.dataset.asset, path, n, base), path };
+  }
+
+  /**
+   * A day bar drawn on its own, with no minute bars under it: only for the tickers a day file
+   * lists beyond those of its minute file (the sandbox keeps most minute files small).
+   */
+  day(ticker: string, date: string, rand: () => number) {
+    const { open, close } = this.ends(ticker, date);
+    const high = onTick(Math.max(open, close) * (1 + rand() * 0.01), this.dataset);
+    const low = onTick(Math.min(open, close) * (1 - rand() * 0.01), this.dataset);
+    return { open: onTick(open, this.dataset), high, low, close: onTick(close, this.dataset) };
+  }
+
+  /** The ticker's price path through a session of `minutes` minutes, open to close. */
+  path(ticker: string, date: string, minutes: number, knots?: Float64Array): PricePath {
+    const { open, close, path } = this.ends(ticker, date);
+    return new PricePath(open, close, minutes, hash(`${this.dataset.asset}|${path}|${date}|path`), knots);
   }
 }
 
+/** Minutes between the knots of a price path. */
+const KNOT_MINUTES = 5;
+
+/**
+ * The mid price through a session, at any time (in minutes from the open, fractions allowed):
+ * the open at 0, the close at `minutes`, and between them a Brownian bridge on knots five
+ * minutes apart, joined by straight lines, plus a small jitter of its own at each minute. Seeded
+ * by the price path and the date, so a futures root's contracts move together. Knots rather
+ * than a step a minute keep the cost per ticker and day low: old days use a dozen minutes.
+ */
+export class PricePath {
+  private readonly knots: Float64Array;
+  private readonly perKnot: number;
+  private readonly jitter: number;
+  private readonly floor: number;
+  constructor(
+    open: number,
+    close: number,
+    private readonly minutes: number,
+    private readonly seed: number,
+    knots?: Float64Array,
+  ) {
+    const n = Math.ceil(minutes / KNOT_MINUTES);
+    const k = (this.knots = knots && knots.length >= n + 1 ? knots : new Float64Array(n + 1));
+    this.perKnot = n / minutes;
+    const rand = rng(seed);
+    const sigma = open * 0.0015; // per minute
+    const step = sigma * Math.sqrt(minutes / n);
+    k[0] = 0;
+    for (let j = 1; j <= n; j++) k[j] = k[j - 1] + (rand() - 0.5) * step;
+    const end = k[n];
+    for (let j = 0; j <= n; j++) k[j] = open + ((close - open) * j) / n + k[j] - (end * j) / n;
+    this.jitter = sigma * 0.5;
+    this.floor = open * 0.2;
+  }
+
+  at(t: number): number {
+    const x = t * this.perKnot;
+    const j = Math.min(Math.floor(x), this.knots.length - 2);
+    const coarse = this.knots[j] + (this.knots[j + 1] - this.knots[j]) * (x - j);
+    const m = Math.floor(t);
+    const fine = m === t ? this.wiggle(m) : this.wiggle(m) + (this.wiggle(m + 1) - this.wiggle(m)) * (t - m);
+    return Math.max(this.floor, coarse + fine);
+  }
+
+  /** The jitter at a whole minute: a hash of the minute, none at the open and the close. */
+  private wiggle(m: number): number {
+    if (m <= 0 || m >= this.minutes) return 0;
+    let t = (this.seed + Math.imul(m, 0x9e3779b9)) | 0;
+    t = Math.imul(t ^ (t >>> 16), 0x85ebca6b);
+    t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35);
+    return ((((t ^ (t >>> 16)) >>> 0) / 4294967296) - 0.5) * this.jitter;
+  }
+}
+
+/** One day's file of a dataset, and the sizes of the same date's files it must agree with. */
 export interface DayFile {
   dataset: Dataset;
   date: string;
@@ -198,6 +284,18 @@ export interface DayFile {
   size: number;
   /** Share of minutes with a bar, for every ticker; by default liquidity falls with ticker rank. */
   liquidity?: number;
+  /**
+   * A day (session) file: the same date's minute file, whose tickers are the first `size` of
+   * this file's, each day bar being the sum of the ticker's minute bars. Default: all of this
+   * file's tickers, with the minute file's default liquidity.
+   */
+  minute?: { size: number; liquidity?: number };
+  /**
+   * An aggregates file: the number of rows in the same date's trades file (index values for
+   * indices). The minute bars of that file's tickers are its trades, minute by minute. 0 or
+   * absent: no trades file, bars drawn around the price path.
+   */
+  ticks?: number;
 }
 
 /** Where a day's rows fall: from `start` (UTC ms) for `minutes` minutes. */
@@ -236,12 +334,17 @@ const AGG_SLOTS = [
   "settlement_price", "exchange", "dollar_volume",
 ] as const;
 
+/** Crypto volumes and sizes are counted in 10^-8 coins, so sums of them are exact. */
+const COIN = 1e8;
+
 function formats(dataset: Dataset, date: string) {
   const stocks = dataset.asset === "us_stocks_sip";
+  const crypto = dataset.asset === "global_crypto";
   const decimals = stocks && date >= VALUE_FORMATS.decimalVolumeSince;
   const futures = dataset.calendar === "cme" && dataset.kind !== "aggs";
   return {
-    vol: (v: number) => (decimals ? v.toFixed(6) : String(v)),
+    /** A volume or size in the dataset's units (shares, contracts, 10^-8 coins). */
+    vol: (v: number) => (decimals ? v.toFixed(6) : crypto ? coins(v, false) : String(v)),
     // Stock prices are padded to six places in the decimal era (2026 heads of day, minute and
     // trades files), futures trades and quotes to nine.
     px: (x: number) =>
@@ -249,73 +352,257 @@ function formats(dataset: Dataset, date: string) {
   };
 }
 
-/** The CSV text (header included) of one day's file, in the dataset's header. */
-export function dayFileCsv(file: DayFile, walk: PriceWalk): string {
-  const { header } = file.dataset;
-  return file.dataset.kind === "aggs" ? aggsCsv(file, walk, header) : ticksCsv(file, walk, header);
+/** 10^-8 coins as a decimal: with all eight places (trade sizes), or without trailing zeros (volumes). */
+function coins(units: number, padded: boolean): string {
+  const whole = Math.floor(units / COIN);
+  const frac = String(units - whole * COIN).padStart(8, "0");
+  if (padded) return `${whole}.${frac}`;
+  const trimmed = frac.replace(/0+$/, "");
+  return trimmed ? `${whole}.${trimmed}` : String(whole);
 }
 
-function aggsCsv(file: DayFile, walk: PriceWalk, header: string[]): string {
+const cents = (c: number) => `${Math.floor(c / 100)}.${PAD2[c % 100]}`;
+
+/** The trades file's tickers (and the quotes', and the index values'): the first four of the asset class. */
+const TAPE_TICKERS = 4;
+/** Rows of the biggest stock trades day; a smaller day's trades are bigger, so a day's volume stays realistic. */
+export const FULL_STOCK_TAPE = 450_000;
+
+/** A day of one asset class: its session, its prices, and the size of its trades file. */
+class Day {
+  readonly start: number;
+  readonly minutes: number;
+  readonly crypto: boolean;
+  /** Whether bars carry a dollar volume (futures), summed in exact 10^-4 dollars per trade. */
+  readonly dollars: boolean;
+  constructor(
+    readonly dataset: Dataset,
+    readonly date: string,
+    readonly prices: PriceModel,
+    /** Rows of the date's trades (values) file; 0 when there is none. */
+    readonly ticks: number,
+  ) {
+    ({ start: this.start, minutes: this.minutes } = sessionOf(dataset, date));
+    this.crypto = dataset.asset === "global_crypto";
+    this.dollars = dataset.header.includes("dollar_volume");
+  }
+
+  /** A ticker's minute bars into `out`: its trades' if it is in the trades file, else drawn around its price path. */
+  minuteBars(ticker: string, rank: number, liquidity: number | undefined, out: Bars): Bars {
+    if (this.ticks > 0 && rank < TAPE_TICKERS) return this.barsFromTape(new Tape(this, ticker, rank, this.ticks), out);
+    return this.barsFromPath(ticker, liquidity ?? (rank < 30 ? 1 : Math.max(0.03, 1 / (1 + rank / 2500))), out);
+  }
+
+  private barsFromTape(tape: Tape, out: Bars): Bars {
+    out.n = 0;
+    let b = -1;
+    let minute = -1;
+    let dollars = 0; // in 10^-4 dollars: exact
+    for (let r = tape.rank; r < tape.rows; r += TAPE_TICKERS) {
+      tape.next(r);
+      const p = tape.price;
+      if (tape.minute !== minute) {
+        if (b >= 0) out.dollars[b] = Math.floor((dollars + 50) / 100);
+        b = out.n++;
+        minute = tape.minute;
+        out.minute[b] = minute;
+        out.open[b] = out.high[b] = out.low[b] = p;
+        out.volume[b] = out.count[b] = dollars = 0;
+      }
+      if (p > out.high[b]) out.high[b] = p;
+      if (p < out.low[b]) out.low[b] = p;
+      out.close[b] = p;
+      out.volume[b] += tape.units;
+      out.count[b]++;
+      if (this.dollars) dollars += Math.round(p * 1e4) * tape.units;
+    }
+    if (b >= 0) out.dollars[b] = Math.floor((dollars + 50) / 100);
+    return out;
+  }
+
+  private barsFromPath(ticker: string, liquidity: number, out: Bars): Bars {
+    const { dataset, minutes } = this;
+    const path = this.prices.path(ticker, this.date, minutes, out.knots);
+    const rand = rng(hash(`${dataset.asset}|${ticker}|${this.date}|bars`));
+    const scale = this.crypto ? COIN : 1;
+    out.n = 0;
+    const bar = (m: number) => {
+      const b = out.n++;
+      const o = onTick(path.at(m) * (1 + (rand() - 0.5) * 0.001), dataset);
+      const c = onTick(path.at(m + 1) * (1 + (rand() - 0.5) * 0.001), dataset);
+      const h = onTick(Math.max(o, c) * (1 + rand() * 0.001), dataset);
+      const l = onTick(Math.min(o, c) * (1 - rand() * 0.001), dataset);
+      // Trading is heaviest at the open and the close: a U-shaped profile through the session.
+      const x = (2 * m) / minutes - 1;
+      const volume = Math.floor((100 + rand() * 20000 * liquidity) * (0.5 + 2.5 * x ** 4));
+      out.minute[b] = m;
+      out.open[b] = o;
+      out.high[b] = h;
+      out.low[b] = l;
+      out.close[b] = c;
+      out.volume[b] = volume * scale;
+      out.count[b] = 1 + (volume >> 7);
+      out.dollars[b] = Math.round(volume * (o + h + l + c) * 25);
+    };
+    // Liquid tickers trade every minute of the session, thin ones now and then (a geometric gap
+    // between bars: one draw per bar, not per minute), but at least once.
+    if (liquidity >= 1) for (let m = 0; m < minutes; m++) bar(m);
+    else {
+      const gap = () => Math.floor(Math.log(1 - rand()) / Math.log(1 - liquidity));
+      for (let m = gap(); m < minutes; m += 1 + gap()) bar(m);
+    }
+    if (out.n === 0) bar(Math.floor(rand() * minutes));
+    return out;
+  }
+}
+
+/** One ticker's minute bars, in minute order, in buffers reused from ticker to ticker. */
+class Bars {
+  n = 0;
+  readonly minute: Int32Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  /** In the dataset's units (shares, contracts, 10^-8 coins). */
+  readonly volume: Float64Array;
+  readonly count: Float64Array;
+  /** Dollar volume in cents. */
+  readonly dollars: Float64Array;
+  /** Scratch for the price path's knots. */
+  readonly knots: Float64Array;
+  /** Buffers for sessions of `minutes` minutes, shared by the files of a thread (generation is synchronous). */
+  static sized(minutes: number): Bars {
+    let b = Bars.cache.get(minutes);
+    if (!b) Bars.cache.set(minutes, (b = new Bars(minutes)));
+    return b;
+  }
+  private static readonly cache = new Map<number, Bars>();
+
+  private constructor(minutes: number) {
+    this.minute = new Int32Array(minutes);
+    [this.open, this.high, this.low, this.close, this.volume, this.count, this.dollars] = Array.from({ length: 7 }, () => new Float64Array(minutes));
+    this.knots = new Float64Array(Math.ceil(minutes / KNOT_MINUTES) + 1);
+  }
+}
+
+/**
+ * One ticker's rows of a trades, quotes or values file: every fourth row of the file (the four
+ * tickers take turns, in time order), at times spread evenly through the session, priced close
+ * to the price path. Its own PRNG, seeded by asset, ticker and date, makes the same rows in the
+ * trades file and in the minute bars built from them.
+ */
+class Tape {
+  ms = 0;
+  minute = 0;
+  mid = 0;
+  price = 0;
+  /** Size as drawn, 1 to 500 (quote sizes). */
+  raw = 0;
+  /** Trade size in the dataset's units. */
+  units = 0;
+  private readonly path: PricePath;
+  private readonly rand: () => number;
+  private readonly span: number;
+  private readonly lot: number;
+  constructor(
+    private readonly day: Day,
+    ticker: string,
+    readonly rank: number,
+    readonly rows: number,
+  ) {
+    this.path = day.prices.path(ticker, day.date, day.minutes);
+    this.rand = rng(hash(`${day.dataset.asset}|${ticker}|${day.date}|ticks`));
+    this.span = day.minutes * 60_000;
+    // Stock trades on a day with a short trades file stand for more shares each (up to 100
+    // times): a ticker's day volume stays in the millions on every recent day.
+    this.lot = day.dataset.asset === "us_stocks_sip" ? Math.min(100, Math.max(1, Math.round(FULL_STOCK_TAPE / rows))) : 1;
+  }
+
+  /** Row `r` of the file (one of this ticker's). */
+  next(r: number): void {
+    const offset = Math.floor((r / this.rows) * this.span);
+    this.ms = this.day.start + offset;
+    const f = offset / 60_000;
+    this.minute = Math.floor(f);
+    this.mid = this.path.at(f);
+    this.price = onTick(this.mid * (1 + (this.rand() - 0.5) * 0.0004), this.day.dataset);
+    const u = this.rand();
+    this.raw = 1 + Math.floor(u * 500);
+    this.units = this.day.crypto ? Math.round((this.raw * COIN) / 97) : 1 + Math.floor(u * 500 * this.lot);
+  }
+}
+
+/** The CSV text (header included) of one day's file, in the dataset's header. */
+export function dayFileCsv(file: DayFile, prices = new PriceModel(file.dataset)): string {
+  const { header } = file.dataset;
+  return file.dataset.kind === "aggs" ? aggsCsv(file, prices, header) : ticksCsv(file, prices, header);
+}
+
+function aggsCsv(file: DayFile, prices: PriceModel, header: string[]): string {
   const { dataset, date } = file;
   const rand = rng(hash(`${dataset.id}/${date}`));
   const write = rowWriter(header, AGG_SLOTS);
   const { vol, px } = formats(dataset, date);
-  const midnight = newYorkMidnightMs(date);
+  const day = new Day(dataset, date, prices, file.ticks ?? 0);
+  const bars = Bars.sized(day.minutes);
   const tickers = tickersFor(dataset, date, file.size);
   const v: string[] = new Array(AGG_SLOTS.length).fill("");
   v[8] = date;
+  v[10] = exchangeId(dataset);
   if (dataset.interval !== "minute") {
+    // Day bars are stamped at midnight New York time; futures session bars at the session's open.
+    v[6] = ns(dataset.interval === "session" ? day.start : newYorkMidnightMs(date));
+    const withMinutes = Math.min(tickers.length, file.minute?.size ?? file.size);
     const lines = [header.join(",")];
-    const session = sessionOf(dataset, date);
-    for (const t of tickers) {
-      const p = walk.day(t, date, rand);
-      const volume = Math.floor(1000 + rand() * rand() * 5e7);
+    for (let i = 0; i < tickers.length; i++) {
+      const t = tickers[i];
+      let open: number, high: number, low: number, close: number, volume: number, count: number, dollars: number;
+      if (i < withMinutes) {
+        // The sum of the ticker's minute bars, exactly as the minute file prints them.
+        const b = day.minuteBars(t, i, file.minute?.liquidity, bars);
+        [open, close, high, low] = [b.open[0], b.close[b.n - 1], b.high[0], b.low[0]];
+        volume = count = dollars = 0;
+        for (let k = 0; k < b.n; k++) {
+          if (b.high[k] > high) high = b.high[k];
+          if (b.low[k] < low) low = b.low[k];
+          volume += b.volume[k];
+          count += b.count[k];
+          dollars += b.dollars[k];
+        }
+      } else {
+        ({ open, high, low, close } = prices.day(t, date, rand));
+        const shares = Math.floor(1000 + rand() * rand() * 5e7);
+        volume = day.crypto ? shares * COIN : shares;
+        count = Math.max(1, Math.floor(shares / 120));
+        dollars = Math.round(shares * (open + close) * 50);
+      }
       v[0] = t;
       v[1] = vol(volume);
-      [v[2], v[3], v[4], v[5]] = [px(p.open), px(p.close), px(p.high), px(p.low)];
-      // Day bars are stamped at midnight New York time; futures session bars at the session's open.
-      v[6] = ns(dataset.interval === "session" ? session.start : midnight);
-      v[7] = String(Math.max(1, Math.floor(volume / 120)));
-      v[9] = px(p.close * (1 + (rand() - 0.5) * 0.0004));
-      v[10] = exchangeId(dataset);
-      v[11] = (volume * (p.open + p.close) * 0.5).toFixed(2);
+      [v[2], v[3], v[4], v[5]] = [px(open), px(close), px(high), px(low)];
+      v[7] = String(count);
+      v[9] = px(onTick(close * (1 + (rand() - 0.5) * 0.0004), dataset));
+      v[11] = cents(dollars);
       lines.push(write(v));
     }
     return lines.join("\n") + "\n";
   }
-  // Minute bars: liquid tickers trade every minute of the session, thin ones now and then.
-  const { start, minutes } = sessionOf(dataset, date);
   // Rows are joined per ticker, then per file: one giant array of rows costs seconds in GC.
   const chunks: string[] = [header.join(",")];
   for (let i = 0; i < tickers.length; i++) {
-    const rows: string[] = [];
-    const t = tickers[i];
-    const p = walk.day(t, date, rand);
-    const liquidity = file.liquidity ?? (i < 30 ? 1 : Math.max(0.03, 1 / (1 + i / 2500)));
-    // A Brownian bridge from open to close: a random path that still ends at the close.
-    const path = new Float64Array(minutes + 1);
-    for (let m = 1; m <= minutes; m++) path[m] = path[m - 1] + (rand() - 0.5);
-    const sigma = p.open * 0.0015;
-    v[0] = t;
-    for (let m = 0; m < minutes; m++) {
-      const f = (m + 1) / minutes;
-      const price = Math.max(0.01, p.open + (p.close - p.open) * f + (path[m + 1] - f * path[minutes]) * sigma);
-      if (rand() > liquidity) continue;
-      const o = price * (1 + (rand() - 0.5) * 0.002);
-      const c = price * (1 + (rand() - 0.5) * 0.002);
-      // Trading is heaviest at the open and the close: a U-shaped profile through the session.
-      const x = (2 * m) / minutes - 1;
-      const volume = Math.floor((100 + rand() * 20000 * liquidity) * (0.5 + 2.5 * x ** 4));
-      v[1] = vol(volume);
-      v[2] = px(o);
-      v[3] = px(c);
-      v[4] = px(Math.max(o, c) * (1 + rand() * 0.001));
-      v[5] = px(Math.min(o, c) * (1 - rand() * 0.001));
-      v[6] = ns(start + m * 60_000);
-      v[7] = String(1 + (volume >> 7));
-      v[10] = exchangeId(dataset);
-      v[11] = (volume * price).toFixed(2);
-      rows.push(write(v));
+    const b = day.minuteBars(tickers[i], i, file.liquidity, bars);
+    const rows: string[] = new Array(b.n);
+    v[0] = tickers[i];
+    for (let k = 0; k < b.n; k++) {
+      v[1] = vol(b.volume[k]);
+      v[2] = px(b.open[k]);
+      v[3] = px(b.close[k]);
+      v[4] = px(b.high[k]);
+      v[5] = px(b.low[k]);
+      v[6] = ns(day.start + b.minute[k] * 60_000);
+      v[7] = String(b.count[k]);
+      if (day.dollars) v[11] = cents(b.dollars[k]);
+      rows[k] = write(v);
     }
     if (rows.length) chunks.push(rows.join("\n"));
   }
@@ -331,8 +618,11 @@ const TICK_SLOTS = [
 const slot = (name: (typeof TICK_SLOTS)[number]) => TICK_SLOTS.indexOf(name);
 const S = Object.fromEntries(TICK_SLOTS.map((n) => [n, slot(n)])) as Record<(typeof TICK_SLOTS)[number], number>;
 
-/** Trades, quotes and index values: `size` rows spread through the session, in time order. */
-function ticksCsv(file: DayFile, walk: PriceWalk, header: string[]): string {
+/**
+ * Trades, quotes and index values: `size` rows spread through the session, in time order, the
+ * four tickers taking turns. Trades are priced near the price path, quotes straddle it.
+ */
+function ticksCsv(file: DayFile, prices: PriceModel, header: string[]): string {
   const { dataset, date } = file;
   const rand = rng(hash(`${dataset.id}/${date}`));
   const write = rowWriter(header, TICK_SLOTS);
@@ -341,25 +631,24 @@ function ticksCsv(file: DayFile, walk: PriceWalk, header: string[]): string {
   const options = dataset.asset === "us_options_opra";
   const crypto = dataset.asset === "global_crypto";
   const zeros = date >= VALUE_FORMATS.zeroFieldsSince;
-  const tickers = tickersFor(dataset, date, 4);
-  const prices = tickers.map((t) => walk.day(t, date, rand).open);
-  const { start, minutes } = sessionOf(dataset, date);
-  const spanMs = minutes * 60_000;
+  const day = new Day(dataset, date, prices, file.size);
+  const tickers = tickersFor(dataset, date, TAPE_TICKERS);
+  const tapes = tickers.map((t, k) => new Tape(day, t, k, file.size));
   const v: string[] = new Array(TICK_SLOTS.length).fill("");
   v[S.session_end_date] = date;
   v[S.correction] = !stocks || zeros ? "0" : "";
   v[S.tape] = "3";
+  // Only the columns of this file's header are formatted: trades have no quote prices.
+  const has = (n: (typeof TICK_SLOTS)[number]) => header.includes(n);
+  const [hasPrice, hasValue, hasQuote, hasAskTime] = [has("price"), has("value"), has("ask_price"), has("ask_timestamp")];
   const lines: string[] = [header.join(",")];
   for (let r = 0; r < file.size; r++) {
-    const k = r % tickers.length;
-    prices[k] *= 1 + (rand() - 0.5) * 0.001;
-    const ms = start + Math.floor((r / file.size) * spanMs);
+    const k = r % tapes.length;
+    const tape = tapes[k];
+    tape.next(r);
     const sub = Math.floor(rand() * 1e6);
-    const sip = ns(ms, sub);
-    const part = ns(ms, Math.max(0, sub - 137));
-    const price = prices[k];
-    const spread = price * 0.0005;
-    const size = 1 + Math.floor(rand() * 500);
+    const sip = ns(tape.ms, sub);
+    const part = ns(tape.ms, Math.max(0, sub - 137));
     const exchange = options
       ? VALUE_FORMATS.optionExchanges[Math.floor(rand() * VALUE_FORMATS.optionExchanges.length)]
       : 1 + Math.floor(rand() * 20);
@@ -371,27 +660,30 @@ function ticksCsv(file: DayFile, walk: PriceWalk, header: string[]): string {
     v[S.participant_timestamp] = part;
     v[S.sip_timestamp] = sip;
     v[S.timestamp] = sip;
-    v[S.price] = px(price);
-    v[S.value] = money(price, dataset);
+    if (hasPrice) v[S.price] = px(tape.price);
+    if (hasValue) v[S.value] = money(tape.price, dataset);
     v[S.sequence_number] = String(1000 + r);
     v[S.report_sequence] = String(1 + (r >> 2));
-    v[S.size] = crypto ? (size / 97).toFixed(8) : stocks ? vol(size) : String(size);
+    v[S.size] = crypto ? coins(tape.units, true) : vol(tape.units);
     // Off-exchange prints (exchange 4, a FINRA TRF) carry a TRF id and time; exchange prints
     // have 0 there in current files and nothing in older ones.
     const trf = stocks && exchange === 4;
     v[S.trf_id] = trf ? "201" : zeros ? "0" : "";
     v[S.trf_timestamp] = trf ? part : "0";
-    v[S.ask_exchange] = v[S.bid_exchange] = dataset.asset === "global_forex" ? "48" : String(exchange);
-    v[S.ask_price] = px(price + spread);
-    v[S.bid_price] = px(price - spread);
-    v[S.ask_size] = v[S.bid_size] = stocks ? vol(size) : String(size);
-    v[S.ask_timestamp] = v[S.bid_timestamp] = part;
-    // Now and then a one-sided quote, written as real rows have it: futures leave the price
-    // empty with size 0; stocks write 0.0 and 0 (on both sides, as in the 2026 head); options
-    // write exchange, price and size 0 on the missing side.
-    if (dataset.calendar === "cme" && rand() < 0.02) [v[S.bid_price], v[S.bid_size]] = ["", "0"];
-    if (stocks && rand() < 0.02) [v[S.ask_price], v[S.ask_size], v[S.bid_price], v[S.bid_size]] = ["0.0", "0", "0.0", "0"];
-    if (options && rand() < 0.02) [v[S.ask_exchange], v[S.ask_price], v[S.ask_size]] = ["0", "0", "0"]; // no offer
+    if (hasQuote) {
+      v[S.ask_exchange] = v[S.bid_exchange] = dataset.asset === "global_forex" ? "48" : String(exchange);
+      // Quotes straddle the price path by 0.05% a side; trades stray from it by at most 0.02%.
+      v[S.ask_price] = px(onTick(tape.mid * 1.0005, dataset));
+      v[S.bid_price] = px(onTick(tape.mid * 0.9995, dataset));
+      v[S.ask_size] = v[S.bid_size] = stocks ? vol(tape.raw) : String(tape.raw);
+      if (hasAskTime) v[S.ask_timestamp] = v[S.bid_timestamp] = part;
+      // Now and then a one-sided quote, written as real rows have it: futures leave the price
+      // empty with size 0; stocks write 0.0 and 0 (on both sides, as in the 2026 head); options
+      // write exchange, price and size 0 on the missing side.
+      if (dataset.calendar === "cme" && rand() < 0.02) [v[S.bid_price], v[S.bid_size]] = ["", "0"];
+      if (stocks && rand() < 0.02) [v[S.ask_price], v[S.ask_size], v[S.bid_price], v[S.bid_size]] = ["0.0", "0", "0.0", "0"];
+      if (options && rand() < 0.02) [v[S.ask_exchange], v[S.ask_price], v[S.ask_size]] = ["0", "0", "0"]; // no offer
+    }
     v[S.indicators] = "";
     lines.push(write(v));
   }

@@ -12,7 +12,7 @@ import { gzipSync } from "node:zlib";
 import { describe, it } from "node:test";
 import { loadDay } from "../../src/flatfiles/load";
 import { sandboxDataset } from "../../src/sandbox/description";
-import { PriceWalk, dayFileCsv } from "../../src/sandbox/synthetic";
+import { PriceModel, dayFileCsv } from "../../src/sandbox/synthetic";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 
 const DIR = path.join(PACKAGE_ROOT, "test", "fixtures", "published");
@@ -125,7 +125,7 @@ describe("the sandbox against the published samples", () => {
     for (const e of real.filter((x) => x.file.includes(".2026-05-22."))) {
       const s = sandboxDataset(e.dataset);
       const { header, rows } = readText(e.file);
-      const csv = dayFileCsv({ dataset: s, date: "2026-05-22", size: 400, liquidity: 1 }, new PriceWalk(s));
+      const csv = dayFileCsv({ dataset: s, date: "2026-05-22", size: 400, liquidity: 1 }, new PriceModel(s));
       const lines = csv.trim().split("\n").slice(1).map(fields);
       header.forEach((name, c) => {
         const seen = new Set(lines.map((l) => shape(l[c])));

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { sandboxDataset } from "../../src/sandbox/description";
-import { PriceWalk, dayFileCsv } from "../../src/sandbox/synthetic";
+import { PriceModel, dayFileCsv } from "../../src/sandbox/synthetic";
 
 const NY = new Intl.DateTimeFormat("en-CA", {
   timeZone: "America/New_York", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
@@ -15,7 +15,7 @@ const ny = (ns: string) => NY.format(new Date(Number(BigInt(ns) / 1_000_000n))).
 
 function span(id: string, date: string, column: string): [string, string] {
   const d = sandboxDataset(id);
-  const lines = dayFileCsv({ dataset: d, date, size: 2000, liquidity: 1 }, new PriceWalk(d)).trim().split("\n");
+  const lines = dayFileCsv({ dataset: d, date, size: 2000, liquidity: 1 }, new PriceModel(d)).trim().split("\n");
   const at = lines[0].split(",").indexOf(column);
   const stamps = lines.slice(1).map((l) => l.split(",")[at]).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   return [ny(stamps[0]), ny(stamps.at(-1)!)];

@@ -12,7 +12,7 @@ import { DATASETS, findDataset } from "../../src/flatfiles/datasets";
 import { parseCsv } from "../../src/flatfiles/load";
 import { SANDBOX_DATASETS, sandboxDays } from "../../src/sandbox/description";
 import { SANDBOX_END } from "../../src/sandbox/seed";
-import { PriceWalk, dayFileCsv } from "../../src/sandbox/synthetic";
+import { PriceModel, dayFileCsv } from "../../src/sandbox/synthetic";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 
 const GENERATOR = ["description.ts", "closures.ts", "synthetic.ts", "seed.ts", "seed-worker.ts"];
@@ -54,7 +54,7 @@ describe("the sandbox's description against the library's registry", () => {
     for (const s of SANDBOX_DATASETS) {
       const days = sandboxDays(s.start, SANDBOX_END, s.calendar);
       for (const date of [days[0], days.at(-1)!]) {
-        const csv = dayFileCsv({ dataset: s, date, size: 50, liquidity: 0.2 }, new PriceWalk(s));
+        const csv = dayFileCsv({ dataset: s, date, size: 50, liquidity: 0.2 }, new PriceModel(s));
         const warnings: string[] = [];
         const df = parseCsv(Buffer.from(csv), s.id, `${s.id}/${date}`, (w) => warnings.push(w));
         assert.deepEqual(warnings, [], `${s.id} ${date}`);
