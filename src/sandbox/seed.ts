@@ -15,7 +15,7 @@ import { SANDBOX_DATASETS, type SandboxDataset as Dataset, sandboxDays } from ".
 import { type DayFile, FULL_STOCK_TAPE, PriceModel, dayFileCsv } from "./synthetic";
 
 /** Bump when the generated data changes, so existing caches are rebuilt. */
-export const SEED_VERSION = "2026-11-23.11";
+export const SEED_VERSION = "2026-11-23.12";
 /** The sandbox's last trading day: fixed, so the data is the same whenever it is built. */
 export const SANDBOX_END = "2026-11-20";
 /** Objects larger than this are stored as multipart uploads of parts this size, as `aws s3 cp` does. */
@@ -59,7 +59,7 @@ function sizeOf(dataset: Dataset, age: number): { size: number; liquidity?: numb
   }
   if (dataset.kind === "aggs") {
     if (stocks && age === 0) return { size: 10_000 };
-    if (stocks && age < 5) return { size: 300 };
+    if (stocks && age < 5) return { size: 500 };
     if (age < 5) return { size: 6 };
     // Old days have the day file's tickers, thin: a few dozen bars each (24-hour markets have 1,440 minutes).
     return { size: stocks ? 8 : 6, liquidity: dataset.calendar === "nyse" ? 0.03 : 0.01 };

@@ -137,7 +137,7 @@ function csvOf(d: SandboxDataset, date: string): string {
 /** Asset classes and dates: the last day (the biggest files), a few recent days and old thin days. */
 const CASES: [string, string][] = [
   ["us_stocks_sip", "2026-11-20"], // 450,000 trades, 10,000 tickers of minute bars
-  ["us_stocks_sip", "2026-11-18"], // 5,000 trades, minute bars of 300 of the day's 10,000 tickers
+  ["us_stocks_sip", "2026-11-18"], // 5,000 trades, minute bars of 500 of the day's 10,000 tickers
   ["us_stocks_sip", "2009-06-25"], // an old thin day, before decimal volumes
   ["us_options_opra", "2026-11-19"],
   ["us_indices", "2026-11-20"],
