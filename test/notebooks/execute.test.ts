@@ -11,7 +11,8 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 import { firstDifference } from "../../scripts/lib/notebook-compare";
-import { outputText, readNotebook } from "../../scripts/lib/notebook-file";
+import { type Notebook, outputText, readNotebook } from "../../scripts/lib/notebook-file";
+import { readSolutions } from "../../scripts/lib/solutions";
 import { sandboxState } from "../helpers/sandbox";
 
 const dir = path.join(PACKAGE_ROOT, "notebooks");
@@ -21,24 +22,60 @@ const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-notebooks-"));
 /** What each notebook must show when it runs against the sandbox. */
 const EXPECTED: Record<string, RegExp[]> = {
   "00-check-your-setup.ipynb": [/local sandbox/, /us_stocks_sip\//, /global_crypto\//, /SignatureDoesNotMatch/, /Secret\(••••••••\)/],
-  "01-flat-files-requests-and-paginators.ipynb": [/AWS4-HMAC-SHA256/, /\b5838\b/, /ContinuationToken=/, /us_options_opra\//, /day_aggs_v1\/ +minute_aggs_v1/, /<td>2024<\/td><td>252<\/td>/],
-  "02-pagination-step-by-step.ipynb": [/<td>IAM ListUsers<\/td><td>100<\/td>/, /asked: 5000, got: 1000/, /distinct: 500, tableSize: 500/, /5838 keys, all there/, /33 instances/],
+  "01-flat-files-requests-and-paginators.ipynb": [/RequestTimeTooSkewed/, /500 received, 200 kept/, /AWS4-HMAC-SHA256/, /\b5838\b/, /ContinuationToken=/, /us_options_opra\//, /day_aggs_v1\/ +minute_aggs_v1/, /<td>2024<\/td><td>252<\/td>/],
+  "02-pagination-step-by-step.ipynb": [
+    /<td>IAM ListUsers<\/td><td>100<\/td>/, /<td>S3 ListObjectsV2<\/td><td>5,000<\/td><td>1,000<\/td>/,
+    /<td>DynamoDB Scan, 100 KB items<\/td><td>100<\/td><td>9<\/td>/, /100 received, 50 kept/,
+    /distinct: 500, tableSize: 500/, /5838 keys, all there/, /33 instances/, /5 of 5838 files are over 1,000 bytes/,
+    /<td>MaxItems 10<\/td><td>10<\/td><td>1<\/td><td>1,000<\/td>/, /<td>MaxItems 10, PageSize 10<\/td><td>10<\/td><td>1<\/td><td>10<\/td>/,
+  ],
   "04-exploring-flat-files.ipynb": [/<td>2026-11-13<\/td>/, /a Saturday/, /window_start_ny/, /EST/, /minute bars, \d+ MB gzipped/, /cached: nothing fetched/, /Forbidden \(HTTP 403\)/],
-  "03-paginator-reference.ipynb": [/\(not sent\)/, /boto_truncate_amount: 10/, /'page had no Contents': \[ null \]/, /position 22/],
+  "03-paginator-reference.ipynb": [/151 of 232/, /ContinuationToken: '/, /\(not sent\)/, /boto_truncate_amount: 10/, /'page had no Contents': \[ null \]/, /position 22/],
 };
+
+/**
+ * The notebook with its exercise solutions appended as extra cells, as a learner would paste
+ * them: one run checks both, and the solutions see the notebook's variables.
+ */
+function withSolutions(name: string): { file: string; cells: number } {
+  const nb = readNotebook(path.join(dir, name));
+  const cells = nb.cells.length;
+  for (const s of readSolutions(name)) {
+    nb.cells.push({ cell_type: "code", source: s.code, metadata: { solution: s.exercise }, outputs: [], execution_count: null });
+  }
+  // Written beside the original, so relative imports ("../dist") resolve the same way.
+  const file = path.join(dir, `.solutions-${name}`);
+  fs.writeFileSync(file, JSON.stringify(nb));
+  return { file, cells };
+}
+
+function solutionOutputs(nb: Notebook, from: number): string[] {
+  return nb.cells.slice(from).map((c) => outputText({ ...nb, cells: [c] }));
+}
 
 describe("notebooks run green against the sandbox", () => {
   it("finds the notebooks", () => assert.ok(notebooks.length >= 4));
   for (const name of notebooks) {
     it(name, { timeout: 600_000 }, () => {
-      const r = spawnSync(
-        "jupyter-nbconvert",
-        ["--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output-dir", outDir, path.join(dir, name)],
-        { encoding: "utf8", env: process.env, cwd: dir },
-      );
+      const input = withSolutions(name);
+      let r;
+      try {
+        r = spawnSync(
+          "jupyter-nbconvert",
+          ["--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output-dir", outDir, "--output", name, input.file],
+          { encoding: "utf8", env: process.env, cwd: dir },
+        );
+      } finally {
+        fs.rmSync(input.file, { force: true });
+      }
       assert.equal(r.status, 0, `nbconvert failed:\n${r.stderr.split("\n").slice(-40).join("\n")}`);
-      const fresh = readNotebook(path.join(outDir, name));
-      const errors = fresh.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "error" || o.name === "stderr");
+      const executed = readNotebook(path.join(outDir, name));
+      const solved = solutionOutputs(executed, input.cells);
+      readSolutions(name).forEach((s, i) => {
+        assert.match(solved[i], s.expect!, `exercise ${s.exercise}'s solution (docs/solutions) shows:\n${solved[i]}`);
+      });
+      const fresh = { ...executed, cells: executed.cells.slice(0, input.cells) };
+      const errors = executed.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "error" || o.name === "stderr");
       assert.deepEqual(errors, []);
       const text = outputText(fresh);
       for (const re of EXPECTED[name] ?? []) assert.match(text, re);
