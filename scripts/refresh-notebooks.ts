@@ -25,7 +25,7 @@ async function main() {
     for (const name of fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort()) {
       if (only.length && !only.some((o) => name.startsWith(o))) continue;
       console.log(`running ${name}...`);
-      const r = spawnSync("jupyter-nbconvert", ["--to", "notebook", "--execute", "--inplace", "--ExecutePreprocessor.timeout=600", path.join(dir, name)], {
+      const r = spawnSync("jupyter-nbconvert", ["--to", "notebook", "--execute", "--inplace", "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.record_timing=False", path.join(dir, name)], {
         stdio: "inherit",
         env: jupyterEnv({ FLATFILES_SANDBOX_STATE: stateFile, FLATFILES_TARGET: "sandbox" }),
         cwd: dir,

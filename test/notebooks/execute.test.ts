@@ -75,6 +75,12 @@ describe("notebooks run green against the sandbox", () => {
         assert.match(solved[i], s.expect!, `exercise ${s.exercise}'s solution (docs/solutions) shows:\n${solved[i]}`);
       });
       const fresh = { ...executed, cells: executed.cells.slice(0, input.cells) };
+      // Saved notebooks keep their prompt numbers, as a reader expects ([1], [2]...); tslab only
+      // sends them on IOPub with the kit's patch (execute_input).
+      for (const nb of [fresh, readNotebook(path.join(dir, name))]) {
+        const counts = nb.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count);
+        assert.deepEqual(counts, counts.map((_, i) => i + 1), "execution counts 1, 2, 3...");
+      }
       const errors = executed.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "error" || o.name === "stderr");
       assert.deepEqual(errors, []);
       const text = outputText(fresh);

@@ -34,6 +34,13 @@ describe("notebooks read as a tutorial", () => {
         assert.deepEqual(problems, []);
       });
 
+      it("saves nothing that changes on every run: no timing metadata, speeds or machine paths", () => {
+        const timed = nb.cells.filter((c) => "execution" in (c.metadata ?? {})).length;
+        assert.equal(timed, 0, "cells with nbconvert's timing metadata (refresh with record_timing off)");
+        const saved = JSON.stringify(nb.cells.map((c) => c.outputs ?? []));
+        assert.doesNotMatch(saved, /\d MB\/s|\/(?:home|root|Users|tmp|work)\/[\w.-]+\//);
+      });
+
       it("says what you will learn, in numbered sections, and ends with a recap", () => {
         assert.match(markdown, /\*\*What you will learn\*\*/);
         const sections = [...markdown.matchAll(/^## (\d+) · /gm)].map((m) => Number(m[1]));
