@@ -9,7 +9,8 @@ import { describeConfig, loadConfig } from "../config/env";
 import { findDay, listDays } from "../flatfiles/catalog";
 import { findDataset } from "../flatfiles/datasets";
 import { downloadFile } from "../flatfiles/download";
-import { loadDay } from "../flatfiles/load";
+import { loadDay, scanDays } from "../flatfiles/load";
+import pl from "nodejs-polars";
 import { textTable } from "../notebook/display";
 import { progressReporter } from "../notebook/progress";
 import { getPaginator } from "../paginator/engine";
@@ -20,11 +21,14 @@ const USAGE = `flatfiles: Polygon/Massive flat files from the terminal (sandbox 
   flatfiles ls [prefix]                      list one level: asset classes, datasets, years...
   flatfiles dates <dataset> <from> <to>      the days a dataset has between two dates
   flatfiles get <dataset> <date>             download a day into the cache, print its path
-  flatfiles head <dataset> <date> [-n rows]  print the first rows of a day
+  flatfiles head <dataset> <date> [-n rows] [--ticker T | --underlying U]
+                                             print the first rows of a day (of one ticker, or
+                                             of one underlying's option contracts)
   flatfiles config                           which endpoint and key source are in use
 
   dataset: asset/name, for example us_stocks_sip/day_aggs_v1; dates: YYYY-MM-DD
-  options: -n, --rows N   rows for head (default 10);  -h, --help`;
+  options: -n, --rows N   rows for head (default 10);  -t, --ticker T;  -u, --underlying U
+           (options datasets: O:U… contracts);  -h, --help`;
 
 const COMMANDS = ["ls", "dates", "get", "head", "config"];
 
@@ -35,7 +39,16 @@ function usage(message: string): never {
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + "\n")): Promise<void> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { rows: { type: "string", short: "n" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        rows: { type: "string", short: "n" },
+        ticker: { type: "string", short: "t" },
+        underlying: { type: "string", short: "u" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
   } catch (e) {
     usage((e as Error).message.replace(/\. To specify.*$/, ""));
   }
@@ -77,18 +90,38 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     const rows = Number(parsed.values.rows ?? 10);
     if (!Number.isInteger(rows) || rows <= 0) usage(`--rows must be a whole number above zero, not "${parsed.values.rows}".`);
     const dataset = findDataset(args[0]);
+    const only = headFilter(parsed.values.ticker, parsed.values.underlying, dataset.asset);
     // The bucket decides which days exist: the day's month is listed before anything is fetched.
     const day = await findDay({ client, bucket: config.bucket }, dataset, args[1]);
     const file = await downloadFile(client, config.bucket, day.key, { onProgress: progressReporter("get") });
     if (command === "get") return out(file.path);
-    const df = loadDay(file.path, dataset, { datetimes: false });
-    out(textTable(df.head(rows).toRecords() as Record<string, unknown>[]));
-    out(`(${df.height.toLocaleString("en-US")} rows in all)`);
+    // A filter reads the day's Parquet copy lazily: one underlying of a big options day never
+    // loads the rest of it.
+    const df = only
+      ? scanDays([file.path], dataset).filter(only.expr).drop("window_start_utc", "window_start_ny").collectSync()
+      : loadDay(file.path, dataset, { datetimes: false });
+    out(textTable(df.head(rows).toRecords() as Record<string, unknown>[], { maxRows: rows }));
+    out(`(${df.height.toLocaleString("en-US")} rows${only ? ` of ${only.what}` : " in all"})`);
   } catch (e) {
     throw e instanceof KitError ? e : explainAwsError(e, { endpoint: config.endpoint, bucket: config.bucket, bucketFrom: "config" });
   } finally {
     client.destroy();
   }
+}
+
+/** The rows `head` keeps: one ticker, or the contracts of one underlying (OCC symbols O:<U><YYMMDD><C|P><strike>). */
+function headFilter(ticker: string | undefined, underlying: string | undefined, asset: string): { expr: pl.Expr; what: string } | null {
+  if (ticker !== undefined && underlying !== undefined) usage("Give --ticker or --underlying, not both.");
+  if (ticker !== undefined) {
+    if (!ticker.trim()) usage("--ticker needs a ticker, for example --ticker AAPL.");
+    return { expr: pl.col("ticker").eq(pl.lit(ticker)), what: ticker };
+  }
+  if (underlying === undefined) return null;
+  if (asset !== "us_options_opra") usage(`--underlying is for options datasets (us_options_opra/...), not ${asset}.`);
+  // OCC roots are 1-6 letters or digits, no dots (BRK.B's options are BRKB).
+  if (!/^[A-Z0-9]{1,6}$/i.test(underlying)) usage(`--underlying takes an option root such as SPY (1-6 letters or digits), not "${underlying}".`);
+  const u = underlying.toUpperCase();
+  return { expr: pl.col("ticker").str.contains(`^O:${u}\\d{6}[CP]\\d{8}$`), what: `${underlying.toUpperCase()} options` };
 }
 
 if (require.main === module) {

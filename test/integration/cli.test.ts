@@ -56,6 +56,18 @@ describe("flatfiles CLI", () => {
     assert.match(futures.out, /^ESZ6 /m);
   });
 
+  it("heads one ticker, or one underlying's option contracts, read lazily from the day", () => {
+    const aapl = cli("head", "us_stocks_sip/minute_aggs_v1", "2026-11-19", "--ticker", "AAPL", "-n", "2");
+    assert.equal(aapl.code, 0, aapl.err);
+    assert.deepEqual([...aapl.out.matchAll(/^(\S+) +\d/gm)].map((m) => m[1]), ["AAPL", "AAPL"]);
+    assert.match(aapl.out, /\(390 rows of AAPL\)/, "one bar a minute of the session");
+    const spy = cli("head", "us_options_opra/day_aggs_v1", "2026-11-20", "-u", "spy", "-n", "500");
+    assert.equal(spy.code, 0, spy.err);
+    const tickers = [...spy.out.matchAll(/^(O:\S+) /gm)].map((m) => m[1]);
+    assert.ok(tickers.length > 0 && tickers.every((t) => /^O:SPY\d{6}[CP]\d{8}$/.test(t)), tickers.join(" "));
+    assert.match(spy.out, new RegExp(`\\(${tickers.length} rows of SPY options\\)`));
+  });
+
   it("stops quietly when its reader goes away (| head -1); a full disk is one line", () => {
     const bin = `"${process.execPath}" "${path.join(PACKAGE_ROOT, "dist", "cli", "main.js")}" dates us_stocks_sip/day_aggs_v1 2003-01-01 2026-11-20`;
     const env = { ...process.env, FLATFILES_CACHE_DIR: cacheDir };
@@ -73,6 +85,9 @@ describe("flatfiles CLI", () => {
       [["ls", "--bogus"], 2, /Unknown option '--bogus'/],
       [["head", "us_stocks_sip/day_aggs_v1"], 2, /needs a dataset and a date/],
       [["head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "zero"], 2, /--rows must be a whole number/],
+      [["head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-u", "AAPL"], 2, /--underlying is for options datasets/],
+      [["head", "us_options_opra/day_aggs_v1", "2026-11-20", "-u", "S&P 500"], 2, /an option root such as SPY/],
+      [["head", "us_options_opra/day_aggs_v1", "2026-11-20", "-u", "SPY", "-t", "SPY"], 2, /--ticker or --underlying, not both/],
       [["get", "us_stocks_sip/day_aggs_v1", "2024-03-16"], 1, /a Saturday.*2024-03-15 and 2024-03-18/],
       [["get", "us_stocks_sip/bars", "2024-03-15"], 1, /Unknown dataset "us_stocks_sip\/bars"/],
       [["get", "us_stocks_sip/day_aggs_v1", "2024-13-01"], 1, /not a real calendar date/],
