@@ -1,5 +1,6 @@
 /** Small analyses the explorer notebook shows, kept here so its cells stay short. */
 import pl from "nodejs-polars";
+import { KitError } from "../util/errors";
 
 export interface Move {
   ticker: string;
@@ -19,4 +20,85 @@ export function topMovers(dayAggs: pl.DataFrame, n = 5, minVolume = 100_000): Mo
     .select("ticker", "change_pct", "close", "volume")
     .sort("change_pct", true);
   return [...(moves.head(n).toRecords() as unknown as Move[]), ...(moves.tail(n).toRecords() as unknown as Move[])];
+}
+
+/** A loaded day, or a lazy query of days (scanDays): the minute helpers below accept either and answer in kind. */
+type Frame = pl.DataFrame | pl.LazyDataFrame;
+
+/** Run a lazy computation on a frame, collecting it when the frame was a DataFrame. */
+function inKind<T extends Frame>(frame: T, compute: (lf: pl.LazyDataFrame) => pl.LazyDataFrame): T {
+  const lazy = "collectSync" in frame;
+  const out = compute(lazy ? (frame as pl.LazyDataFrame) : (frame as pl.DataFrame).lazy());
+  return (lazy ? out : out.collectSync()) as T;
+}
+
+/** The nanosecond column rows are timed by: the SIP's stamp, else the participant's (forex, crypto), else `timestamp` (futures). */
+function clockOf(columns: string[], needs: string[], what: string): string {
+  const clock = ["sip_timestamp", "participant_timestamp", "timestamp"].find((c) => columns.includes(c));
+  const missing = needs.filter((c) => !columns.includes(c));
+  if (!clock || missing.length) {
+    throw new KitError(
+      "analysis.columns",
+      `${what} needs the columns ${[...needs, "sip_timestamp"].join(", ")} (or another timestamp); this frame lacks ` +
+        `${[...missing, ...(clock ? [] : ["a timestamp"])].join(", ")} (it has ${columns.join(", ")}).`,
+    );
+  }
+  return clock;
+}
+
+/** `minute` (UTC) and `minute_ny`, the start of each row's minute: nanoseconds truncated, as load.ts makes its datetimes. */
+function minuteColumns(clock: string): pl.Expr[] {
+  const minute = pl.col(clock).cast(pl.Datetime("ns", "UTC")).dt.truncate("1m");
+  return [minute.alias("minute"), minute.dt.convertTimeZone("America/New_York").alias("minute_ny")];
+}
+
+/**
+ * Per ticker and minute of a trades frame: `vwap` = sum(price × size) / sum(size), `volume`
+ * (sum of sizes) and `trades` (count), with `minute` (UTC) and `minute_ny`, sorted by ticker and
+ * minute. Every trade counts, whatever its conditions (filter with conditions.ts first to follow
+ * the SIP's rules); `tickers` keeps only those tickers.
+ */
+export function vwapByMinute(trades: pl.DataFrame, tickers?: string[]): pl.DataFrame;
+export function vwapByMinute(trades: pl.LazyDataFrame, tickers?: string[]): pl.LazyDataFrame;
+export function vwapByMinute(trades: Frame, tickers?: string[]): Frame {
+  const clock = clockOf(trades.columns, ["ticker", "price", "size"], "vwapByMinute");
+  return inKind(trades, (lf) =>
+    (tickers?.length ? lf.filter(pl.col("ticker").isIn(tickers)) : lf)
+      .groupBy([pl.col("ticker"), ...minuteColumns(clock)])
+      .agg(
+        pl.col("price").mul(pl.col("size")).sum().div(pl.col("size").sum()).alias("vwap"),
+        pl.col("size").sum().alias("volume"),
+        pl.len().cast(pl.Int64).alias("trades"),
+      )
+      .sort(["ticker", "minute"]),
+  );
+}
+
+/**
+ * Per ticker and minute of a quotes frame (stocks, options, forex), over two-sided quotes only (a
+ * bid or ask that is 0 or missing, as files write a side with no quote, is left out): `quotes`
+ * (how many), `spread_mean` and `spread_median` (ask - bid), `spread_bps_mean` and
+ * `spread_bps_median` (the spread in basis points of the mid, (bid + ask) / 2), with `minute` (UTC)
+ * and `minute_ny`, sorted by ticker and minute. Crossed quotes (ask below bid) are kept, as
+ * negative spreads.
+ */
+export function spreadByMinute(quotes: pl.DataFrame): pl.DataFrame;
+export function spreadByMinute(quotes: pl.LazyDataFrame): pl.LazyDataFrame;
+export function spreadByMinute(quotes: Frame): Frame {
+  const clock = clockOf(quotes.columns, ["ticker", "bid_price", "ask_price"], "spreadByMinute");
+  const spread = pl.col("ask_price").minus(pl.col("bid_price"));
+  const bps = spread.div(pl.col("ask_price").plus(pl.col("bid_price")).div(2)).mul(10_000);
+  return inKind(quotes, (lf) =>
+    lf
+      .filter(pl.col("bid_price").gt(0).and(pl.col("ask_price").gt(0)))
+      .groupBy([pl.col("ticker"), ...minuteColumns(clock)])
+      .agg(
+        pl.len().cast(pl.Int64).alias("quotes"),
+        spread.mean().alias("spread_mean"),
+        spread.median().alias("spread_median"),
+        bps.mean().alias("spread_bps_mean"),
+        bps.median().alias("spread_bps_median"),
+      )
+      .sort(["ticker", "minute"]),
+  );
 }
