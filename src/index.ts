@@ -105,4 +105,13 @@ export {
 export { minuteBarsSpec, renderChart, showChart, topMoversSpec, volumeThroughDaySpec, type ChartSpec } from "./notebook/charts";
 export { showFrame } from "./notebook/display";
 export { topMovers } from "./flatfiles/analysis";
+// Options tickers, chains and put/call ratios (notebook 05)
+export { chain, parseOptionTicker, putCallRatio, withOptionColumns, type OptionContract } from "./flatfiles/options";
+// Stock trade condition codes as names, with the SIP's update rules (notebook 06)
+export { STOCK_TRADE_CONDITIONS, conditionName, explodeConditions, tradeCondition, withConditionNames, type TradeCondition } from "./flatfiles/conditions";
+// Minute VWAP and bid-ask spread from trades and quotes (notebook 06)
+export { spreadByMinute, vwapByMinute } from "./flatfiles/analysis";
+// Trading sessions per asset class in UTC and New York time, and REST tickers (notebook 07)
+export { sessionOf, type Session, type SessionWindow } from "./flatfiles/sessions";
+export { toRestTicker } from "./flatfiles/tickers";
 export { progressReporter } from "./notebook/progress";
