@@ -83,6 +83,7 @@ export type { BotoNames, InputOf, OperationName, OperationTypes, OutputOf } from
 export {
   dayKey,
   discoverDatasets,
+  downloadDay,
   expectedPublication,
   findDay,
   listDays,
@@ -102,7 +103,7 @@ export {
   type LoadOptions as DayLoadOptions,
   type ScanOptions,
 } from "./flatfiles/load";
-export { minuteBarsSpec, renderChart, showChart, topMoversSpec, volumeThroughDaySpec, type ChartSpec } from "./notebook/charts";
+export { chainVolumeSpec, heatmapSpec, lineSpec, minuteBarsSpec, renderChart, showChart, topMoversSpec, volumeThroughDaySpec, type ChartSpec } from "./notebook/charts";
 export { showFrame } from "./notebook/display";
 export { topMovers } from "./flatfiles/analysis";
 // Options tickers, chains and put/call ratios (notebook 05)
@@ -110,7 +111,7 @@ export { chain, parseOptionTicker, putCallRatio, withOptionColumns, type OptionC
 // Stock trade condition codes as names, with the SIP's update rules (notebook 06)
 export { STOCK_TRADE_CONDITIONS, conditionName, explodeConditions, tradeCondition, withConditionNames, type TradeCondition } from "./flatfiles/conditions";
 // Minute VWAP and bid-ask spread from trades and quotes (notebook 06)
-export { spreadByMinute, vwapByMinute } from "./flatfiles/analysis";
+export { correlationCells, dailyReturns, spreadByMinute, vwapByMinute } from "./flatfiles/analysis";
 // Trading sessions per asset class in UTC and New York time, and REST tickers (notebook 07)
 export { sessionOf, type Session, type SessionWindow } from "./flatfiles/sessions";
 export { toRestTicker } from "./flatfiles/tickers";

@@ -102,3 +102,34 @@ export function spreadByMinute(quotes: Frame): Frame {
       .sort(["ticker", "minute"]),
   );
 }
+
+/**
+ * Daily close-to-close returns per ticker from day aggregates of several days (a loaded frame or
+ * a `scanDays` query), as a wide frame: one row per date (New York), one column per ticker.
+ * The first day has no return and is left out.
+ */
+export function dailyReturns(dayAggs: pl.DataFrame | pl.LazyDataFrame, tickers: string[]): pl.DataFrame {
+  const lf = "collectSync" in dayAggs ? dayAggs : dayAggs.lazy();
+  const long = lf
+    .filter(pl.col("ticker").isIn(tickers))
+    .withColumns(pl.col("window_start_ny").dt.strftime("%Y-%m-%d").alias("date"))
+    .select("date", "ticker", "close")
+    .sort(["ticker", "date"])
+    .withColumns(pl.col("close").div(pl.col("close").shift(1).over("ticker")).minus(1).alias("return"))
+    .filter(pl.col("return").isNotNull())
+    .collectSync();
+  const wide = long.pivot("return", { index: "date", on: "ticker" });
+  // Columns in the caller's order; a ticker with no rows in these days has no column.
+  return wide.sort("date").select("date", ...tickers.filter((t) => wide.columns.includes(t)));
+}
+
+/** Pearson correlation of every pair of `columns`, as heatmap cells `{ row, column, value }`. */
+export function correlationCells(wide: pl.DataFrame, columns: string[]): { row: string; column: string; value: number }[] {
+  return columns.flatMap((row) =>
+    columns.map((column) => ({
+      row,
+      column,
+      value: row === column ? 1 : (wide.select(pl.pearsonCorr(row, column).alias("r")).getColumn("r").get(0) as number),
+    })),
+  );
+}

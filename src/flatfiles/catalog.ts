@@ -9,6 +9,7 @@ import { getPaginator } from "../paginator/engine";
 import { mapOrdered } from "../paginator/fanout";
 import { CALENDARS, closedReason, formatDate, newYorkClock, nextOpenDay, parseDate, todayInNewYork } from "./calendar";
 import { type Dataset, findDataset, keyFor, parseKey } from "./datasets";
+import { type DownloadOptions, type Downloaded, downloadFile } from "./download";
 
 export interface BucketRef {
   client: S3Client;
@@ -201,4 +202,19 @@ export async function findDay(
 function monthEnd(day: string): string {
   const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
   return formatDate(Date.UTC(y, m, 0) / 86_400_000);
+}
+
+/**
+ * One day of a dataset, found in the bucket (`findDay`: a missing day says why) and downloaded
+ * into the cache (`downloadFile`, verified, reused when unchanged): the step most cells start with.
+ */
+export async function downloadDay(
+  ref: BucketRef,
+  dataset: string | Dataset,
+  date: string,
+  options: DownloadOptions = {},
+): Promise<Downloaded & { dataset: string; date: string }> {
+  const day = await findDay(ref, dataset, date);
+  const file = await downloadFile(ref.client, ref.bucket, day.key, options);
+  return { ...file, dataset: day.dataset, date: day.date };
 }

@@ -75,3 +75,82 @@ export function volumeThroughDaySpec(df: pl.DataFrame): ChartSpec {
     encoding: { x: { field: "time", type: "temporal", title: "New York time", axis: { format: "%H:%M" } }, y: { field: "volume", type: "quantitative" } },
   };
 }
+
+/**
+ * Lines over time from a frame: `y` against New York time (`timeColumn`), one line per value of
+ * `series` (a column, for example ticker) or one line per column in `y` when it lists several.
+ */
+export function lineSpec(
+  df: pl.DataFrame,
+  y: string | string[],
+  options: { title?: string; series?: string; timeColumn?: string; yTitle?: string } = {},
+): ChartSpec {
+  const ys = Array.isArray(y) ? y : [y];
+  const time = options.timeColumn ?? "window_start_ny";
+  const values = rowsOf(df.select(...[time, ...ys, ...(options.series ? [options.series] : [])]), time);
+  const encoding = (field: string, color: object) => ({
+    x: { field: "time", type: "temporal", title: "New York time", axis: { format: "%H:%M" } },
+    y: { field, type: "quantitative", scale: { zero: false }, title: options.yTitle ?? field },
+    color,
+  });
+  if (ys.length === 1) {
+    const color = options.series ? { field: options.series, type: "nominal" } : { value: "#1f77b4" };
+    return { title: options.title ?? ys[0], data: { values }, mark: { type: "line", strokeWidth: 1.2 }, encoding: encoding(ys[0], color) };
+  }
+  // Several columns: fold them into (line, value) pairs so each gets its own colour and legend entry.
+  return {
+    title: options.title ?? ys.join(", "),
+    data: { values },
+    transform: [{ fold: ys, as: ["line", "value"] }],
+    mark: { type: "line", strokeWidth: 1.2 },
+    encoding: encoding("value", { field: "line", type: "nominal", title: null }),
+  };
+}
+
+/** Call and put volume by strike for one expiration of a `chain()` frame, calls up and puts down. */
+export function chainVolumeSpec(chainFrame: pl.DataFrame, title = "Volume by strike"): ChartSpec {
+  const rows = chainFrame.select("strike", "call_volume", "put_volume").toRecords() as Record<string, number | null>[];
+  const values = rows.flatMap((r) => [
+    { strike: r.strike, side: "calls", volume: r.call_volume ?? 0 },
+    { strike: r.strike, side: "puts", volume: -(r.put_volume ?? 0) },
+  ]);
+  return {
+    title,
+    data: { values },
+    mark: "bar",
+    encoding: {
+      x: { field: "strike", type: "ordinal", title: "strike", axis: { labelAngle: -45 } },
+      y: { field: "volume", type: "quantitative", title: "contracts (puts below zero)" },
+      color: { field: "side", type: "nominal", scale: { range: ["#2e7d32", "#c62828"] }, title: null },
+    },
+  };
+}
+
+/** A square heatmap of a correlation (or any) matrix given as rows of `{ row, column, value }`. */
+export function heatmapSpec(cells: { row: string; column: string; value: number }[], title = "Correlation"): ChartSpec {
+  const side = Math.min(CHART_WIDTH, 60 * new Set(cells.map((c) => c.row)).size);
+  return {
+    title,
+    data: { values: cells },
+    width: side,
+    height: side,
+    layer: [
+      {
+        mark: "rect",
+        encoding: {
+          x: { field: "column", type: "nominal", title: null },
+          y: { field: "row", type: "nominal", title: null },
+          color: { field: "value", type: "quantitative", scale: { scheme: "redblue", domain: [-1, 1] }, title: null },
+        },
+      },
+      {
+        mark: { type: "text", fontSize: 11 },
+        encoding: {
+          x: { field: "column", type: "nominal" },
+          y: { field: "row", type: "nominal" },
+          text: { field: "value", type: "quantitative", format: ".2f" },
+        },
+      },
+    ],
+  };
+}

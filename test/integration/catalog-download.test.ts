@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { after, describe, it } from "node:test";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { dayKey, discoverDatasets, findDay, listDays } from "../../src/flatfiles/catalog";
+import { dayKey, discoverDatasets, downloadDay, findDay, listDays } from "../../src/flatfiles/catalog";
 import { createHash } from "node:crypto";
 import { openDays } from "../../src/flatfiles/calendar";
 import { downloadFile, downloadFiles } from "../../src/flatfiles/download";
@@ -70,6 +70,16 @@ describe("catalog", () => {
       assert.match(e.message, /2025-08-30 is a Saturday, and the bucket lists no file.*2025-08-29 and 2025-08-31/);
       return true;
     });
+  });
+
+  it("downloads a day in one step, found in the bucket first: a forex Sunday, and a closed day explained", async () => {
+    const cacheDir = tmp();
+    const sunday = await downloadDay({ client: s3, bucket }, "global_forex/minute_aggs_v1", "2026-11-15", { cacheDir });
+    assert.equal(sunday.key, "global_forex/minute_aggs_v1/2026/11/2026-11-15.csv.gz");
+    assert.deepEqual([sunday.dataset, sunday.date], ["global_forex/minute_aggs_v1", "2026-11-15"]);
+    assert.equal(fs.statSync(sunday.path).size, sunday.size);
+    await assert.rejects(downloadDay({ client: s3, bucket }, "us_stocks_sip/day_aggs_v1", "2026-11-14", { cacheDir }), /a Saturday/);
+    assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => f.includes("2026-11-14")), [], "nothing written for a day with no file");
   });
 
   it("stores a real-size trades day as a multipart object, as S3 does for large uploads", async () => {
