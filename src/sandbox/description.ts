@@ -102,6 +102,21 @@ export const VALUE_FORMATS = {
   optionExchanges: [300, 301, 302, 303, 304, 307, 308, 309, 312, 313, 315, 316, 319, 322, 323, 325],
 };
 
+/**
+ * Stock splits in the sandbox's history, on their real dates: the first day of split-adjusted
+ * trading. Flat files are not adjusted, so a ticker's prices before that day are `ratio` times
+ * higher and its volumes `ratio` times lower, in every file of those dates.
+ */
+export const SANDBOX_SPLITS: readonly { ticker: string; date: string; ratio: number }[] = [
+  // NVIDIA 10-for-1, effective after the close of Friday 2024-06-07, "trading on a split-adjusted
+  // basis on June 10, 2024" (NVIDIA's announcement of 2024-05-22, as reported in
+  // https://investorplace.com/2024/05/7-things-to-know-about-the-upcoming-nvidia-nvda-stock-split/).
+  { ticker: "NVDA", date: "2024-06-10", ratio: 10 },
+  // Apple 4-for-1: "trading will begin on a split-adjusted basis on August 31, 2020" (Apple's
+  // release of 2020-07-30, quoted in https://www.imore.com/apple-announces-4-1-stock-split-following-strong-q3-results).
+  { ticker: "AAPL", date: "2020-08-31", ratio: 4 },
+];
+
 const DAY_MS = 86_400_000;
 const nyseClosed = new Set(NYSE_CLOSURES);
 const cmeClosed = new Set(CME_CLOSURES);

@@ -6,9 +6,11 @@
  * PRNGs seeded by (asset, ticker, date), so the day bar is the sum of the ticker's minute bars, and
  * the minute bars of the trades file's tickers are those trades (see `Day`). Columns that no
  * other file sums (exchanges, conditions, sub-millisecond times) come from a PRNG seeded by the
- * file's key.
+ * file's key. Options are priced from their underlying's stock prices (`options.ts`), and stock
+ * prices and volumes are unadjusted across `SANDBOX_SPLITS`.
  */
-import { FUTURES_ROOTS, type SandboxDataset as Dataset, VALUE_FORMATS } from "./description";
+import { FUTURES_ROOTS, SANDBOX_DATASETS, SANDBOX_SPLITS, type SandboxDataset as Dataset, VALUE_FORMATS } from "./description";
+import { type Contract, optionChain, optionPrice, optionVolume, parseOcc, yearsTo } from "./options";
 
 /** A small fast PRNG (mulberry32); quality is ample for plausible-looking data. */
 export function rng(seed: number): () => number {
@@ -52,23 +54,9 @@ export function stockTickers(n: number): string[] {
   return out;
 }
 
-const UNDERLYINGS = ["AAPL", "MSFT", "NVDA", "SPY", "TSLA", "AMZN"];
 const INDICES = ["I:SPX", "I:NDX", "I:DJI", "I:RUT", "I:VIX", "I:SOX"];
 const FOREX = ["C:EUR-USD", "C:USD-JPY", "C:GBP-USD", "C:AUD-USD", "C:USD-CAD", "C:USD-CHF"];
 const CRYPTO = ["X:BTC-USD", "X:ETH-USD", "X:SOL-USD", "X:DOGE-USD", "X:ADA-USD", "X:LTC-USD"];
-
-/** Option contracts expiring on the third Friday after a date, around a made-up strike. */
-function optionTickers(date: string, n: number): string[] {
-  const yymmdd = `${date.slice(2, 4)}${date.slice(5, 7)}${"17"}`;
-  const out: string[] = [];
-  for (let i = 0; out.length < n; i++) {
-    const u = UNDERLYINGS[i % UNDERLYINGS.length];
-    const strike = (100 + 5 * Math.floor(i / (2 * UNDERLYINGS.length))) * 1000;
-    const cp = Math.floor(i / UNDERLYINGS.length) % 2 ? "P" : "C";
-    out.push(`O:${u}${yymmdd}${cp}${String(strike).padStart(8, "0")}`);
-  }
-  return out;
-}
 
 const MONTH_CODES = "FGHJKMNQUVXZ";
 
@@ -93,7 +81,8 @@ export function tickersFor(dataset: Dataset, date: string, count: number): strin
     case "us_stocks_sip":
       return stockTickers(count);
     case "us_options_opra":
-      return optionTickers(date, count);
+      // A chain around each underlying's close that day, in the stock files' prices.
+      return optionChain(date, count, (u) => underlying(u, date).close);
     case "us_indices":
       return INDICES.slice(0, count);
     case "global_forex":
@@ -113,8 +102,6 @@ function basePrice(dataset: Dataset, ticker: string): number {
       return ticker.startsWith("X:BTC") ? 9000 : ticker.startsWith("X:ETH") ? 400 : 0.05 + 50 * r;
     case "us_indices":
       return 1000 + 15000 * r;
-    case "us_options_opra":
-      return 0.5 + 20 * r;
     default:
       if (dataset.asset.startsWith("us_futures_")) return futuresBase(ticker, r);
       return 5 + 300 * r;
@@ -152,7 +139,8 @@ const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
 
 /** Prices as text. Integer formatting of cents is ~3x faster than toFixed, which matters for million-row days. */
 function money(x: number, dataset: Dataset): string {
-  if (dataset.asset === "global_forex" || x < 1) return x.toFixed(dataset.asset === "global_forex" ? 5 : 4);
+  // Options trade in cents at any price (OPRA's minimum tick), other sub-dollar prices in 1/100 cents.
+  if (dataset.asset === "global_forex" || (x < 1 && dataset.asset !== "us_options_opra")) return x.toFixed(dataset.asset === "global_forex" ? 5 : 4);
   if (dataset.calendar === "cme" && x < 100) return x.toFixed(4); // 6E at 1.0845, not 1.08
   const cents = Math.round(x * 100);
   return `${Math.floor(cents / 100)}.${PAD2[cents % 100]}`;
@@ -164,7 +152,8 @@ function money(x: number, dataset: Dataset): string {
  * four) and a bar's open, high, low and close are exactly prices of the trades or bars below it.
  */
 function onTick(x: number, dataset: Dataset): number {
-  const per = dataset.asset === "global_forex" ? 1e5 : x < 1 || (dataset.calendar === "cme" && x < 100) ? 1e4 : 100;
+  const per =
+    dataset.asset === "global_forex" ? 1e5 : dataset.asset === "us_options_opra" ? 100 : x < 1 || (dataset.calendar === "cme" && x < 100) ? 1e4 : 100;
   return Math.max(1, Math.round(x * per)) / per;
 }
 
@@ -194,14 +183,54 @@ export class PriceModel {
 
   /** Open and close of a ticker's day, and the name of its price path. */
   ends(ticker: string, date: string): { open: number; close: number; path: string } {
+    const option = this.option(ticker, date);
+    if (option) return { open: option.open, close: option.close, path: ticker };
     // Futures contracts of one root (ESZ6, ESH7) follow one price path, a little apart.
     const futures = this.dataset.calendar === "cme";
     const path = futures ? ticker.replace(/[FGHJKMNQUVXZ]\d$/, "") : ticker;
     const premium = futures ? 1 + (hash(ticker) % 100) / 20_000 : 1;
-    const base = basePrice(this.dataset, path) * premium;
+    const base = basePrice(this.dataset, path) * premium * this.split(ticker, date);
     const n = Date.parse(`${date}T00:00:00Z`) / 86_400_000;
     return { open: closeOn(this.dataset.asset, path, n - 1, base), close: closeOn(this.dataset.asset, path, n, base), path };
   }
+
+  /**
+   * How many of today's shares one share of the date was (1, or a split's ratio before its
+   * date): prices are that many times higher, volumes that many times lower (`SANDBOX_SPLITS`).
+   */
+  split(ticker: string, date: string): number {
+    if (this.dataset.asset !== "us_stocks_sip") return 1;
+    let ratio = 1;
+    for (const s of SANDBOX_SPLITS) if (s.ticker === ticker && date < s.date) ratio *= s.ratio;
+    return ratio;
+  }
+
+  /**
+   * An option's day: Black-Scholes prices at the underlying's open (with the day still to run)
+   * and at its close, and the contracts it trades (a little noise around `optionVolume`).
+   */
+  option(ticker: string, date: string): { contract: Contract; open: number; close: number; volume: number } | null {
+    if (this.dataset.asset !== "us_options_opra") return null;
+    const key = `${ticker}@${date}`;
+    let o = this.options.get(key);
+    if (o === undefined) {
+      const contract = parseOcc(ticker);
+      if (contract) {
+        const spot = underlying(contract.underlying, date);
+        const noise = 0.75 + 0.5 * (hash(`${key}|volume`) / 4294967296);
+        o = {
+          contract,
+          open: optionPrice(contract, spot.open, yearsTo(date, contract.expiry, 0.27)), // 09:30: 6.5 hours to go
+          close: optionPrice(contract, spot.close, yearsTo(date, contract.expiry, 0.02)), // the last trades, before 16:00
+          volume: Math.max(1, Math.round(optionVolume(contract, date, spot.close) * noise)),
+        };
+      } else o = null;
+      if (this.options.size > 10_000) this.options.clear();
+      this.options.set(key, o);
+    }
+    return o;
+  }
+  private readonly options = new Map<string, ReturnType<PriceModel["option"]>>();
 
   /**
    * A day bar drawn on its own, with no minute bars under it: only for the tickers a day file
@@ -209,17 +238,50 @@ export class PriceModel {
    */
   day(ticker: string, date: string, rand: () => number) {
     const { open, close } = this.ends(ticker, date);
-    const high = onTick(Math.max(open, close) * (1 + rand() * 0.01), this.dataset);
-    const low = onTick(Math.min(open, close) * (1 - rand() * 0.01), this.dataset);
+    // Options swing far more in a day than their underlying.
+    const range = this.dataset.asset === "us_options_opra" ? 0.08 : 0.01;
+    const high = onTick(Math.max(open, close) * (1 + rand() * range), this.dataset);
+    const low = onTick(Math.min(open, close) * (1 - rand() * range), this.dataset);
     return { open: onTick(open, this.dataset), high, low, close: onTick(close, this.dataset) };
   }
 
-  /** The ticker's price path through a session of `minutes` minutes, open to close. */
-  path(ticker: string, date: string, minutes: number, knots?: Float64Array): PricePath {
+  /**
+   * The ticker's price path through a session of `minutes` minutes, open to close. An option's
+   * is its Black-Scholes price along its underlying's path, as the day runs out.
+   */
+  path(ticker: string, date: string, minutes: number, knots?: Float64Array): Path {
+    const option = this.option(ticker, date);
+    if (option) {
+      const spot = stockPrices().path(option.contract.underlying, date, minutes);
+      const c = option.contract;
+      const [open, close] = [yearsTo(date, c.expiry, 0.27), yearsTo(date, c.expiry, 0.02)]; // as in `option`
+      return { at: (t) => optionPrice(c, spot.at(t), open + ((close - open) * t) / minutes) };
+    }
     const { open, close, path } = this.ends(ticker, date);
     return new PricePath(open, close, minutes, hash(`${this.dataset.asset}|${path}|${date}|path`), knots);
   }
 }
+
+/** A price at any time of the session, in minutes from the open. */
+interface Path {
+  at(t: number): number;
+}
+
+/** Stock prices, which option chains and prices follow (one per thread, made on first use). */
+function stockPrices(): PriceModel {
+  return (stocks ??= new PriceModel(SANDBOX_DATASETS.find((d) => d.asset === "us_stocks_sip")!));
+}
+let stocks: PriceModel | undefined;
+
+/** An underlying's open and close on a date, as the stock files have them (remembered for the date). */
+function underlying(ticker: string, date: string): { open: number; close: number } {
+  if (date !== spotDate) [spotDate, spots] = [date, new Map()];
+  let s = spots.get(ticker);
+  if (!s) spots.set(ticker, (s = stockPrices().ends(ticker, date)));
+  return s;
+}
+let spotDate = "";
+let spots = new Map<string, { open: number; close: number }>();
 
 /** Minutes between the knots of a price path. */
 const KNOT_MINUTES = 5;
@@ -254,7 +316,7 @@ export class PricePath {
     const end = k[n];
     for (let j = 0; j <= n; j++) k[j] = open + ((close - open) * j) / n + k[j] - (end * j) / n;
     this.jitter = sigma * 0.5;
-    this.floor = open * 0.2;
+    this.floor = Math.min(open, close) * 0.2; // an option may lose most of its value in a day
   }
 
   at(t: number): number {
@@ -425,6 +487,10 @@ class Day {
     const path = this.prices.path(ticker, this.date, minutes, out.knots);
     const rand = rng(hash(`${dataset.asset}|${ticker}|${this.date}|bars`));
     const scale = this.crypto ? COIN : 1;
+    const split = this.prices.split(ticker, this.date);
+    // An option's bars share out its day's contracts (`PriceModel.option`), a bar a minute or fewer.
+    const option = this.prices.option(ticker, this.date);
+    const perBar = option ? option.volume / Math.max(1, minutes * Math.min(1, liquidity)) : 0;
     out.n = 0;
     const bar = (m: number) => {
       const b = out.n++;
@@ -434,7 +500,11 @@ class Day {
       const l = onTick(Math.min(o, c) * (1 - rand() * 0.001), dataset);
       // Trading is heaviest at the open and the close: a U-shaped profile through the session.
       const x = (2 * m) / minutes - 1;
-      const volume = Math.floor((100 + rand() * 20000 * liquidity) * (0.5 + 2.5 * x ** 4));
+      const shape = 0.5 + 2.5 * x ** 4; // 1 on average over the session
+      const drawn = rand();
+      const volume = option
+        ? Math.max(1, Math.floor(perBar * 2 * drawn * shape))
+        : Math.max(1, Math.floor(((100 + drawn * 20000 * liquidity) * shape) / split));
       out.minute[b] = m;
       out.open[b] = o;
       out.high[b] = h;
@@ -494,6 +564,8 @@ class Bars {
  */
 class Tape {
   ms = 0;
+  /** Time into the session, 0 at the open to 1 at the close. */
+  at = 0;
   minute = 0;
   mid = 0;
   price = 0;
@@ -501,7 +573,7 @@ class Tape {
   raw = 0;
   /** Trade size in the dataset's units. */
   units = 0;
-  private readonly path: PricePath;
+  private readonly path: Path;
   private readonly rand: () => number;
   private readonly span: number;
   private readonly lot: number;
@@ -515,14 +587,20 @@ class Tape {
     this.rand = rng(hash(`${day.dataset.asset}|${ticker}|${day.date}|ticks`));
     this.span = day.minutes * 60_000;
     // Stock trades on a day with a short trades file stand for more shares each (up to 100
-    // times): a ticker's day volume stays in the millions on every recent day.
-    this.lot = day.dataset.asset === "us_stocks_sip" ? Math.min(100, Math.max(1, Math.round(FULL_STOCK_TAPE / rows))) : 1;
+    // times): a ticker's day volume stays in the millions on every recent day; before a split,
+    // for that many times fewer shares. An option's trades add up to about its day's contracts
+    // (at most 2,000 contracts a trade: on old days' 20-row files its volume falls short).
+    const option = day.prices.option(ticker, day.date);
+    if (option) this.lot = Math.min(4, option.volume / 250 / Math.max(1, rows / TAPE_TICKERS));
+    else if (day.dataset.asset === "us_stocks_sip") this.lot = Math.min(100, Math.max(1, Math.round(FULL_STOCK_TAPE / rows))) / day.prices.split(ticker, day.date);
+    else this.lot = 1;
   }
 
   /** Row `r` of the file (one of this ticker's). */
   next(r: number): void {
     const offset = Math.floor((r / this.rows) * this.span);
     this.ms = this.day.start + offset;
+    this.at = offset / this.span;
     const f = offset / 60_000;
     this.minute = Math.floor(f);
     this.mid = this.path.at(f);
@@ -572,9 +650,11 @@ function aggsCsv(file: DayFile, prices: PriceModel, header: string[]): string {
         }
       } else {
         ({ open, high, low, close } = prices.day(t, date, rand));
-        const shares = Math.floor(1000 + rand() * rand() * 5e7);
+        const option = prices.option(t, date);
+        const drawn = Math.floor((1000 + rand() * rand() * 5e7) / prices.split(t, date));
+        const shares = option ? option.volume : drawn;
         volume = day.crypto ? shares * COIN : shares;
-        count = Math.max(1, Math.floor(shares / 120));
+        count = Math.max(1, Math.floor(shares / (option ? 8 : 120)));
         dollars = Math.round(shares * (open + close) * 50);
       }
       v[0] = t;
@@ -617,6 +697,12 @@ const TICK_SLOTS = [
 ] as const;
 const slot = (name: (typeof TICK_SLOTS)[number]) => TICK_SLOTS.indexOf(name);
 const S = Object.fromEntries(TICK_SLOTS.map((n) => [n, slot(n)])) as Record<(typeof TICK_SLOTS)[number], number>;
+
+/** Half the stock bid-ask spread, as a share of the price, at a time of the session (0 to 1). */
+function stockHalfSpread(at: number): number {
+  const x = 2 * at - 1; // -1 at the open, 1 at the close
+  return 0.0005 + (x < 0 ? 0.0015 : 0.0009) * x ** 4;
+}
 
 /**
  * Trades, quotes and index values: `size` rows spread through the session, in time order, the
@@ -672,9 +758,12 @@ function ticksCsv(file: DayFile, prices: PriceModel, header: string[]): string {
     v[S.trf_timestamp] = trf ? part : "0";
     if (hasQuote) {
       v[S.ask_exchange] = v[S.bid_exchange] = dataset.asset === "global_forex" ? "48" : String(exchange);
-      // Quotes straddle the price path by 0.05% a side; trades stray from it by at most 0.02%.
-      v[S.ask_price] = px(onTick(tape.mid * 1.0005, dataset));
-      v[S.bid_price] = px(onTick(tape.mid * 0.9995, dataset));
+      // Quotes straddle the price path; trades stray from it by at most 0.02%. Stock spreads
+      // follow a U through the session: 0.05% a side at midday, up to four times that at the
+      // open and nearly three times at the close. Options quote 1% a side, at least a cent.
+      const half = stocks ? stockHalfSpread(tape.at) : options ? Math.max(0.01 / tape.mid, 0.01) : 0.0005;
+      v[S.ask_price] = px(onTick(tape.mid * (1 + half), dataset));
+      v[S.bid_price] = px(onTick(tape.mid * (1 - half), dataset));
       v[S.ask_size] = v[S.bid_size] = stocks ? vol(tape.raw) : String(tape.raw);
       if (hasAskTime) v[S.ask_timestamp] = v[S.bid_timestamp] = part;
       // Now and then a one-sided quote, written as real rows have it: futures leave the price

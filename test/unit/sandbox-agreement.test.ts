@@ -139,6 +139,9 @@ const CASES: [string, string][] = [
   ["us_stocks_sip", "2026-11-20"], // 450,000 trades, 10,000 tickers of minute bars
   ["us_stocks_sip", "2026-11-18"], // 5,000 trades, minute bars of 500 of the day's 10,000 tickers
   ["us_stocks_sip", "2009-06-25"], // an old thin day, before decimal volumes
+  ["us_stocks_sip", "2024-06-07"], // the last day before NVDA's 10-for-1 split: unadjusted prices
+  ["us_stocks_sip", "2024-06-10"], // the first day after it
+  ["us_options_opra", "2026-11-20"], // contracts expiring that day among the 2,000
   ["us_options_opra", "2026-11-19"],
   ["us_indices", "2026-11-20"],
   ["us_indices", "2024-03-15"],

@@ -15,7 +15,7 @@ import { SANDBOX_END } from "../../src/sandbox/seed";
 import { PriceModel, dayFileCsv } from "../../src/sandbox/synthetic";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 
-const GENERATOR = ["description.ts", "closures.ts", "synthetic.ts", "seed.ts", "seed-worker.ts"];
+const GENERATOR = ["description.ts", "closures.ts", "options.ts", "synthetic.ts", "seed.ts", "seed-worker.ts"];
 
 describe("the sandbox's description against the library's registry", () => {
   it("the generator imports nothing from the library's flat-files code", () => {
