@@ -112,7 +112,13 @@ export function showFrame(df: { height: number; columns: string[]; dtypes: unkno
   const max = options.maxRows ?? 10;
   const head = df.head(max) as import("nodejs-polars").DataFrame;
   const datetimes = df.columns.filter((_, i) => String(df.dtypes[i]).includes("Datetime"));
-  const shown = datetimes.length ? head.withColumns(...datetimes.map((c) => pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S %Z").alias(c))) : head;
+  // A Date (an expiration, a session's end) comes to JavaScript as a UTC midnight Date: print the day.
+  const dates = df.columns.filter((_, i) => /^(DataType\()?Date\)?$/.test(String(df.dtypes[i])));
+  const formats = [
+    ...datetimes.map((c) => pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S %Z").alias(c)),
+    ...dates.map((c) => pl.col(c).dt.strftime("%Y-%m-%d").alias(c)),
+  ];
+  const shown = formats.length ? head.withColumns(...formats) : head;
   const caption = options.caption ?? `${df.height.toLocaleString("en-US")} rows${df.height > max ? `, first ${max}` : ""}`;
   showTable(shown.toRecords() as Row[], { caption, maxRows: max });
 }
