@@ -30,6 +30,9 @@ const EXPECTED: Record<string, RegExp[]> = {
     /<td>MaxItems 10<\/td><td>10<\/td><td>1<\/td><td>1,000<\/td>/, /<td>MaxItems 10, PageSize 10<\/td><td>10<\/td><td>1<\/td><td>10<\/td>/,
   ],
   "04-exploring-flat-files.ipynb": [/<td>2026-11-13<\/td>/, /a Saturday/, /window_start_ny/, /EST/, /minute bars, \d+ MB gzipped/, /cached: nothing fetched/, /Forbidden \(HTTP 403\)/],
+  "05-options.ipynb": [/is not an option ticker: its expiration "251319"/, /<th>call_volume<\/th><th>call_close<\/th>/, /<td>SPY<\/td><td>[\d,]+<\/td><td>[\d,]+<\/td><td>1\.\d+<\/td>/, /\d+ SPY option trades/],
+  "06-trades-and-quotes.ipynb": [/780 of 780 minutes: VWAP inside the bar's range/, /Odd Lot Trade/, /1-99 \(odd lot\)/, /inside the spread/],
+  "07-around-the-clock.ipynb": [/C:EURUSD/, /a Sunday/, /<td>2024-06-07<\/td><td>1,?3\d\d\.\d+<\/td>/, /<td>2024-06-10<\/td><td>13\d\.\d+<\/td>/, /2026-11-19 18:00:00 EST/],
   "03-paginator-reference.ipynb": [/151 of 232/, /ContinuationToken: '/, /\(not sent\)/, /boto_truncate_amount: 10/, /'page had no Contents': \[ null \]/, /position 22/],
 };
 
@@ -86,7 +89,8 @@ describe("notebooks run green against the sandbox", () => {
       const text = outputText(fresh);
       for (const re of EXPECTED[name] ?? []) assert.match(text, re);
       const charts = fresh.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.["image/png"]).length;
-      if (name.startsWith("04-")) assert.equal(charts, 3, "three charts, as PNG");
+      const CHARTS: Record<string, number> = { "04": 3, "05": 1, "06": 2, "07": 2 };
+      if (CHARTS[name.slice(0, 2)]) assert.equal(charts, CHARTS[name.slice(0, 2)], "charts, as PNG");
 
       const st = sandboxState();
       for (const [what, secret] of [["access key id", st.accessKeyId], ["secret key", st.secretAccessKey]]) {

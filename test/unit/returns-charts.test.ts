@@ -17,10 +17,10 @@ describe("daily returns and correlations", () => {
     const r = dailyReturns(days, ["B", "A", "Z"]);
     assert.deepEqual(r.columns, ["date", "B", "A"], "a ticker with no rows has no column");
     assert.deepEqual(r.getColumn("date").toArray(), ["2026-10-02", "2026-10-05", "2026-10-06"]);
-    const a = r.getColumn("A").toArray().map((x) => Math.round(x * 1e6) / 1e6);
+    const a = (r.getColumn("A").toArray() as number[]).map((x) => Math.round(x * 1e6) / 1e6);
     assert.deepEqual(a, [0.1, -0.1, 0.1]);
-    const b = r.getColumn("B").toArray();
-    assert.equal(Math.round(b[0] * 1e6) / 1e6, -0.1);
+    const b = r.getColumn("B").toArray() as (number | null)[];
+    assert.equal(Math.round(b[0]! * 1e6) / 1e6, -0.1);
     assert.equal(b[2], null, "B has no bar on the last day");
   });
 

@@ -179,7 +179,7 @@ describe("the sandbox's stock history is unadjusted for splits", () => {
   const day = sandboxDataset("us_stocks_sip/day_aggs_v1");
   /** A ticker's day bars around a split: the five sessions before and the five from its date. */
   function around(ticker: string, split: string, from: string, to: string) {
-    const bars = sandboxDays(from, to, "nyse").map((date) => ({ date, ...dayBars("us_stocks_sip", date).get(ticker)! }));
+    const bars = sandboxDays(from, to, "nyse").map((date): Record<string, string> => ({ ...dayBars("us_stocks_sip", date).get(ticker)!, date }));
     const [before, after] = [bars.filter((b) => b.date < split).slice(-5), bars.filter((b) => b.date >= split).slice(0, 5)];
     assert.equal(before.length + after.length, 10);
     const volume = (list: typeof bars) => list.reduce((a, b) => a + Number(b.volume), 0) / list.length;
