@@ -705,6 +705,14 @@ function stockHalfSpread(at: number): number {
 }
 
 /**
+ * A stock trade's conditions from what it was: an odd lot (37); an intermarket sweep (14), which
+ * comes with 41 (trade-through exempt) or with 37; or none, a regular sale.
+ */
+function stockTradeConditions(oddLot: boolean, sweep: boolean): string {
+  return sweep ? (oddLot ? '"14,37"' : '"14,41"') : oddLot ? "37" : "";
+}
+
+/**
  * Trades, quotes and index values: `size` rows spread through the session, in time order, the
  * four tickers taking turns. Trades are priced near the price path, quotes straddle it.
  */
@@ -739,8 +747,20 @@ function ticksCsv(file: DayFile, prices: PriceModel, header: string[]): string {
       ? VALUE_FORMATS.optionExchanges[Math.floor(rand() * VALUE_FORMATS.optionExchanges.length)]
       : 1 + Math.floor(rand() * 20);
     v[S.ticker] = tickers[k];
-    // Condition lists with more than one code are quoted, as in the real files.
-    v[S.conditions] = crypto ? String(1 + (r % 2)) : options ? "209" : rand() < 0.3 ? '"12,37"' : rand() < 0.5 ? "12" : "";
+    // Condition lists with more than one code are quoted, as in the real files. Stock trades
+    // follow what the codes mean: 37 (odd lot) on every trade under 100 shares, 14
+    // (intermarket sweep) on some, nothing on a regular sale; never 12 (Form T: outside regular
+    // hours), since the sandbox's trades are all in the regular session. The random draws are
+    // the same as before, so every other value of the file stays as it was.
+    const u = rand();
+    const u2 = u < 0.3 ? 0 : rand();
+    v[S.conditions] = crypto
+      ? String(1 + (r % 2))
+      : options
+        ? "209"
+        : stocks && hasPrice && !hasQuote
+          ? stockTradeConditions(tape.units < 100, u < 0.08)
+          : u < 0.3 ? '"12,37"' : u2 < 0.5 ? "12" : "";
     v[S.exchange] = String(exchange);
     v[S.id] = String((crypto ? 50_000_000 : 10_000) + r);
     v[S.participant_timestamp] = part;

@@ -200,3 +200,19 @@ describe("the sandbox's stock history is unadjusted for splits", () => {
     assert.ok(volume > 1 / 8 && volume < 1 / 2, `volume ratio ${volume.toFixed(3)}: ${shown}`);
   });
 });
+
+describe("the sandbox's stock trade conditions say what each trade was", () => {
+  it("37 (odd lot) exactly on trades under 100 shares, sweeps as 14 with 41 or 37, never 12 (Form T) in the regular session", () => {
+    const trades = rows(sandboxDataset("us_stocks_sip/trades_v1"), SANDBOX_END, 20_000);
+    const codes = (t: Record<string, string>) => t.conditions.replace(/"/g, "").split(",").filter(Boolean);
+    for (const t of trades) {
+      const c = codes(t);
+      assert.equal(c.includes("37"), Number(t.size) < 100, `size ${t.size} with conditions ${t.conditions}`);
+      assert.ok(!c.includes("12"), `Form T inside 09:30-16:00: ${t.conditions}`);
+      if (c.includes("14")) assert.ok(c.includes("41") || c.includes("37"), t.conditions);
+    }
+    const share = (code: string) => trades.filter((t) => codes(t).includes(code)).length / trades.length;
+    assert.ok(share("14") > 0.03 && share("14") < 0.2, `sweeps: ${share("14")}`);
+    assert.ok(trades.some((t) => codes(t).length === 0), "regular sales carry no condition");
+  });
+});
