@@ -9,6 +9,23 @@ import { gunzipSync } from "node:zlib";
 // do not include loading polars' native library.
 const polars = async () => (await import("nodejs-polars")).default;
 const loader = () => import("../src/flatfiles/load");
+const analysis = () => import("../src/flatfiles/analysis");
+const options = () => import("../src/flatfiles/options");
+
+/** Write a task's result frame where the benchmark compares it with the other side's (a few thousand rows: milliseconds). */
+function saved(df: import("nodejs-polars").DataFrame, out: string): { rows: number } {
+  df.writeParquet(out);
+  return { rows: df.height };
+}
+
+/** One day bar per contract from its trades, as the generated day aggregates are made: volume = sum of sizes, close = last trade. */
+async function barsFromTrades(trades: import("nodejs-polars").LazyDataFrame): Promise<import("nodejs-polars").DataFrame> {
+  const pl = await polars();
+  return trades
+    .groupBy("ticker")
+    .agg(pl.col("size").sum().alias("volume"), pl.col("price").sortBy("sip_timestamp").last().alias("close"))
+    .collectSync();
+}
 
 const [task, raw] = process.argv.slice(2);
 const args = JSON.parse(raw ?? "{}");
@@ -67,6 +84,48 @@ async function run(): Promise<Record<string, unknown>> {
       const frames = args.files.map((f: string) => loadDay(f, args.dataset));
       for (const f of frames) rows += f.height;
       return { rows };
+    }
+    case "startup": {
+      // The fixed cost in every analysis figure: Node, tsx, polars and the kit's modules loaded, nothing read.
+      await polars();
+      await loader();
+      await analysis();
+      await options();
+      return {};
+    }
+    case "vwap-lazy": {
+      // args: file, dataset, tickers, out. The Parquet copy exists already (made by the benchmark first).
+      const { scanDays } = await loader();
+      const { vwapByMinute } = await analysis();
+      const lf = scanDays([args.file], args.dataset, { tickers: args.tickers, columns: ["ticker", "price", "size", "sip_timestamp"] });
+      return saved(vwapByMinute(lf).collectSync(), args.out);
+    }
+    case "vwap-whole": {
+      // args: file, dataset, tickers, out, parquet (false: read the CSV, no Parquet copy used).
+      const { loadDay } = await loader();
+      const { vwapByMinute } = await analysis();
+      const day = loadDay(args.file, args.dataset, { parquet: args.parquet });
+      return { ...saved(vwapByMinute(day, args.tickers), args.out), dayRows: day.height };
+    }
+    case "chain-lazy": {
+      // args: file, dataset, underlying, out; trades files are first made into one bar per contract.
+      const pl = await polars();
+      const { scanDays } = await loader();
+      const { chain } = await options();
+      const trades = args.dataset.endsWith("/trades_v1");
+      const lf = scanDays([args.file], args.dataset, { columns: trades ? ["ticker", "price", "size", "sip_timestamp"] : ["ticker", "volume", "close"] })
+        // The underlying's contracts only: its root, then a YYMMDD date, C or P and 8 strike digits (SPY, not SPYG).
+        .filter(pl.col("ticker").str.contains(`^O:${args.underlying}\\d{6}[CP]\\d{8}$`));
+      const day = trades ? await barsFromTrades(lf) : lf.collectSync();
+      return { ...saved(chain(day, args.underlying), args.out), contracts: day.height };
+    }
+    case "chain-whole": {
+      // args: file, dataset, underlying, out, parquet.
+      const { loadDay } = await loader();
+      const { chain } = await options();
+      const whole = loadDay(args.file, args.dataset, { parquet: args.parquet });
+      const day = args.dataset.endsWith("/trades_v1") ? await barsFromTrades(whole.lazy()) : whole;
+      return { ...saved(chain(day, args.underlying), args.out), dayRows: whole.height };
     }
     default:
       throw new Error(`unknown task ${task}`);

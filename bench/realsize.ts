@@ -17,27 +17,33 @@ import { createGzip } from "node:zlib";
 import { type BenchResult, median } from "./lib";
 
 const ROOT = path.join(__dirname, "..");
-const WORK = path.join(os.tmpdir(), "flatfiles-kit-bench");
+export const WORK = path.join(os.tmpdir(), "flatfiles-kit-bench");
 const MIB = 1 << 20;
 
-interface Run {
+export interface Run {
   ms: number;
   cpuMs: number;
   rssMB: number;
+  /** What the command printed, when asked for (`capture`). */
+  stdout?: string;
 }
 
-/** Run a command under /usr/bin/time; its wall, CPU and peak RSS. */
-function measured(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
+/** Run a command under /usr/bin/time; its wall, CPU and peak RSS (and its output, with `capture`). */
+export function measured(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, capture = false): Run {
   const out = path.join(WORK, "time.txt");
   const t0 = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-o", out, "-f", "%U %S %M", cmd, ...args], { env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const r = spawnSync("/usr/bin/time", ["-o", out, "-f", "%U %S %M", cmd, ...args], {
+    env,
+    stdio: ["ignore", capture ? "pipe" : "ignore", "pipe"],
+    encoding: "utf8",
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
   const [user, sys, kb] = fs.readFileSync(out, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-  return { ms, cpuMs: (user + sys) * 1000, rssMB: kb / 1024 };
+  return { ms, cpuMs: (user + sys) * 1000, rssMB: kb / 1024, ...(capture ? { stdout: r.stdout } : {}) };
 }
 
-function summary(runs: Run[]): Run {
+export function summary(runs: Run[]): Run {
   return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuMs)), rssMB: Math.max(...runs.map((r) => r.rssMB)) };
 }
 
@@ -132,8 +138,13 @@ export async function benchDownload(runs = 3): Promise<BenchResult[]> {
 
 const TICKERS = 6000;
 
+/** The generated trades day's name for its t-th ticker block (bench/analysis.ts picks its tickers by it). */
+export function tradesDayTicker(t: number): string {
+  return `T${t.toString(36).toUpperCase().padStart(4, "A")}`;
+}
+
 /** A trades day in the real column layout, sorted by ticker then time, gzipped at level 1; at least `bytes` of CSV. */
-async function tradesDay(file: string, bytes: number): Promise<void> {
+export async function tradesDay(file: string, bytes: number): Promise<void> {
   const done = `${file}.done`;
   if (fs.existsSync(done) && fs.readFileSync(done, "utf8") === String(bytes)) return;
   const gz = createGzip({ level: 1 });
@@ -147,7 +158,7 @@ async function tradesDay(file: string, bytes: number): Promise<void> {
   let written = 0;
   let seq = 0;
   for (let t = 0; written < bytes; t++) {
-    const ticker = `T${t.toString(36).toUpperCase().padStart(4, "A")}`;
+    const ticker = tradesDayTicker(t);
     let price = 20 + (t % 400);
     const lines: string[] = [];
     for (let i = 0; i < perTicker; i++) {
@@ -166,12 +177,18 @@ async function tradesDay(file: string, bytes: number): Promise<void> {
   fs.writeFileSync(done, String(bytes));
 }
 
-export async function benchBigDay(runs = 3, gigabytes = 2.2): Promise<BenchResult[]> {
+/** The generated trades day (made once, kept), and where it is copied in the download cache's layout. */
+export async function bigTradesDay(gigabytes = 2.2): Promise<{ keep: string; file: string }> {
   fs.mkdirSync(WORK, { recursive: true });
   const file = path.join(WORK, "cache", "flatfiles", "us_stocks_sip", "trades_v1", "2026", "11", "2026-11-20.csv.gz");
   const keep = path.join(WORK, "trades-day.csv.gz");
   await tradesDay(keep, gigabytes * 1e9);
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  return { keep, file };
+}
+
+export async function benchBigDay(runs = 3, gigabytes = 2.2): Promise<BenchResult[]> {
+  const { keep, file } = await bigTradesDay(gigabytes);
   fs.copyFileSync(keep, file);
   const csvBytes = Number(spawnSync("sh", ["-c", `zcat '${keep}' | wc -c`], { encoding: "utf8" }).stdout.trim());
   const dataset = "us_stocks_sip/trades_v1";

@@ -2,7 +2,9 @@
  * `npm run bench [-- name ...]`: run benchmarks side by side with their baselines on this
  * machine and print markdown for docs/benchmarks.md. Names: sandbox, listing, flatfiles (downloads
  * from the sandbox, emulator-bound, and loading), loading, download (a local stand-in server, real
- * sizes), bigday (a generated multi-GB trades day), tests.
+ * sizes), bigday (a generated multi-GB trades day), vwap (minute VWAP of 5 tickers from that day,
+ * lazy vs whole), chain (one underlying's option chain from a generated real-size options day, lazy
+ * vs whole), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -10,6 +12,7 @@ import { type BenchResult, machine, markdown, save } from "./lib";
 import { benchFlatFiles, benchLoading } from "./flatfiles";
 import { benchBigDay, benchDownload } from "./realsize";
 import { benchListing } from "./pagination";
+import { benchChain, benchVwap } from "./analysis";
 import { benchSandbox } from "./sandbox";
 
 async function benchTests(): Promise<BenchResult> {
@@ -29,6 +32,8 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   loading: () => benchLoading(),
   download: () => benchDownload(),
   bigday: () => benchBigDay(),
+  vwap: () => benchVwap(),
+  chain: () => benchChain(),
   tests: benchTests,
 };
 
