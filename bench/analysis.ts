@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import pl from "nodejs-polars";
 import { parquetPath } from "../src/flatfiles/load";
-import { type BenchResult } from "./lib";
+import type { BenchResult } from "./lib";
 import { optionsDay } from "./options-day";
 import { type Run, WORK, bigTradesDay, measured, summary, tradesDayTicker } from "./realsize";
 
@@ -88,7 +88,9 @@ function measureSides(name: string, sides: Side[], runs: number, keys: string[])
   const want = pl.readParquet(ref.out[0]);
   for (const m of all) {
     if (m.side.noResult) continue;
-    m.out.forEach((o, i) => assertSameFrame(pl.readParquet(o), want, keys, `${name}, ${m.side.label}, run ${i + 1}`));
+    m.out.forEach((o, i) => {
+      assertSameFrame(pl.readParquet(o), want, keys, `${name}, ${m.side.label}, run ${i + 1}`);
+    });
   }
   return all;
 }

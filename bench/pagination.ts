@@ -5,13 +5,12 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
+import { type S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
 import { flatFilesClient } from "../src/aws/clients";
 import { loadConfig, readSandboxState } from "../src/config/env";
 import { getPaginator } from "../src/paginator/engine";
 import { listObjectsFanOut } from "../src/paginator/fanout";
-import { startSandbox, type Sandbox } from "../src/sandbox/launcher";
-import { startProxy } from "../src/sandbox/proxy";
+import { type Sandbox, startProxy, startSandbox } from "../src/testing";
 import { type BenchResult, median } from "./lib";
 import { ensureSandboxPython } from "../src/sandbox/python";
 
@@ -52,7 +51,9 @@ export async function benchListing(runs = 9): Promise<BenchResult[]> {
         let n = 0;
         await getPaginator(s3, "list_objects_v2")
           .paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: { MaxItems: N } })
-          .forEach((page) => void (n += (page.Contents as unknown[]).length));
+          .forEach((page) => {
+            n += (page.Contents as unknown[]).length;
+          });
         return n;
       }, N);
     const kitItems = () =>

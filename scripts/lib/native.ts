@@ -28,7 +28,7 @@ export function ensureNativePolars(log: (m: string) => void = console.log): void
   // Under `npm run`, npm_execpath is npm's own script: run it with this Node, whatever is on PATH.
   const npm = process.env.npm_execpath;
   const args = ["install", "--no-save", "--no-audit", "--no-fund", spec];
-  const r = npm && npm.endsWith(".js")
+  const r = npm?.endsWith(".js")
     ? spawnSync(process.execPath, [npm, ...args], { cwd: PACKAGE_ROOT, stdio: "inherit" })
     : spawnSync("npm", args, { cwd: PACKAGE_ROOT, stdio: "inherit", shell: process.platform === "win32" });
   const after = tryLoad();

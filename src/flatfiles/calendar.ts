@@ -5,7 +5,7 @@
  * machine's time zone can never shift a date by one.
  */
 
-import { type Certainty, type SourceId } from "./sources";
+import type { Certainty, SourceId } from "./sources";
 
 /** Which days a dataset publishes a file for. */
 export type CalendarKind = "nyse" | "weekdays" | "sunday-friday" | "daily" | "cme";

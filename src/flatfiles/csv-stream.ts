@@ -203,7 +203,7 @@ function workerMain(): void {
     post(msg);
   };
   // Anything unexpected is reported as a message: the reader is blocked and cannot see events.
-  process.on("uncaughtException", (e: Error) => stop({ problem: { kind: "io", message: String(e && e.stack) } }));
+  process.on("uncaughtException", (e: Error) => stop({ problem: { kind: "io", message: String(e?.stack) } }));
   input.on("error", (e: Error) => stop({ problem: { kind: "io", message: e.message } }));
   gunzip.on("error", (e: Error) => stop({ problem: { kind: "gzip", message: e.message } }));
   gunzip.on("data", (chunk: Buffer) => {

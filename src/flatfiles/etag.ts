@@ -72,8 +72,11 @@ export async function exactSegments(
     }),
   );
   if (!lengths.every((l) => l > 0) || lengths.reduce((a, b) => a + b, 0) !== size) return null;
-  let start = 0;
-  return lengths.map((length) => ({ start: (start += length) - length, length }));
+  let end = 0;
+  return lengths.map((length) => {
+    end += length;
+    return { start: end - length, length };
+  });
 }
 
 /** The multipart ETag of stretches of an open file (a second pass, for when the parts were assumed wrongly). */
@@ -176,7 +179,9 @@ export class OrderedHasher {
     this.digests = Array.from({ length: n }, () => null);
     this.next = Array.from({ length: n }, () => 0);
     this.bySegment = Array.from({ length: n }, () => [] as number[]);
-    pieces.forEach((p, i) => this.bySegment[p.segment].push(i));
+    pieces.forEach((p, i) => {
+      this.bySegment[p.segment].push(i);
+    });
   }
 
   private current(piece: number): boolean {

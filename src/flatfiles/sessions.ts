@@ -18,7 +18,7 @@
  */
 import { KitError } from "../util/errors";
 import { type CalendarKind, closedReason, formatDate, newYorkClock, parseDate, weekday } from "./calendar";
-import { type Certainty } from "./sources";
+import type { Certainty } from "./sources";
 import { ASSET_CLASSES, type Dataset, assetOf, findDataset } from "./datasets";
 
 export interface SessionWindow {

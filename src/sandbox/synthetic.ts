@@ -117,7 +117,10 @@ function futuresBase(ticker: string, r: number): number {
 /** Midnight in New York, in UTC milliseconds, for a `YYYY-MM-DD` date (DST handled by Intl). */
 export function newYorkMidnightMs(date: string): number {
   let ms = midnightCache.get(date);
-  if (ms === undefined) midnightCache.set(date, (ms = computeNewYorkMidnight(date)));
+  if (ms === undefined) {
+    ms = computeNewYorkMidnight(date);
+    midnightCache.set(date, ms);
+  }
   return ms;
 }
 const midnightCache = new Map<string, number>();
@@ -269,7 +272,8 @@ interface Path {
 
 /** Stock prices, which option chains and prices follow (one per thread, made on first use). */
 function stockPrices(): PriceModel {
-  return (stocks ??= new PriceModel(SANDBOX_DATASETS.find((d) => d.asset === "us_stocks_sip")!));
+  stocks ??= new PriceModel(SANDBOX_DATASETS.find((d) => d.asset === "us_stocks_sip")!);
+  return stocks;
 }
 let stocks: PriceModel | undefined;
 
@@ -277,7 +281,10 @@ let stocks: PriceModel | undefined;
 function underlying(ticker: string, date: string): { open: number; close: number } {
   if (date !== spotDate) [spotDate, spots] = [date, new Map()];
   let s = spots.get(ticker);
-  if (!s) spots.set(ticker, (s = stockPrices().ends(ticker, date)));
+  if (!s) {
+    s = stockPrices().ends(ticker, date);
+    spots.set(ticker, s);
+  }
   return s;
 }
 let spotDate = "";
@@ -306,7 +313,8 @@ export class PricePath {
     knots?: Float64Array,
   ) {
     const n = Math.ceil(minutes / KNOT_MINUTES);
-    const k = (this.knots = knots && knots.length >= n + 1 ? knots : new Float64Array(n + 1));
+    this.knots = knots && knots.length >= n + 1 ? knots : new Float64Array(n + 1);
+    const k = this.knots;
     this.perKnot = n / minutes;
     const rand = rng(seed);
     const sigma = open * 0.0015; // per minute
@@ -544,7 +552,10 @@ class Bars {
   /** Buffers for sessions of `minutes` minutes, shared by the files of a thread (generation is synchronous). */
   static sized(minutes: number): Bars {
     let b = Bars.cache.get(minutes);
-    if (!b) Bars.cache.set(minutes, (b = new Bars(minutes)));
+    if (!b) {
+      b = new Bars(minutes);
+      Bars.cache.set(minutes, b);
+    }
     return b;
   }
   private static readonly cache = new Map<number, Bars>();

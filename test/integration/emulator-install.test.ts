@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { EMULATOR_REQUIREMENTS, ensureSandboxPython } from "../../src/sandbox/python";
-import { KitError } from "../../src/util/errors";
+import type { KitError } from "../../src/util/errors";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kit-emulator-"));
 const wheels = path.join(tmp, "wheels");

@@ -52,18 +52,18 @@ describe("reading a day in batches", () => {
   });
 
   it("names the right line of a bad row deep in the file, past many batches", () => {
-    const bad = minuteFile(30_000, { 25_001: "T001,1,1.25,2.5,3,1,1763650800000000000" }); // a field short
+    const bad = minuteFile(30_000, { 25001: "T001,1,1.25,2.5,3,1,1763650800000000000" }); // a field short
     assert.throws(() => loadDay(bad, MINUTE, { batchBytes: 4096 }), (e: KitError) => {
       assert.equal(e.code, "load.shape");
       assert.match(e.message, /, line 25001: 7 fields where the header has 8/);
       return true;
     });
-    const value = minuteFile(30_000, { 20_002: "T001,1,abc,2.5,3,1,1763650800000000000,1" });
+    const value = minuteFile(30_000, { 20002: "T001,1,abc,2.5,3,1,1763650800000000000,1" });
     assert.throws(() => loadDay(value, MINUTE, { batchBytes: 4096 }), /line 20002, column "open": "abc" is not a number/);
     const long = minuteFile(3000, { 2500: `T001,${"9".repeat(3 << 20)},1,1,1,1,1,1` });
     assert.throws(() => loadDay(long, MINUTE, { batchBytes: 4096 }), /line 2500 is longer than 1,052,672 bytes.*damaged/);
     assert.equal(loadDay(minuteFile(10, { 5: `T001,${"9".repeat(20_000)},1,1,1,1,1,1` }), MINUTE, { batchBytes: 4096 }).height, 10, "a line longer than a batch is fine");
-    const blank = minuteFile(30_000, { 10_000: "" });
+    const blank = minuteFile(30_000, { 10000: "" });
     assert.throws(() => loadDay(blank, MINUTE, { batchBytes: 4096 }), /line 10000 is blank, with data after it/);
   });
 
@@ -91,7 +91,7 @@ describe("reading a day in batches", () => {
     const whole = loadDay(file, MINUTE, { parquet: false, datetimes: false });
     ensureParquet(file, MINUTE, console.warn, { worker: true, batchBytes: 100_000 });
     assert.ok(pl.scanParquet(path.join(parquetPath(file), "*.parquet")).collectSync().frameEqual(whole));
-    const bad = minuteFile(30_000, { 25_001: "T001,1,1.25,2.5,3,1,1763650800000000000" });
+    const bad = minuteFile(30_000, { 25001: "T001,1,1.25,2.5,3,1,1763650800000000000" });
     assert.throws(() => ensureParquet(bad, MINUTE, console.warn, { worker: true, batchBytes: 4096 }), (e: KitError) => {
       assert.equal(e.name, "KitError");
       assert.equal(e.code, "load.shape");

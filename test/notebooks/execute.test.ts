@@ -4,7 +4,7 @@
  * committed outputs must still match what the code produces.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -61,7 +61,7 @@ describe("notebooks run green against the sandbox", () => {
   for (const name of notebooks) {
     it(name, { timeout: 600_000 }, () => {
       const input = withSolutions(name);
-      let r;
+      let r: SpawnSyncReturns<string>;
       try {
         r = spawnSync(
           "jupyter-nbconvert",

@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { sandboxClient } from "../../src/aws/clients";
 import { type PaginationConfig, getPaginator } from "../../src/paginator/engine";
 import { tryDecodeToken } from "../../src/paginator/token";
@@ -122,7 +122,9 @@ describe("parity with boto3 on the same sandbox", () => {
     clients.iam = sandboxClient(IAMClient);
     expected = boto3(SCENARIOS);
   });
-  after(() => Object.values(clients).forEach((c) => (c as S3Client).destroy()));
+  after(() => {
+    for (const c of Object.values(clients)) (c as S3Client).destroy();
+  });
 
   SCENARIOS.forEach((s, i) => {
     it(s.name, async () => {

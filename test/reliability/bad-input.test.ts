@@ -24,8 +24,7 @@ import { checkBucket } from "../../src/notebook/setup-check";
 import { getPaginator } from "../../src/paginator/engine";
 import { encodeToken } from "../../src/paginator/token";
 import { PACKAGE_ROOT, sandboxStateFile } from "../../src/util/paths";
-import { startSandbox } from "../../src/sandbox/launcher";
-import { startProxy } from "../../src/sandbox/proxy";
+import { startProxy, startSandbox } from "../../src/testing";
 import { s3Via, sandboxConfig, sandboxS3, sandboxState } from "../helpers/sandbox";
 
 const s3 = sandboxS3();
@@ -239,7 +238,7 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
     await downloadFile(s3, "kit-scratch", "clash/a/b", { cacheDir: other });
     const two = await failure(() => downloadFile(s3, "kit-scratch", "clash/a", { cacheDir: other }));
     return `${one}\n${two}`;
-  }, /download\.key: clash\/a\/b cannot be cached: the cache already has a file \(another key\) at .*another cache folder[^]*download\.key: clash\/a cannot be cached: the cache already has a folder of other keys/],
+  }, /download\.key: clash\/a\/b cannot be cached: the cache already has a file \(another key\) at .*another cache folder[\s\S]*download\.key: clash\/a cannot be cached: the cache already has a folder of other keys/],
   ["`flatfiles ls` with FLATFILES_BUCKET naming a bucket that does not exist", () => {
     const st = sandboxState();
     const got = cliWith(
@@ -255,7 +254,7 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
   ["batchBytes 0 or NaN when loading", async () => {
     const file = gz("ticker,value,timestamp\nI:SPX,1,2\n");
     return `${await failure(() => loadDay(file, "us_indices/values_v1", { parquet: false, batchBytes: 0 }))}\n${await failure(() => loadDay(file, "us_indices/values_v1", { batchBytes: Number.NaN }))}`;
-  }, /options\.number: batchBytes is 0: it must be a whole number, from 1024 to 1073741824[^]*batchBytes is NaN/],
+  }, /options\.number: batchBytes is 0: it must be a whole number, from 1024 to 1073741824[\s\S]*batchBytes is NaN/],
   ["unknown CLI command", () => cli("fetch", "x"), /exit 2: flatfiles: Unknown command "fetch"/],
   ["unknown CLI flag", () => cli("ls", "--recursive"), /exit 2: flatfiles: Unknown option '--recursive'/],
 ];

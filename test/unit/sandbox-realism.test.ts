@@ -65,7 +65,8 @@ function lastDay() {
     const key = `${o.underlying} ${o.expiry}`;
     series.set(key, [...(series.get(key) ?? []), o]);
   }
-  return (parsed = { chain, series, spot: (u: string) => Number(stocks.get(u)!.close) });
+  parsed = { chain, series, spot: (u: string) => Number(stocks.get(u)!.close) };
+  return parsed;
 }
 
 describe("the sandbox's option chain on its last day", () => {
@@ -168,7 +169,10 @@ describe("the sandbox's stock quotes on its last day", () => {
       else if (t >= "12:00" && t < "14:00") windows.midday.push(bps);
       else if (t >= "15:45") windows.close.push(bps);
     }
-    const mean = (x: number[]) => (assert.ok(x.length > 20, `${x.length} quotes`), x.reduce((a, b) => a + b, 0) / x.length);
+    const mean = (x: number[]) => {
+      assert.ok(x.length > 20, `${x.length} quotes`);
+      return x.reduce((a, b) => a + b, 0) / x.length;
+    };
     const [open, midday, close] = [mean(windows.open), mean(windows.midday), mean(windows.close)];
     const shown = `open ${open.toFixed(1)} bps, midday ${midday.toFixed(1)}, close ${close.toFixed(1)}`;
     assert.ok(open > 1.5 * midday && close > 1.5 * midday, shown);
