@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { startSandbox } from "../src/sandbox/launcher";
+import { startSandbox } from "../src/testing";
 import { median, type BenchResult } from "./lib";
 import { ensureSandboxPython } from "../src/sandbox/python";
 

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startSandbox } from "../src/sandbox/launcher";
+import { startSandbox } from "../src/testing";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { buildLibrary } from "./lib/build";
 import { ensureJupyter, jupyterEnv, writeKernelSpec } from "./lib/jupyter";

@@ -1,5 +1,5 @@
 /** `npm run sandbox`: run the sandbox alone and print how to reach it from other tools. */
-import { startSandbox } from "../src/sandbox/launcher";
+import { startSandbox } from "../src/testing";
 import { onShutdown } from "./lib/shutdown";
 
 async function main() {

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { describeConfig, kitEnv, loadConfig, readSandboxState } from "../src/config/env";
-import { startSandbox } from "../src/sandbox/launcher";
+import { startSandbox } from "../src/testing";
 import { PACKAGE_ROOT, sandboxStateFile } from "../src/util/paths";
 import { buildLibrary } from "./lib/build";
 import { ensureJupyter, jupyterEnv, serverKernelArgs, writeKernelSpec } from "./lib/jupyter";

@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startSandbox } from "../src/sandbox/launcher";
+import { startSandbox } from "../src/testing";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { buildLibrary, tsc } from "./lib/build";
 import { ensureChromium } from "./lib/browser";

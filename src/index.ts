@@ -1,118 +1,192 @@
 /**
  * flatfiles-kit: AWS-style pagination and Polygon/Massive flat files for TypeScript notebooks.
  *
- * The public API, grouped as the notebooks use it.
+ * The public API, grouped as the notebooks meet it; every export has a one-line comment
+ * (test/unit/public-api.test.ts checks, and that every `kit.X` in the notebooks and their
+ * solutions is here). Test and benchmark tooling (the sandbox launcher, the fault-injecting
+ * proxy) is in `flatfiles-kit/testing` (src/testing.ts), not here.
  */
-// Configuration and clients
-export {
-  DEFAULT_BUCKET,
-  DEFAULT_ENDPOINT,
-  LEGACY_ENDPOINT,
-  VARIABLES,
-  describeConfig,
-  loadConfig,
-  readSandboxState,
-  type FlatFilesConfig,
-  type LoadOptions,
-  type Target,
-} from "./config/env";
+
+// 00 · Setup: configuration, keys, the setup check
+/** The configuration from the environment, the nearest `.env` or the running sandbox, or what is missing. */
+export { loadConfig } from "./config/env";
+/** A configuration in one line that is safe to print: endpoint, bucket, where the keys came from. */
+export { describeConfig } from "./config/env";
+/** What `loadConfig` returns: target, endpoint, bucket, region, keys (as Secrets), their source. */
+export type { FlatFilesConfig } from "./config/env";
+/** The options of `loadConfig`: other variables, where to look for `.env`, a forced target. */
+export type { LoadOptions } from "./config/env";
+/** A value (a key) that never prints itself; `reveal()` gives it back. */
 export { Secret } from "./config/secret";
-export { flatFilesClient, sandboxClient, type RetryOptions } from "./aws/clients";
-export { errorCode, explainAwsError, httpStatus } from "./aws/explain";
+/** Versions of Node.js, the kit, tslab, the SDK, jmespath and polars, as table rows. */
+export { versions } from "./notebook/setup-check";
+/** The configuration as table rows with no secret in them, not even the key id. */
+export { configRows } from "./notebook/setup-check";
+/** One listing of the bucket's top level: does it answer, how fast, what is there, or why not. */
+export { checkBucket } from "./notebook/setup-check";
+/** What `checkBucket` found. */
+export type { BucketCheck } from "./notebook/setup-check";
+/** The kit's errors: a `code` and one actionable message. */
 export { KitError } from "./util/errors";
+/** An SDK error as a KitError with advice for its code (wrong keys, unknown bucket, no endpoint...). */
+export { explainAwsError } from "./aws/explain";
 
-// The flat-files catalog
-export {
-  CALENDARS,
-  closedReason,
-  isOpen,
-  nextOpenDay,
-  nyseHolidays,
-  openDays,
-  parseDate,
-  todayInNewYork,
-  type CalendarInfo,
-  type CalendarKind,
-} from "./flatfiles/calendar";
-export {
-  ASSET_CLASSES,
-  COLUMN_TYPES,
-  DATASETS,
-  columnOf,
-  findDataset,
-  keyFor,
-  parseKey,
-  type AssetClass,
-  type Column,
-  type ColumnType,
-  type Dataset,
-  type Layout,
-} from "./flatfiles/datasets";
-export { SOURCES, type Certainty, type Fact, type Source, type SourceId } from "./flatfiles/sources";
-
-// Notebook display
-export { escapeHtml, htmlTable, inNotebook, showNote, showPng, showTable, textTable, type Row } from "./notebook/display";
-export { checkBucket, configRows, versions, type BucketCheck } from "./notebook/setup-check";
-
-// The sandbox
-export { startSandbox, type Sandbox, type StartOptions } from "./sandbox/launcher";
-
-// Pagination
-export {
-  PageIterator,
-  Paginator,
-  getPaginator,
-  type Page,
-  type PaginateOptions,
-  type PaginationConfig,
-  type RequestEvent,
-} from "./paginator/engine";
-export { OPERATIONS, botoName, type OperationDef } from "./paginator/operations";
-export { encodeToken, parseStartingToken, tryDecodeToken } from "./paginator/token";
-export { compileExpression } from "./paginator/jmespath";
-export { AsyncStream } from "./paginator/stream";
-export { listObjectsFanOut, mapOrdered, type FanOutInput } from "./paginator/fanout";
-export { SLOW_DOWN, startProxy, startThrottlingProxy, type Proxy, type ProxyHooks } from "./sandbox/proxy";
-export { requestRows, showRequests } from "./notebook/trace";
+// 01 · Requests and paginators
+/** The S3 client for the flat-files bucket, real or sandbox as configured, with the SDK's retries. */
+export { flatFilesClient } from "./aws/clients";
+/** Any AWS SDK client (DynamoDB, EC2, IAM...) pointed at the sandbox with its throwaway keys. */
+export { sandboxClient } from "./aws/clients";
+/** The SDK retry settings `flatFilesClient` and `sandboxClient` accept (`maxAttempts`...). */
+export type { RetryOptions } from "./aws/clients";
+/** A paginator for an operation named as boto3 (`list_objects_v2`) or the SDK (`ListObjectsV2`) names it. */
+export { getPaginator } from "./paginator/engine";
+/** What `getPaginator` returns: `paginate(input)` gives a PageIterator. */
+export { Paginator } from "./paginator/engine";
+/** The pages of one listing: `for await`, `forEach`, `items()`, `search()`, `resumeToken`, `requests`. */
+export { PageIterator } from "./paginator/engine";
+/** `MaxItems`, `PageSize` and `StartingToken`, as boto3's PaginationConfig takes them. */
+export type { PaginationConfig } from "./paginator/engine";
+/** One request of a listing as `requests` and `onRequest` report it. */
+export type { RequestEvent } from "./paginator/engine";
+/** The operation names `getPaginator` accepts. */
+export type { OperationName } from "./paginator/types";
+/** A paginator's requests as a table: tokens sent and received, items, milliseconds, attempts. */
+export { showRequests } from "./notebook/trace";
+/** Send a command and return how its request was signed (SigV4 taken apart), as table rows. */
 export { signedRequestRows } from "./notebook/signing";
-export { meterTraffic, type TrafficMeter } from "./notebook/traffic";
-export { memoryHeldWhilePaging, type HeldReading } from "./notebook/memory";
-export type { BotoNames, InputOf, OperationName, OperationTypes, OutputOf } from "./paginator/types";
 
-// Flat files: catalog and downloads
-export {
-  dayKey,
-  discoverDatasets,
-  downloadDay,
-  expectedPublication,
-  findDay,
-  listDays,
-  type BucketRef,
-  type DayFile,
-  type FindDayOptions,
-} from "./flatfiles/catalog";
-export { cachePath, defaultCacheDir, downloadFile, downloadFiles, type DownloadOptions, type Downloaded, type Progress } from "./flatfiles/download";
-export {
-  ensureParquet,
-  loadDay,
-  parquetPath,
-  parseCsv,
-  polarsSchema,
-  scanDays,
-  withDatetimes,
-  type LoadOptions as DayLoadOptions,
-  type ScanOptions,
-} from "./flatfiles/load";
-export { chainVolumeSpec, heatmapSpec, lineSpec, minuteBarsSpec, renderChart, showChart, topMoversSpec, volumeThroughDaySpec, type ChartSpec } from "./notebook/charts";
-export { showFrame } from "./notebook/display";
-export { topMovers } from "./flatfiles/analysis";
-// Options tickers, chains and put/call ratios (notebook 05)
-export { chain, parseOptionTicker, putCallRatio, withOptionColumns, type OptionContract } from "./flatfiles/options";
-// Stock trade condition codes as names, with the SIP's update rules (notebook 06)
-export { STOCK_TRADE_CONDITIONS, conditionName, explodeConditions, tradeCondition, withConditionNames, type TradeCondition } from "./flatfiles/conditions";
-// Minute VWAP and bid-ask spread from trades and quotes (notebook 06)
-export { correlationCells, dailyReturns, spreadByMinute, vwapByMinute } from "./flatfiles/analysis";
-// Trading sessions per asset class in UTC and New York time, and REST tickers (notebook 07)
-export { sessionOf, type Session, type SessionWindow } from "./flatfiles/sessions";
-export { toRestTicker } from "./flatfiles/tickers";
+// 02-03 · Pagination step by step, and the paginator reference
+/** botocore's paginator definitions, one row per operation (tokens, limit key, result keys). */
+export { OPERATIONS } from "./paginator/operations";
+/** The boto3 name of an SDK operation (`ListObjectsV2` → `list_objects_v2`). */
+export { botoName } from "./paginator/operations";
+/** Decode a boto3-format resume token, or null when the text is a raw service token. */
+export { tryDecodeToken } from "./paginator/token";
+/** Encode a resume token exactly as boto3 writes it. */
+export { encodeToken } from "./paginator/token";
+/** Every object under a prefix, listed concurrently by sub-prefix, in sequential order. */
+export { listObjectsFanOut } from "./paginator/fanout";
+/** Count the response bytes of every request a client sends from now on. */
+export { meterTraffic } from "./notebook/traffic";
+/** Iterate pages, keeping or dropping each, and read the heap held along the way. */
+export { memoryHeldWhilePaging } from "./notebook/memory";
+/** For teaching: a proxy refusing a share of requests with 503 SlowDown, to watch the SDK retry. */
+export { startTeachingThrottler } from "./notebook/throttler";
+/** @deprecated The old name of `startTeachingThrottler`. */
+export { startThrottlingProxy } from "./notebook/throttler";
+/** A running teaching throttler: `endpoint`, `requests`, `close()`. */
+export type { TeachingThrottler } from "./notebook/throttler";
+
+// 04 · Flat files: datasets, calendars, days, downloads, loading
+/** A dataset of the registry by `asset/name` (the `_v1` may be left out); unknown names list close matches. */
+export { findDataset } from "./flatfiles/datasets";
+/** Every dataset the kit knows, with its header layouts, calendar and first date. */
+export { DATASETS } from "./flatfiles/datasets";
+/** How each column is typed when loaded, by name, with its source. */
+export { COLUMN_TYPES } from "./flatfiles/datasets";
+/** A dataset of the registry. */
+export type { Dataset } from "./flatfiles/datasets";
+/** Asset classes and datasets as the bucket really lists them. */
+export { discoverDatasets } from "./flatfiles/catalog";
+/** The calendars (NYSE, weekdays, Sunday-Friday, daily, CME) as the registry states them. */
+export { CALENDARS } from "./flatfiles/calendar";
+/** Every date with a file between two dates under a calendar. */
+export { openDays } from "./flatfiles/calendar";
+/** Why a date has no file under a calendar, or null when it should have one. */
+export { closedReason } from "./flatfiles/calendar";
+/** NYSE full-day holidays of a year. */
+export { nyseHolidays } from "./flatfiles/calendar";
+/** The files of a dataset between two dates, listing only the months in range. */
+export { listDays } from "./flatfiles/catalog";
+/** One day's file as the bucket lists it, or why it is missing. */
+export { findDay } from "./flatfiles/catalog";
+/** One day's key, offline, or a KitError for a date that certainly has no file. */
+export { dayKey } from "./flatfiles/catalog";
+/** A day's file as listed: dataset, date, key, size, ETag. */
+export type { DayFile } from "./flatfiles/catalog";
+/** Download one object into the cache (or find it there), verified, resuming a partial download. */
+export { downloadFile } from "./flatfiles/download";
+/** Download many objects, a few at a time, results in the order asked. */
+export { downloadFiles } from "./flatfiles/download";
+/** Find one day of a dataset in the bucket and download it into the cache. */
+export { downloadDay } from "./flatfiles/catalog";
+/** The options of `downloadFile`: cache folder, part size, concurrency, progress, abort signal. */
+export type { DownloadOptions } from "./flatfiles/download";
+/** What a download returns: the cached file's path, its size, whether it was reused, what was verified. */
+export type { Downloaded } from "./flatfiles/download";
+/** An `onProgress` callback for downloads, shown where the code runs. */
 export { progressReporter } from "./notebook/progress";
+/** One day's file into a polars DataFrame, typed by its header. */
+export { loadDay } from "./flatfiles/load";
+/** Days as one lazy polars query over their Parquet copies (only the columns and rows asked for are read). */
+export { scanDays } from "./flatfiles/load";
+/** The Parquet copy of a downloaded day, made once in the cache (Hive-partitioned), for polars or DuckDB. */
+export { ensureParquet } from "./flatfiles/load";
+/** The options of `loadDay`: Parquet copy or not, datetime columns, where warnings go. */
+export type { LoadOptions as DayLoadOptions } from "./flatfiles/load";
+/** The options of `scanDays`: tickers, columns, a time range, pushed into the Parquet scans. */
+export type { ScanOptions } from "./flatfiles/load";
+/** The day's biggest gainers and losers from a day-aggregates frame. */
+export { topMovers } from "./flatfiles/analysis";
+
+// 05-07 · Asset classes: options (05), trades and quotes (06), around the clock (07)
+/** The parts of an option ticker such as `O:SPY251112C00675000` (OCC symbology). */
+export { parseOptionTicker } from "./flatfiles/options";
+/** What `parseOptionTicker` returns: underlying, expiration, type, strike. */
+export type { OptionContract } from "./flatfiles/options";
+/** Adds `underlying`, `expiration`, `type` and `strike` columns parsed from option tickers. */
+export { withOptionColumns } from "./flatfiles/options";
+/** One root's option chain by expiration and strike, calls and puts side by side. */
+export { chain } from "./flatfiles/options";
+/** Put/call volume ratio per underlying. */
+export { putCallRatio } from "./flatfiles/options";
+/** Per ticker and minute: VWAP, volume, trade count, from trades (a frame or a lazy query). */
+export { vwapByMinute } from "./flatfiles/analysis";
+/** Per ticker and minute: the bid-ask spread over two-sided quotes. */
+export { spreadByMinute } from "./flatfiles/analysis";
+/** The name of a stock trade condition code (37 → "Odd Lot Trade"). */
+export { conditionName } from "./flatfiles/conditions";
+/** Adds the names of each trade's condition codes. */
+export { withConditionNames } from "./flatfiles/conditions";
+/** One row per trade and condition code, for counting trades by condition. */
+export { explodeConditions } from "./flatfiles/conditions";
+/** The stock trade conditions the kit can name, with their consolidated update rules and sources. */
+export { STOCK_TRADE_CONDITIONS } from "./flatfiles/conditions";
+/** A date's trading session for an asset class or dataset, in UTC and New York time, or why it is closed. */
+export { sessionOf } from "./flatfiles/sessions";
+/** What `sessionOf` returns. */
+export type { Session } from "./flatfiles/sessions";
+/** A flat-file ticker as the REST API writes it (`C:EUR-USD` → `C:EURUSD`). */
+export { toRestTicker } from "./flatfiles/tickers";
+/** Daily close-to-close returns of some tickers, one column per ticker. */
+export { dailyReturns } from "./flatfiles/analysis";
+/** Pearson correlation of every pair of columns, as heatmap cells. */
+export { correlationCells } from "./flatfiles/analysis";
+
+// Display and charts
+/** Rows as an HTML table in a notebook, a text table elsewhere. */
+export { showTable } from "./notebook/display";
+/** A polars DataFrame as a table, datetimes in their own zone. */
+export { showFrame } from "./notebook/display";
+/** Rows as a fixed-width text table (what the CLI prints). */
+export { textTable } from "./notebook/display";
+/** A table row: column name to value. */
+export type { Row } from "./notebook/display";
+/** Render a Vega-Lite spec to PNG and show it. */
+export { showChart } from "./notebook/charts";
+/** Render a Vega-Lite spec to PNG bytes, without a browser. */
+export { renderChart } from "./notebook/charts";
+/** A Vega-Lite spec. */
+export type { ChartSpec } from "./notebook/charts";
+/** Lines over New York time, one per series or per column. */
+export { lineSpec } from "./notebook/charts";
+/** A heatmap spec from `{ row, column, value }` cells (correlations). */
+export { heatmapSpec } from "./notebook/charts";
+/** One ticker's minute bars: close through the day, volume underneath. */
+export { minuteBarsSpec } from "./notebook/charts";
+/** The top movers as bars, gainers green and losers red. */
+export { topMoversSpec } from "./notebook/charts";
+/** Volume per minute of the session, over every ticker. */
+export { volumeThroughDaySpec } from "./notebook/charts";
+/** Call and put volume by strike, from a chain. */
+export { chainVolumeSpec } from "./notebook/charts";

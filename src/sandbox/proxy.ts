@@ -1,7 +1,8 @@
 /**
- * A loopback HTTP proxy in front of the sandbox, for latency and fault injection: the tests,
- * the benchmarks and the notebooks (throttling, backoff) use it. Headers pass through untouched
- * (Host included), so SigV4 signatures still verify.
+ * A loopback HTTP proxy in front of the sandbox, for latency and fault injection: test and
+ * benchmark tooling, exported by `flatfiles-kit/testing` (src/testing.ts), not the main entry.
+ * Notebook 02's throttler (src/notebook/throttler.ts) is built on it. Headers pass through
+ * untouched (Host included), so SigV4 signatures still verify.
  */
 import * as http from "node:http";
 import { type LoopbackServer, listenOnLoopback } from "../util/loopback";
@@ -107,21 +108,6 @@ export const SLOW_DOWN = {
   status: 503,
   body: "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>",
 };
-
-/**
- * A proxy that throttles: each request is answered 503 SlowDown with probability `rate`
- * (deterministic sequence), the rest reach the sandbox. For watching the SDK back off.
- */
-export function startThrottlingProxy(target: string, rate: number, seed = 1): Promise<Proxy> {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-  return startProxy(target, { respond: () => (next() < rate ? SLOW_DOWN : null) });
-}
 
 export type Fault = "503" | "500" | "429" | "reset" | "truncate" | "delay";
 

@@ -9,7 +9,7 @@ import { type RequestEvent, getPaginator } from "../../src/paginator/engine";
 import { encodeToken, tryDecodeToken } from "../../src/paginator/token";
 import { KitError } from "../../src/util/errors";
 import { requestRows } from "../../src/notebook/trace";
-import { startProxy } from "../../src/sandbox/proxy";
+import { startProxy } from "../../src/testing";
 import { s3Via, sandboxS3, sandboxState } from "../helpers/sandbox";
 
 const s3 = sandboxS3();

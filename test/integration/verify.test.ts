@@ -19,7 +19,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { downloadFile } from "../../src/flatfiles/download";
 import { planCheck } from "../../src/flatfiles/etag";
-import { type Proxy, startProxy } from "../../src/sandbox/proxy";
+import { type Proxy, startProxy } from "../../src/testing";
 import type { KitError } from "../../src/util/errors";
 import { s3Via, sandboxS3, sandboxState } from "../helpers/sandbox";
 

@@ -12,7 +12,7 @@ import { after, describe, it } from "node:test";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { cachePath } from "../../src/flatfiles/download";
 import { getPaginator } from "../../src/paginator/engine";
-import { startProxy } from "../../src/sandbox/proxy";
+import { startProxy } from "../../src/testing";
 import { sandboxS3, sandboxState } from "../helpers/sandbox";
 
 const s3 = sandboxS3();

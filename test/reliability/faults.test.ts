@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { cachePath, downloadFile } from "../../src/flatfiles/download";
 import { getPaginator } from "../../src/paginator/engine";
-import { type Fault, startFaultProxy, startProxy } from "../../src/sandbox/proxy";
+import { type Fault, startFaultProxy, startProxy } from "../../src/testing";
 import { s3Via, sandboxS3, sandboxState } from "../helpers/sandbox";
 
 const PREFIX = "us_stocks_sip/day_aggs_v1/";
