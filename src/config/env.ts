@@ -27,7 +27,9 @@ export const VARIABLES = {
   FLATFILES_REGION: `signing region, default ${DEFAULT_REGION}`,
   FLATFILES_TARGET: "auto (default: real endpoint when keys are set, else the sandbox), sandbox or massive",
   FLATFILES_CACHE_DIR: "where downloads are kept, default ~/.cache/flatfiles-kit",
-  FLATFILES_SANDBOX_STATE: "file where a running sandbox describes itself, default .sandbox/state.json",
+  FLATFILES_SANDBOX_STATE:
+    "file where a running sandbox describes itself, default .sandbox/state.json in the kit's checkout; " +
+    "installed as a dependency, $XDG_STATE_HOME (default ~/.local/state)/flatfiles-kit/sandbox-state.json",
   FLATFILES_SANDBOX_PYTHON: "a Python with moto for the sandbox, if the first python3 on PATH lacks it",
 } as const;
 

@@ -5,36 +5,71 @@ import * as path from "node:path";
 import { flatFilesClient } from "../aws/clients";
 import { explainAwsError } from "../aws/explain";
 import type { FlatFilesConfig } from "../config/env";
-import { PACKAGE_ROOT } from "../util/paths";
+import { PACKAGE_ROOT, findPackageJson } from "../util/paths";
 import { type Row, showNote, showTable } from "./display";
 
-function packageVersion(name: string): string {
+/**
+ * An installed package's version as Node resolves it from `bases`, wherever npm put it (hoisted
+ * beside the kit when the kit is itself a dependency, or in the kit's own node_modules).
+ */
+export function packageVersion(name: string, bases?: readonly string[]): string {
+  const file = findPackageJson(name, bases);
+  if (!file) return "not installed";
   try {
-    const file = path.join(PACKAGE_ROOT, "node_modules", name, "package.json");
     return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
   } catch {
     return "not installed";
   }
 }
 
-/** Versions of what the notebooks run on. */
-export function versions(): Row[] {
-  const kit = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { name: string; version: string };
+/**
+ * Versions of what the notebooks run on. The kit's dependencies are looked up as the kit itself
+ * loads them (from its own folder first), tslab from the running program first (the kernel, which
+ * may be installed globally or in another project), then the working folder.
+ */
+export function versions(options: { bases?: readonly string[] } = {}): Row[] {
+  const kit = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+  };
+  const bases = options.bases ?? [PACKAGE_ROOT, process.cwd(), ...programDir()];
+  const kernel = options.bases ?? [...programDir(), PACKAGE_ROOT, process.cwd()];
   return [
     { component: "Node.js", version: process.version.slice(1) },
     { component: kit.name, version: kit.version },
-    { component: "tslab (kernel)", version: packageVersion("tslab") },
-    { component: "TypeScript in tslab", version: packageVersion("@tslab/typescript-for-tslab") },
-    { component: "@aws-sdk/client-s3", version: packageVersion("@aws-sdk/client-s3") },
-    { component: "jmespath", version: packageVersion("jmespath") },
-    { component: "nodejs-polars", version: packageVersion("nodejs-polars") },
+    { component: "tslab (kernel)", version: packageVersion("tslab", kernel) },
+    {
+      component: "TypeScript in tslab",
+      version: packageVersion("@tslab/typescript-for-tslab", [...tslabDir(kernel), ...kernel]),
+    },
+    { component: "@aws-sdk/client-s3", version: packageVersion("@aws-sdk/client-s3", bases) },
+    { component: "jmespath", version: packageVersion("jmespath", bases) },
+    { component: "nodejs-polars", version: packageVersion("nodejs-polars", bases) },
   ];
+}
+
+/** The folder of the script Node is running (tslab's, in a notebook), if it is a file. */
+function programDir(): string[] {
+  try {
+    return process.argv[1] ? [path.dirname(fs.realpathSync(process.argv[1]))] : [];
+  } catch {
+    return [];
+  }
+}
+
+/** tslab's own folder, where its TypeScript may be nested rather than hoisted. */
+function tslabDir(bases: readonly string[]): string[] {
+  const file = findPackageJson("tslab", bases);
+  return file ? [path.dirname(file)] : [];
 }
 
 /** The configuration as rows that are safe to show: no secret, not even the key id. */
 export function configRows(c: FlatFilesConfig): Row[] {
   return [
-    { setting: "target", value: c.target === "sandbox" ? "local sandbox (no account needed)" : "real flat-files endpoint" },
+    {
+      setting: "target",
+      value: c.target === "sandbox" ? "local sandbox (no account needed)" : "real flat-files endpoint",
+    },
     { setting: "endpoint", value: c.endpoint },
     { setting: "bucket", value: c.bucket },
     { setting: "region", value: c.region },
@@ -53,7 +88,10 @@ export interface BucketCheck {
 }
 
 /** One ListObjectsV2 request with `Delimiter: "/"`: does the bucket answer, and what is at its top? */
-export async function checkBucket(c: FlatFilesConfig, options: { show?: boolean } = {}): Promise<BucketCheck> {
+export async function checkBucket(
+  c: FlatFilesConfig,
+  options: { show?: boolean } = {},
+): Promise<BucketCheck> {
   const show = options.show ?? true;
   const t0 = performance.now();
   const s3 = flatFilesClient(c, { maxAttempts: 2 });
@@ -69,8 +107,19 @@ export async function checkBucket(c: FlatFilesConfig, options: { show?: boolean 
     }
     return result;
   } catch (err) {
-    const e = explainAwsError(err, { endpoint: c.endpoint, bucket: c.bucket, bucketFrom: "config", action: `listing the bucket ${c.bucket}` });
-    const result = { ok: false, milliseconds: Math.round(performance.now() - t0), prefixes: [], code: e.code, message: e.message };
+    const e = explainAwsError(err, {
+      endpoint: c.endpoint,
+      bucket: c.bucket,
+      bucketFrom: "config",
+      action: `listing the bucket ${c.bucket}`,
+    });
+    const result = {
+      ok: false,
+      milliseconds: Math.round(performance.now() - t0),
+      prefixes: [],
+      code: e.code,
+      message: e.message,
+    };
     if (show) showNote(`**The bucket did not answer.** ${e.message}`);
     return result;
   } finally {

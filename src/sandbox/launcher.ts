@@ -29,7 +29,10 @@ export interface Sandbox extends SandboxInfo {
 export interface StartOptions {
   /** Where the generated data is kept (default: the user cache, shared by all clones). */
   cacheDir?: string;
-  /** Where to write the state file (default `.sandbox/state.json`, or FLATFILES_SANDBOX_STATE). */
+  /**
+   * Where to write the state file (default FLATFILES_SANDBOX_STATE, else `.sandbox/state.json` in
+   * the kit's checkout, else a per-user file: `sandboxStateFile()`); null writes none.
+   */
   stateFile?: string | null;
   port?: number;
   log?: (message: string) => void;
@@ -56,7 +59,8 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     );
   }
   const python = ensureSandboxPython({ log });
-  const args = [SERVER, "--cache-dir", cacheDir, "--port", String(options.port ?? 0)];
+  // -B: Python writes no __pycache__ beside server.py, which is inside node_modules when the kit is a dependency.
+  const args = ["-B", SERVER, "--cache-dir", cacheDir, "--port", String(options.port ?? 0)];
   const child = spawn(python, args, { stdio: ["pipe", "pipe", "pipe"] });
   const stderr: string[] = [];
   child.stderr!.on("data", (b: Buffer) => {
