@@ -15,7 +15,7 @@ export { describeConfig } from "./config/env";
 /** What `loadConfig` returns: target, endpoint, bucket, region, keys (as Secrets), their source. */
 export type { FlatFilesConfig } from "./config/env";
 /** The options of `loadConfig`: other variables, where to look for `.env`, a forced target. */
-export type { LoadOptions } from "./config/env";
+export type { ConfigOptions } from "./config/env";
 /** A value (a key) that never prints itself; `reveal()` gives it back. */
 export { Secret } from "./config/secret";
 /** Versions of Node.js, the kit, tslab, the SDK, jmespath and polars, as table rows. */
@@ -123,7 +123,7 @@ export { scanDays } from "./flatfiles/load";
 /** The Parquet copy of a downloaded day, made once in the cache (Hive-partitioned), for polars or DuckDB. */
 export { ensureParquet } from "./flatfiles/load";
 /** The options of `loadDay`: Parquet copy or not, datetime columns, where warnings go. */
-export type { LoadOptions as DayLoadOptions } from "./flatfiles/load";
+export type { LoadOptions } from "./flatfiles/load";
 /** The options of `scanDays`: tickers, columns, a time range, pushed into the Parquet scans. */
 export type { ScanOptions } from "./flatfiles/load";
 /** The day's biggest gainers and losers from a day-aggregates frame. */

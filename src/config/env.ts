@@ -48,7 +48,7 @@ export interface FlatFilesConfig {
   envFile: string | null;
 }
 
-export interface LoadOptions {
+export interface ConfigOptions {
   /** Variables to use instead of `process.env` (tests, or a caller's own settings). */
   env?: NodeJS.ProcessEnv;
   /** Where to start looking for `.env`; `null` reads no file. */
@@ -111,7 +111,7 @@ export function kitEnv(cwd: string | null = process.cwd(), processEnv: NodeJS.Pr
 }
 
 /** Build the configuration, or explain precisely what is missing and how to fix it. */
-export function loadConfig(options: LoadOptions = {}): FlatFilesConfig {
+export function loadConfig(options: ConfigOptions = {}): FlatFilesConfig {
   const processEnv = options.env ?? process.env;
   const cwd = options.cwd === null ? null : (options.cwd ?? process.cwd());
   const envFile = cwd === null ? null : findEnvFile(cwd);

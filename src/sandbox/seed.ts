@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import * as zlib from "node:zlib";
 import { SANDBOX_DATASETS, type SandboxDataset as Dataset, sandboxDays } from "./description";
-import { type DayFile, FULL_STOCK_TAPE, PriceModel, dayFileCsv } from "./synthetic";
+import { type GeneratedDay, FULL_STOCK_TAPE, PriceModel, dayFileCsv } from "./synthetic";
 
 /** Bump when the generated data changes, so existing caches are rebuilt. */
 export const SEED_VERSION = "2026-11-23.14";
@@ -74,14 +74,14 @@ function sizeOf(dataset: Dataset, age: number): { size: number; liquidity?: numb
  * the day bars are sums of the minute bars, and the trades file's tickers have their trades as
  * minute bars. The datasets of an asset class share a calendar, so a date's age is the same in each.
  */
-function plan(dataset: Dataset, dates: string[]): DayFile[] {
+function plan(dataset: Dataset, dates: string[]): GeneratedDay[] {
   const family = SANDBOX_DATASETS.filter((d) => d.asset === dataset.asset);
   const minute = family.find((d) => d.interval === "minute");
   const ticks = family.find((d) => d.kind === "trades" || d.kind === "values");
   const n = dates.length;
   return dates.map((date, i) => {
     const age = n - 1 - i; // 0 = the last day
-    const file: DayFile = { dataset, date, ...sizeOf(dataset, age) };
+    const file: GeneratedDay = { dataset, date, ...sizeOf(dataset, age) };
     if (dataset.kind === "aggs") {
       if (dataset.interval !== "minute" && minute && date >= minute.start) file.minute = sizeOf(minute, age);
       file.ticks = ticks && date >= ticks.start ? sizeOf(ticks, age).size : 0;
@@ -91,7 +91,7 @@ function plan(dataset: Dataset, dates: string[]): DayFile[] {
 }
 
 /** The file the build writes for a dataset and date, with the sizes of the date's other files. */
-export function sandboxDayFile(dataset: Dataset, date: string): DayFile {
+export function sandboxDayFile(dataset: Dataset, date: string): GeneratedDay {
   const file = plan(dataset, sandboxDates(dataset)).find((f) => f.date === date);
   if (!file) throw new Error(`The sandbox has no ${dataset.id} file for ${date}.`);
   return file;

@@ -347,7 +347,7 @@ export class PricePath {
 }
 
 /** One day's file of a dataset, and the sizes of the same date's files it must agree with. */
-export interface DayFile {
+export interface GeneratedDay {
   dataset: Dataset;
   date: string;
   /** Number of tickers (aggregates) or rows (trades, quotes, values). */
@@ -623,12 +623,12 @@ class Tape {
 }
 
 /** The CSV text (header included) of one day's file, in the dataset's header. */
-export function dayFileCsv(file: DayFile, prices = new PriceModel(file.dataset)): string {
+export function dayFileCsv(file: GeneratedDay, prices = new PriceModel(file.dataset)): string {
   const { header } = file.dataset;
   return file.dataset.kind === "aggs" ? aggsCsv(file, prices, header) : ticksCsv(file, prices, header);
 }
 
-function aggsCsv(file: DayFile, prices: PriceModel, header: string[]): string {
+function aggsCsv(file: GeneratedDay, prices: PriceModel, header: string[]): string {
   const { dataset, date } = file;
   const rand = rng(hash(`${dataset.id}/${date}`));
   const write = rowWriter(header, AGG_SLOTS);
@@ -727,7 +727,7 @@ function stockTradeConditions(oddLot: boolean, sweep: boolean): string {
  * Trades, quotes and index values: `size` rows spread through the session, in time order, the
  * four tickers taking turns. Trades are priced near the price path, quotes straddle it.
  */
-function ticksCsv(file: DayFile, prices: PriceModel, header: string[]): string {
+function ticksCsv(file: GeneratedDay, prices: PriceModel, header: string[]): string {
   const { dataset, date } = file;
   const rand = rng(hash(`${dataset.id}/${date}`));
   const write = rowWriter(header, TICK_SLOTS);
