@@ -1,5 +1,5 @@
 /**
- * Starts and stops the sandbox: the Python emulator host (sandbox/server.py) plus its data.
+ * Starts and stops the sandbox: the Python emulator host (emulator/server.py) plus its data.
  *
  * The emulator boots and seeds the small services while this process builds the flat-file
  * packs on the other core; then it loads them and reports its endpoint and throwaway keys.
@@ -38,7 +38,7 @@ export interface StartOptions {
   log?: (message: string) => void;
 }
 
-const SERVER = path.join(PACKAGE_ROOT, "sandbox", "server.py");
+const SERVER = path.join(PACKAGE_ROOT, "emulator", "server.py");
 
 export function defaultSandboxCacheDir(): string {
   return path.join(userCacheDir(), "sandbox");

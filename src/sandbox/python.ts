@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { KitError } from "../util/errors";
 import { userCacheDir } from "../util/paths";
 
-/** moto is pinned: `sandbox/moto_patches.py` patches its internals, checked against this release. */
+/** moto is pinned: `emulator/moto_patches.py` patches its internals, checked against this release. */
 export const EMULATOR_REQUIREMENTS = ["moto[server]==5.2.1", "boto3>=1.34"];
 
 const MARKER = "flatfiles-kit-emulator.json";
