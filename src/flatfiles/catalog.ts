@@ -6,7 +6,7 @@
 import type { S3Client, _Object } from "@aws-sdk/client-s3";
 import { KitError } from "../util/errors";
 import { getPaginator } from "../paginator/engine";
-import { mapOrdered } from "../paginator/fanout";
+import { mapOrdered } from "../util/concurrency";
 import { CALENDARS, closedReason, formatDate, newYorkClock, nextOpenDay, parseDate, todayInNewYork } from "./calendar";
 import { type Dataset, findDataset, keyFor, parseKey } from "./datasets";
 import { type DownloadOptions, type Downloaded, downloadFile } from "./download";

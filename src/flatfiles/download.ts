@@ -15,7 +15,7 @@ import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { clientEndpoint, explainAwsError, httpStatus } from "../aws/explain";
 import { kitEnv } from "../config/env";
-import { mapOrdered } from "../paginator/fanout";
+import { mapOrdered } from "../util/concurrency";
 import { type Check, type Segment, OrderedHasher, checkName, exactSegments, md5OfRange, multipartEtagOf, planCheck } from "./etag";
 import { KitError } from "../util/errors";
 import { userCacheDir } from "../util/paths";

@@ -6,6 +6,7 @@
 import type { _Object } from "@aws-sdk/client-s3";
 import { type PaginateOptions, getPaginator } from "./engine";
 import { AsyncStream } from "./stream";
+import { mapOrdered } from "../util/concurrency";
 import { wholeNumber } from "../util/validate";
 
 export interface FanOutInput {
@@ -22,27 +23,6 @@ export interface FanOutInput {
 }
 
 type Segment = { key: string; object?: _Object; prefix?: string };
-
-/**
- * Run `work` over `inputs` with at most `limit` in flight, yielding results in input order.
- * Later results wait in memory for earlier ones, so memory is bounded by `limit` results.
- */
-export async function* mapOrdered<I, O>(inputs: I[], limit: number, work: (input: I) => Promise<O>): AsyncGenerator<O> {
-  wholeNumber("concurrency", limit, 1);
-  const running: Promise<O>[] = [];
-  let next = 0;
-  const start = () => {
-    const p = work(inputs[next++]);
-    p.catch(() => {}); // reported when its turn comes; not an unhandled rejection meanwhile
-    running.push(p);
-  };
-  while (next < inputs.length && running.length < limit) start();
-  while (running.length) {
-    const result = await running.shift()!;
-    if (next < inputs.length) start();
-    yield result;
-  }
-}
 
 /**
  * Every object under `Prefix`, like a sequential ListObjectsV2 paginator, but fetched by
