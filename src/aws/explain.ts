@@ -2,7 +2,7 @@
  * Turn an SDK or network failure into one message that says what is wrong and what to do.
  * S3 answers 403 for several different problems; the error code tells them apart.
  */
-import { KitError } from "../util/errors";
+import { KitError, UNEXPECTED, isBug } from "../util/errors";
 
 interface AwsLikeError {
   name?: string;
@@ -61,6 +61,9 @@ const ADVICE: Record<string, (c: ErrorContext) => string> = {
   NotFound: (c) => ADVICE.NoSuchKey(c),
   ECONNREFUSED: (c) =>
     `Nothing is listening at ${c.endpoint ?? "the endpoint"}. If this is the sandbox, start it with \`npm run sandbox\`; otherwise check FLATFILES_ENDPOINT.`,
+  ECONNRESET: (c) =>
+    `The connection to ${c.endpoint ?? "the endpoint"} was cut off (reset), again after retries. Check your network ` +
+    "(a proxy or VPN that drops long transfers), then run again: a download resumes from the parts it finished.",
   ENOTFOUND: (c) =>
     `The host of ${c.endpoint ?? "the endpoint"} could not be found. Check FLATFILES_ENDPOINT (https://files.massive.com) and your network.`,
   EAI_AGAIN: (c) => ADVICE.ENOTFOUND(c),
@@ -112,9 +115,41 @@ function endpointOf(err: unknown): string | undefined {
   return undefined;
 }
 
-/** A KitError carrying the original error as `cause`, with advice when the code is known. */
+/** Names of JavaScript's own errors: on their own they say nothing about the service or network. */
+const GENERIC_NAMES = new Set(["Error", "AggregateError", "TypeError", "RangeError", "ReferenceError", "SyntaxError", "EvalError", "URIError", "AssertionError"]);
+
+/**
+ * Whether an error comes from the service or the network, which is what this module explains: an
+ * SDK service error (it carries `$metadata` or the raw response), a system or TLS error with a
+ * code (ECONNREFUSED, ERR_SSL_...), or one of the SDK's own named errors (TimeoutError,
+ * AbortError, CredentialsProviderError...), also when wrapped as a `cause` or inside an
+ * AggregateError. A programming error never is, whatever it wraps.
+ */
+export function fromServiceOrNetwork(err: unknown, depth = 0): boolean {
+  if (typeof err !== "object" || err === null || isBug(err) || depth > 5) return false;
+  const e = err as AwsLikeError & { $fault?: unknown; cause?: unknown; errors?: unknown[] };
+  if (e.$metadata || e.$response || e.$fault) return true;
+  if (typeof e.code === "string" || typeof e.Code === "string") return true;
+  if (typeof e.name === "string" && !GENERIC_NAMES.has(e.name)) return true;
+  return fromServiceOrNetwork(e.cause, depth + 1) || (Array.isArray(e.errors) && fromServiceOrNetwork(e.errors[0], depth + 1));
+}
+
+/**
+ * A KitError carrying the original error as `cause`, with advice when the code is known. An
+ * error that is not from the service or the network (a bug) gets no advice and no `aws.` code:
+ * it becomes an `unexpected` KitError, whose stack shows the original's.
+ */
 export function explainAwsError(err: unknown, context: ErrorContext = {}): KitError {
   if (err instanceof KitError) return err;
+  if (!fromServiceOrNetwork(err)) {
+    const what = context.action ? `While ${context.action}: ` : "";
+    const raw = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return new KitError(
+      UNEXPECTED,
+      `${what}an unexpected error, not from the service or the network: ${raw}. This is most likely a bug in flatfiles-kit; please report it with the stack trace.`,
+      { cause: err },
+    );
+  }
   const status = httpStatus(err);
   let code = errorCode(err);
   // HEAD answers have no body, so the SDK knows only the status: name it from that.

@@ -14,7 +14,7 @@ import pl from "nodejs-polars";
 import { textTable } from "../notebook/display";
 import { progressReporter } from "../notebook/progress";
 import { getPaginator } from "../paginator/engine";
-import { KitError } from "../util/errors";
+import { KitError, UNEXPECTED, stackOf, unexpectedError } from "../util/errors";
 
 const USAGE = `flatfiles: Polygon/Massive flat files from the terminal (sandbox when .env has no keys)
 
@@ -124,6 +124,29 @@ function headFilter(ticker: string | undefined, underlying: string | undefined, 
   return { expr: pl.col("ticker").str.contains(`^O:${u}\\d{6}[CP]\\d{8}$`), what: `${underlying.toUpperCase()} options` };
 }
 
+/**
+ * What the terminal shows for a failure. An expected one (a KitError: a mistyped date, a wrong
+ * key, a dataset outside the plan) is one line, because the message says what to do and a
+ * stack would bury it. Anything else is a bug, and its stack is what makes it fixable: the
+ * message, a line saying it is a bug, and the stack, always (a bug may not happen twice).
+ * With FLATFILES_DEBUG=1 an expected error also shows the stacks of its causes (the SDK error
+ * behind an aws.* message), for a problem the advice does not solve.
+ */
+function failureReport(e: unknown, debug: boolean): string {
+  const text = e instanceof KitError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const line = `flatfiles: ${text}\n`;
+  const bug = unexpectedError(e);
+  if (bug !== null) {
+    // An `unexpected` KitError's message already says it is most likely a bug.
+    const note = e instanceof KitError && e.code === UNEXPECTED ? "" : "flatfiles: this is a bug in flatfiles-kit: please report it, with the stack trace below.\n";
+    return `${line}${note}${stackOf(bug)}\n`;
+  }
+  if (!debug) return line;
+  const causes: string[] = [];
+  for (let c = (e as Error).cause; c !== undefined && causes.length < 5; c = (c as { cause?: unknown })?.cause) causes.push(`caused by: ${stackOf(c)}\n`);
+  return line + causes.join("");
+}
+
 if (require.main === module) {
   // `flatfiles dates … | head -1` closes the pipe early: that is the reader being done, not an
   // error. A full disk or another write failure is one line, not a stack trace.
@@ -133,8 +156,7 @@ if (require.main === module) {
     process.exit(1);
   });
   main(process.argv.slice(2)).catch((e) => {
-    // One clear message, never a stack trace: that is for bugs, not for a mistyped date.
-    process.stderr.write(`flatfiles: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(failureReport(e, process.env.FLATFILES_DEBUG === "1"));
     process.exit(e instanceof KitError && e.code === "cli.usage" ? 2 : 1);
   });
 }

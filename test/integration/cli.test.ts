@@ -99,4 +99,47 @@ describe("flatfiles CLI", () => {
       assert.ok(!/\n\s+at /.test(r.err), `no stack trace: ${r.err}`);
     }
   });
+
+  it("reports a bug with its message and stack, and says it is one; FLATFILES_DEBUG=1 shows an expected error's cause", () => {
+    // A bug planted in the built modules before the CLI starts (node --require), with no hook
+    // in the product: a TypeError inside the try of main() (listDays, wrapped by explainAwsError
+    // as `unexpected`), and one before it (loadConfig, reaching the top level as it is).
+    const dist = path.join(PACKAGE_ROOT, "dist");
+    const plant = path.join(cacheDir, "plant-bug.js");
+    fs.writeFileSync(
+      plant,
+      `const where = process.env.KIT_TEST_BUG;
+const mod = require(${JSON.stringify(dist)} + (where === "catalog" ? "/flatfiles/catalog.js" : "/config/env.js"));
+const name = where === "catalog" ? "listDays" : "loadConfig";
+mod[name] = function plantedBug() { const day = undefined; return day.date; };
+`,
+    );
+    const bug = (where: string) => {
+      const r = spawnSync(process.execPath, ["--require", plant, path.join(dist, "cli", "main.js"), "dates", "us_stocks_sip/day_aggs_v1", "2024-03-14", "2024-03-19"], {
+        encoding: "utf8",
+        env: { ...process.env, FLATFILES_CACHE_DIR: cacheDir, KIT_TEST_BUG: where },
+      });
+      return { code: r.status, err: r.stderr };
+    };
+    for (const where of ["catalog", "config"]) {
+      const r = bug(where);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, /^flatfiles: .*TypeError: Cannot read properties of undefined \(reading 'date'\)/, r.err);
+      assert.match(r.err, /bug in flatfiles-kit/);
+      assert.match(r.err, /\nTypeError: Cannot read properties of undefined \(reading 'date'\)\n\s+at plantedBug /, `the bug's own stack: ${r.err}`);
+    }
+    assert.match(bug("catalog").err, /^flatfiles: an unexpected error, not from the service or the network: TypeError/);
+
+    // Expected errors stay one line; with FLATFILES_DEBUG=1 the SDK error behind one is shown too.
+    const denied = ["get", "us_options_opra/quotes_v1", "2026-11-20"];
+    const plain = cli(...denied);
+    assert.equal(plain.code, 1);
+    assert.match(plain.err, /^flatfiles: .*Forbidden \(HTTP 403\)[^\n]*\n$/);
+    const debug = spawnSync(process.execPath, [path.join(dist, "cli", "main.js"), ...denied], {
+      encoding: "utf8",
+      env: { ...process.env, FLATFILES_CACHE_DIR: cacheDir, FLATFILES_DEBUG: "1" },
+    });
+    assert.equal(debug.status, 1);
+    assert.match(debug.stderr, /^flatfiles: .*Forbidden \(HTTP 403\)[^\n]*\ncaused by: [^\n]+\n\s+at /);
+  });
 });
