@@ -8,18 +8,36 @@
  * download are checked too. A complete file is renamed into place and described in
  * `<file>.meta.json`; a cached file whose ETag still matches the bucket's is not downloaded
  * again, a republished one (new ETag) is.
+ *
+ * `downloadFile` is a sequence of steps, each a function below that says why it exists:
+ *
+ *   settingsOf → prepareTarget → lookUp (HEAD; offline fallback) → cachedCopy → withFileLock →
+ *   transfer: planDownload → openResumeState → reuseSavedPieces → fetchMissing (fetchPiece:
+ *   requestRange + saveBody, retried by retryTransient) → verifyBytes → publish
+ *
+ * and `stopped` turns any failure after an abort into `download.aborted`.
  */
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
-import { clientEndpoint, explainAwsError, httpStatus } from "../aws/explain";
+import { clientEndpoint, explainAwsError, fromServiceOrNetwork, httpStatus } from "../aws/explain";
 import { kitEnv } from "../config/env";
 import { mapOrdered } from "../util/concurrency";
-import { type Check, type Segment, OrderedHasher, checkName, exactSegments, md5OfRange, multipartEtagOf, planCheck } from "./etag";
+import {
+  type Check,
+  type Segment,
+  OrderedHasher,
+  checkName,
+  exactSegments,
+  md5OfRange,
+  multipartEtagOf,
+  planCheck,
+} from "./etag";
 import { KitError } from "../util/errors";
 import { userCacheDir } from "../util/paths";
 import { alive } from "../util/process";
+import { type FailureKind, failureKind, retryStrategy, retryTransient } from "../util/retry";
 import { wholeNumber } from "../util/validate";
 
 export interface DownloadOptions {
@@ -30,6 +48,11 @@ export interface DownloadOptions {
   /** Ranged GETs in flight for one file (default 4). */
   concurrency?: number;
   onProgress?: (p: Progress) => void;
+  /**
+   * Stops the download: requests in flight and waits between retries end at once, the pieces
+   * already finished stay recorded (the next call resumes from them), and the call rejects with
+   * a KitError `download.aborted`.
+   */
   signal?: AbortSignal;
 }
 
@@ -62,8 +85,8 @@ export interface Downloaded {
   verified?: "md5" | "multipart-etag" | "size";
 }
 
-/** Attempts per part when its body is cut off midway. */
-const PART_ATTEMPTS = 6;
+/** Attempts per piece (the first included) when its body is cut off midway. */
+const PIECE_ATTEMPTS = 6;
 
 interface PartState {
   etag: string;
@@ -105,7 +128,10 @@ export function cachePath(cacheDir: string, bucket: string, key: string): string
   }
   if (bucket === "parquet") {
     // <cache>/parquet holds the Parquet copies of every bucket's days (load.ts).
-    throw new KitError("download.bucket", `A bucket named "parquet" cannot be cached: the cache keeps its Parquet copies in a folder of that name.`);
+    throw new KitError(
+      "download.bucket",
+      `A bucket named "parquet" cannot be cached: the cache keeps its Parquet copies in a folder of that name.`,
+    );
   }
   const parts = typeof key === "string" ? key.split("/") : [];
   const bad = parts.find((p) => p === "" || p === "." || p === ".." || /[\\\0]/.test(p));
@@ -117,11 +143,15 @@ export function cachePath(cacheDir: string, bucket: string, key: string): string
   }
   const sidecar = SIDECARS.find((s) => key.endsWith(s));
   if (sidecar) {
-    throw new KitError("download.key", `"${clip(key)}" ends in ${sidecar}, which the cache uses for its own files beside each download; it cannot be cached.`);
+    throw new KitError(
+      "download.key",
+      `"${clip(key)}" ends in ${sidecar}, which the cache uses for its own files beside each download; it cannot be cached.`,
+    );
   }
   const root = path.resolve(cacheDir, bucket);
   const file = path.resolve(root, ...parts);
-  if (!file.startsWith(root + path.sep)) throw new KitError("download.key", `"${clip(key)}" would be stored outside the cache.`);
+  if (!file.startsWith(root + path.sep))
+    throw new KitError("download.key", `"${clip(key)}" would be stored outside the cache.`);
   return file;
 }
 
@@ -164,197 +194,522 @@ function noCollision(root: string, target: string, key: string): void {
   for (let dir = path.dirname(target); dir.length > root.length; dir = path.dirname(dir)) {
     if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw clash(dir, "a file (another key)");
   }
-  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw clash(target, "a folder of other keys");
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory())
+    throw clash(target, "a folder of other keys");
 }
 
 /** Download one object into the cache (or find it there), resuming any earlier partial download. */
-export async function downloadFile(client: S3Client, bucket: string, key: string, options: DownloadOptions = {}): Promise<Downloaded> {
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
-  // At least 64 KiB: a GB file in 1-byte pieces would need a billion requests (and as many entries in memory).
-  const partSize = wholeNumber("partSize", options.partSize ?? 8 << 20, 64 << 10, 5 * 1024 ** 3);
-  const concurrency = wholeNumber("concurrency", options.concurrency ?? 4, 1, 64);
+export async function downloadFile(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  options: DownloadOptions = {},
+): Promise<Downloaded> {
+  const { cacheDir, partSize, concurrency } = settingsOf(options);
+  const target = prepareTarget(cacheDir, bucket, key);
+  const { signal, onProgress } = options;
+  try {
+    const remote = await lookUp(client, bucket, key, target, signal);
+    if ("path" in remote) return remote; // offline: the cached copy
+    const job: Job = {
+      client,
+      bucket,
+      key,
+      cacheDir,
+      partSize,
+      concurrency,
+      target,
+      ...remote,
+      signal,
+      onProgress,
+    };
+    // Another process (or call) may be writing this file: wait for it, then it is probably cached.
+    return (
+      cachedCopy(job) ??
+      (await withFileLock(target, key, signal, async () => cachedCopy(job) ?? transfer(job)))
+    );
+  } catch (e) {
+    throw stopped(e, key, signal);
+  }
+}
+
+/** One download's fixed facts: what to fetch, where to, how, and the object as the HEAD found it. */
+interface Job {
+  client: S3Client;
+  bucket: string;
+  key: string;
+  cacheDir: string;
+  partSize: number;
+  concurrency: number;
+  /** The file's final path in the cache; `.part`, `.part.json`, `.meta.json` and `.lock` sit beside it. */
+  target: string;
+  size: number;
+  etag: string;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+/**
+ * The options, checked before anything touches the network or the disk. At least 64 KiB a
+ * piece: a GB file in 1-byte pieces would need a billion requests (and as many entries in memory).
+ */
+function settingsOf(options: DownloadOptions): { cacheDir: string; partSize: number; concurrency: number } {
+  return {
+    cacheDir: options.cacheDir ?? defaultCacheDir(),
+    partSize: wholeNumber("partSize", options.partSize ?? 8 << 20, 64 << 10, 5 * 1024 ** 3),
+    concurrency: wholeNumber("concurrency", options.concurrency ?? 4, 1, 64),
+  };
+}
+
+/**
+ * The key's path in the cache, refused with a clear message before any request when it cannot
+ * be stored there (a bad name, a clash between a key and a "folder", a folder not writable).
+ */
+function prepareTarget(cacheDir: string, bucket: string, key: string): string {
   const target = cachePath(cacheDir, bucket, key);
   noCollision(path.resolve(cacheDir, bucket), target, key);
   writableDir(path.dirname(target));
+  return target;
+}
 
-  let size: number;
-  let etag: string;
+/**
+ * The object's size and ETag (a HEAD), which decide everything after: whether the cached copy
+ * is current, and how to cut and check the download. With no answer at all (not an HTTP
+ * error, and not an abort), a cached copy is still good to work with, offline: it is returned
+ * instead.
+ */
+async function lookUp(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  target: string,
+  signal: AbortSignal | undefined,
+): Promise<{ size: number; etag: string } | Downloaded> {
   try {
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: options.signal });
-    size = head.ContentLength ?? 0;
-    etag = (head.ETag ?? "").replace(/"/g, "");
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: signal,
+    });
+    return { size: head.ContentLength ?? 0, etag: (head.ETag ?? "").replace(/"/g, "") };
   } catch (err) {
-    // No answer at all (not an HTTP error): a cached copy is still good to work with, offline.
-    const copy = httpStatus(err) === undefined && !options.signal?.aborted ? offlineCopy(target, key) : null;
+    const copy = httpStatus(err) === undefined && !signal?.aborted ? offlineCopy(target, key) : null;
     if (copy) return copy;
-    throw explainAwsError(err, { endpoint: await clientEndpoint(client), bucket, key, action: `looking up ${key}` });
+    throw explainAwsError(err, {
+      endpoint: await clientEndpoint(client),
+      bucket,
+      key,
+      action: `looking up ${key}`,
+    });
   }
+}
 
-  const cached = (): Downloaded | null => {
-    const meta = readJson<{ etag: string; size: number; verified?: Downloaded["verified"] }>(`${target}.meta.json`);
-    if (!meta || meta.etag !== etag || meta.size !== size || !fs.existsSync(target) || fs.statSync(target).size !== size) return null;
-    options.onProgress?.({ key, bytes: size, total: size });
-    return { key, path: target, size, etag, cached: true, fetched: 0, verified: meta.verified };
+/**
+ * The cached file, when its record names this ETag and size and the file is whole: a current
+ * copy is never downloaded again. Null otherwise (none, older, or republished since).
+ */
+function cachedCopy(job: Job): Downloaded | null {
+  const { key, target, size, etag } = job;
+  const meta = readJson<{ etag: string; size: number; verified?: Downloaded["verified"] }>(
+    `${target}.meta.json`,
+  );
+  if (
+    !meta ||
+    meta.etag !== etag ||
+    meta.size !== size ||
+    !fs.existsSync(target) ||
+    fs.statSync(target).size !== size
+  )
+    return null;
+  job.onProgress?.({ key, bytes: size, total: size });
+  return { key, path: target, size, etag, cached: true, fetched: 0, verified: meta.verified };
+}
+
+/** Fetch what is missing into `<file>.part`, check every byte, and move the file into place. */
+async function transfer(job: Job): Promise<Downloaded> {
+  const { check, pieces, plan } = await planDownload(job);
+  // An abort while planning may have left a guessed plan: never reset a resumable state on it.
+  if (job.signal?.aborted) throw job.signal.reason;
+  const files = { part: `${job.target}.part`, state: `${job.target}.part.json` };
+  const state = openResumeState(job, plan, files);
+  const handle = await fs.promises.open(files.part, "r+");
+  try {
+    const { hasher, onDisk } = reuseSavedPieces(handle.fd, check, pieces, state);
+    const fetched = await fetchMissing(job, {
+      handle,
+      check,
+      pieces,
+      state,
+      hasher,
+      onDisk,
+      stateFile: files.state,
+    });
+    const verified = await verifyBytes(job, handle, check, hasher, files);
+    return publish(job, verified, fetched, files.state);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * How the download is checked (etag.ts: MD5, or multipart ETag with the server's part
+ * boundaries) and cut: pieces of at most `partSize` that never straddle two upload parts, so
+ * each upload part's MD5 can be computed as its pieces land. `plan` names the cut, because a
+ * resume must reuse pieces cut the same way.
+ */
+async function planDownload(job: Job): Promise<{ check: Check; pieces: Piece[]; plan: string }> {
+  const { client, bucket, key, size, etag, partSize, signal } = job;
+  const check = await planCheck(client, bucket, key, size, etag, signal).catch(async (err) => {
+    throw explainAwsError(err, {
+      endpoint: await clientEndpoint(client),
+      bucket,
+      key,
+      action: `looking up the parts of ${key}`,
+    });
+  });
+  const plan = `${check.kind}:${check.segments.length}:${check.segments[0]?.length ?? 0}:${partSize}`;
+  return { check, pieces: piecesOf(check, partSize), plan };
+}
+
+/**
+ * The record of an earlier attempt at this very object and cut, to resume from; when there is
+ * none (or the object changed since, or the cut differs), an empty `.part` file and record.
+ */
+function openResumeState(job: Job, plan: string, files: { part: string; state: string }): PartState {
+  const { size, etag } = job;
+  const state = readJson<PartState>(files.state);
+  const resumable =
+    state &&
+    state.etag === etag &&
+    state.size === size &&
+    state.plan === plan &&
+    Array.isArray(state.done) &&
+    fs.existsSync(files.part);
+  if (resumable) {
+    state.digests = state.digests ?? {};
+    return state;
+  }
+  const fresh: PartState = { etag, size, plan, done: [], digests: {} };
+  fs.rmSync(files.part, { force: true });
+  fs.writeFileSync(files.part, "");
+  writeJsonAtomic(files.state, fresh);
+  return fresh;
+}
+
+/**
+ * Which recorded pieces can be kept, and a hasher primed with them. Reused upload parts whose
+ * recorded MD5 no longer matches the bytes on disk (a damaged disk, a crash before the page
+ * cache reached it) are fetched again, not trusted; the other reused bytes are hashed from
+ * disk in their turn, so they are checked too.
+ */
+function reuseSavedPieces(
+  fd: number,
+  check: Check,
+  pieces: Piece[],
+  state: PartState,
+): { hasher: OrderedHasher; onDisk: number } {
+  const reused = new Set(state.done.filter((i) => Number.isInteger(i) && i >= 0 && i < pieces.length));
+  const checkedParts = new Map<number, string>();
+  for (const [seg, digest] of Object.entries(state.digests)) {
+    const s = check.segments[Number(seg)];
+    if (s && md5OfRange(fd, s.start, s.length) === digest) checkedParts.set(Number(seg), digest);
+    else {
+      for (const [i, p] of pieces.entries()) if (p.segment === Number(seg)) reused.delete(i);
+      delete state.digests[seg];
+    }
+  }
+  state.done = [...reused];
+  const hasher = new OrderedHasher(check, pieces, fd, (seg, digest) => {
+    if (check.kind === "multipart") state.digests[seg] = digest.toString("hex");
+  });
+  for (const [seg, digest] of checkedParts) {
+    if (pieces.every((p, i) => p.segment !== seg || reused.has(i)))
+      hasher.known(seg, Buffer.from(digest, "hex"));
+  }
+  for (const i of reused) hasher.finish(i, true);
+  return { hasher, onDisk: state.done.reduce((n, i) => n + pieces[i].length, 0) };
+}
+
+/** What the steps that write pieces share. */
+interface Transfer {
+  handle: fs.promises.FileHandle;
+  check: Check;
+  pieces: Piece[];
+  state: PartState;
+  hasher: OrderedHasher;
+  /** Bytes already on disk and kept (a resume). */
+  onDisk: number;
+  stateFile: string;
+}
+
+/** Bytes on disk so far (the progress reported) and bytes fetched by this call (the result's `fetched`). */
+interface Tally {
+  bytes: number;
+  fetched: number;
+}
+
+/**
+ * Fetch every piece not on disk. Pieces start in order, at most `concurrency` at once, and
+ * fewer while pieces that arrived before their turn wait in memory to be hashed: that bounds
+ * memory by (concurrency + 2) pieces. One retry strategy serves all pieces, so its retry quota
+ * is the download's. Resolves with the bytes fetched.
+ */
+async function fetchMissing(job: Job, t: Transfer): Promise<number> {
+  const tally: Tally = { bytes: t.onDisk, fetched: 0 };
+  job.onProgress?.({ key: job.key, bytes: tally.bytes, total: job.size });
+  const reused = new Set(t.state.done);
+  const todo = t.pieces.map((_, i) => i).filter((i) => !reused.has(i));
+  const strategy = retryStrategy(PIECE_ATTEMPTS);
+  const record = stateRecorder(t.stateFile, t.state);
+  try {
+    await runPieces(
+      todo,
+      job.concurrency,
+      job.concurrency + 2,
+      () => t.hasher.held,
+      job.signal,
+      async (i, signal) => {
+        await fetchPiece(job, t, tally, i, signal, strategy);
+        t.hasher.finish(i);
+        record(i);
+      },
+    );
+  } finally {
+    writeJsonAtomic(t.stateFile, t.state);
+  }
+  return tally.fetched;
+}
+
+/**
+ * Marks a piece finished in the record. The record is rewritten at most twice a second (a
+ * rename per piece costs more than it is worth); a crash loses at most that much, and reused
+ * pieces are checked anyway. The caller writes it once more at the end.
+ */
+function stateRecorder(stateFile: string, state: PartState): (piece: number) => void {
+  let recorded = Date.now();
+  return (piece) => {
+    state.done.push(piece);
+    if (Date.now() - recorded >= 500) {
+      writeJsonAtomic(stateFile, state);
+      recorded = Date.now();
+    }
   };
-  // Another process (or call) may be writing this file: wait for it, then it is probably cached.
-  return cached() ?? withFileLock(target, key, options.signal, async () => cached() ?? transfer());
+}
 
-  async function transfer(): Promise<Downloaded> {
-    const check = await planCheck(client, bucket, key, size, etag, options.signal).catch(async (err) => {
-      throw explainAwsError(err, { endpoint: await clientEndpoint(client), bucket, key, action: `looking up the parts of ${key}` });
-    });
-    const pieces = piecesOf(check, partSize);
-    const plan = `${check.kind}:${check.segments.length}:${check.segments[0]?.length ?? 0}:${partSize}`;
-    const partFile = `${target}.part`;
-    const stateFile = `${target}.part.json`;
-    let state = readJson<PartState>(stateFile);
-    if (!state || state.etag !== etag || state.size !== size || state.plan !== plan || !Array.isArray(state.done) || !fs.existsSync(partFile)) {
-      // Nothing to resume (or the object changed since): start over.
-      state = { etag, size, plan, done: [], digests: {} };
-      fs.rmSync(partFile, { force: true });
-      fs.writeFileSync(partFile, "");
-      writeJsonAtomic(stateFile, state);
-    }
-    const handle = await fs.promises.open(partFile, "r+");
-    try {
-      return await fetchInto(handle, check, pieces, state, stateFile, partFile);
-    } finally {
-      await handle.close();
-    }
-  }
-
-  async function fetchInto(
-    handle: fs.promises.FileHandle,
-    check: Check,
-    pieces: Piece[],
-    state: PartState,
-    stateFile: string,
-    partFile: string,
-  ): Promise<Downloaded> {
-    // Reused upload parts whose recorded MD5 no longer matches the bytes on disk (a damaged
-    // disk, a crash before the page cache reached it) are fetched again, not trusted.
-    const reused = new Set(state.done.filter((i) => Number.isInteger(i) && i >= 0 && i < pieces.length));
-    const checkedParts = new Map<number, string>();
-    for (const [seg, digest] of Object.entries(state.digests ?? {})) {
-      const s = check.segments[Number(seg)];
-      if (s && md5OfRange(handle.fd, s.start, s.length) === digest) checkedParts.set(Number(seg), digest);
-      else {
-        pieces.forEach((p, i) => p.segment === Number(seg) && reused.delete(i));
-        delete state.digests[seg];
-      }
-    }
-    state.done = [...reused];
-    const hasher = new OrderedHasher(check, pieces, handle.fd, (seg, digest) => {
-      if (check.kind === "multipart") state.digests[seg] = digest.toString("hex");
-    });
-    for (const [seg, digest] of checkedParts) {
-      if (pieces.every((p, i) => p.segment !== seg || reused.has(i))) hasher.known(seg, Buffer.from(digest, "hex"));
-    }
-    for (const i of reused) hasher.finish(i, true);
-
-    let bytes = state.done.reduce((n, i) => n + pieces[i].length, 0);
-    let fetched = 0;
-    options.onProgress?.({ key, bytes, total: size });
-    const todo = pieces.map((_, i) => i).filter((i) => !reused.has(i));
-
-    const fetchPieceOnce = async (i: number, progress: { written: number }, signal: AbortSignal) => {
-      const { start, length } = pieces[i];
-      const end = start + length - 1;
-      hasher.begin(i);
-      if (length === 0) return;
-      let out;
-      try {
-        out = await client.send(
-          new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}`, IfMatch: `"${etag}"` }),
-          { abortSignal: signal },
-        );
-      } catch (err) {
-        throw explainAwsError(err, { endpoint: await clientEndpoint(client), bucket, key, action: `downloading ${key}` });
-      }
-      const written = await saveBody(out.Body as Readable, handle, start, length, (chunk) => hasher.feed(i, chunk), (n) => {
-        bytes += n;
-        fetched += n;
-        progress.written += n;
-        options.onProgress?.({ key, bytes, total: size });
-      }, (e) => {
-        const code = (e as NodeJS.ErrnoException).code;
-        return new KitError(
-          code === "ENOSPC" ? "download.disk-full" : "download.write",
-          `${code === "ENOSPC" ? "The disk is full" : `Writing failed (${code})`} while saving ${key} under ${cacheDir}. ` +
-            "Free some space or set FLATFILES_CACHE_DIR to another disk, then run again: the finished parts are kept and the download resumes.",
-        );
-      });
-      const offset = start + written;
-      if (offset !== end + 1) {
-        throw new KitError("download.short", `The connection ended early while downloading ${key} (part ${i + 1} of ${pieces.length}); run again to resume.`);
-      }
-    };
-    // The SDK retries a request that fails before its body arrives; a body cut off midway
-    // (connection reset, truncated response) is retried here, from the start of the piece.
-    const fetchPiece = async (i: number, signal: AbortSignal) => {
-      for (let attempt = 1; ; attempt++) {
-        const progress = { written: 0 };
+/**
+ * One piece, tried again when its body breaks off midway. The SDK retries a request that fails
+ * before its answer arrives (with the client's strategy); a body cut off after that (a reset,
+ * a short body) it cannot see, so that is retried here, from the start of the piece, with the
+ * SDK's strategy and classification (util/retry.ts). Nothing else is retried: not an error the
+ * SDK already retried, not a full disk, not a bug, not after an abort. A network failure that
+ * outlasts the attempts is explained like any other.
+ */
+async function fetchPiece(
+  job: Job,
+  t: Transfer,
+  tally: Tally,
+  i: number,
+  signal: AbortSignal,
+  strategy: ReturnType<typeof retryStrategy>,
+): Promise<void> {
+  try {
+    await retryTransient(
+      async () => {
+        const attempt = { written: 0 };
         try {
-          return await fetchPieceOnce(i, progress, signal);
+          await fetchPieceOnce(job, t, tally, i, signal, attempt);
         } catch (e) {
-          bytes -= progress.written;
-          fetched -= progress.written;
-          const retriable = !(e instanceof KitError) || e.code === "download.short";
-          if (!retriable || attempt >= PART_ATTEMPTS || signal.aborted) throw e;
-          await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
+          // What this attempt counted is fetched again by the next one.
+          tally.bytes -= attempt.written;
+          tally.fetched -= attempt.written;
+          throw e;
         }
-      }
-    };
-    // Pieces start in order, at most `concurrency` at once, and fewer while pieces that arrived
-    // before their turn wait in memory to be hashed: that bounds memory by (concurrency + 2) pieces.
-    // The record of finished pieces is rewritten at most twice a second (a rename per piece
-    // costs more than it is worth); a crash loses at most that much, and reused pieces are
-    // checked anyway.
-    let recorded = Date.now();
-    try {
-      await runPieces(todo, concurrency, concurrency + 2, () => hasher.held, options.signal, async (i, signal) => {
-        await fetchPiece(i, signal);
-        hasher.finish(i);
-        state.done.push(i);
-        if (Date.now() - recorded >= 500) {
-          writeJsonAtomic(stateFile, state);
-          recorded = Date.now();
-        }
-      });
-    } finally {
-      writeJsonAtomic(stateFile, state);
-    }
-
-    const got = (await handle.stat()).size;
-    let computed = hasher.result();
-    if (computed !== null && computed !== etag && check.kind === "multipart" && check.partsFrom === "assumed") {
-      // The middle parts were taken to be equal; if the server says otherwise, hash again by its parts.
-      const exact = await exactSegments(client, bucket, key, size, check.segments.length, options.signal).catch(() => null);
-      if (exact && exact.some((s, n) => s.length !== check.segments[n].length)) computed = multipartEtagOf(handle.fd, exact);
-    }
-    const damaged = got !== size || (computed !== null && computed !== etag && !(check.kind === "multipart" && check.partsFrom === "guess"));
-    if (damaged) {
-      fs.rmSync(partFile, { force: true });
-      fs.rmSync(stateFile, { force: true });
-      throw new KitError(
-        "download.corrupt",
-        `${key} arrived damaged (${got} of ${size} bytes${got === size ? `; its ${check.kind === "md5" ? "MD5" : "multipart ETag"} is ${computed}, the server's is ${etag}` : ""}); the partial file was removed, run again.`,
-      );
-    }
-    let verified = checkName(check);
-    if (check.kind === "size" || computed !== etag) {
-      verified = "size";
-      console.warn(
-        `flatfiles-kit: only the size of ${key} could be checked: ` +
-          (check.kind === "size" ? check.reason : `its ETag is not reproduced with the guessed part size of ${check.segments[0].length / MIB} MiB`) +
-          ".",
-      );
-    }
-    fs.renameSync(partFile, target);
-    writeJsonAtomic(`${target}.meta.json`, { etag, size, key, bucket, verified, downloadedAt: new Date().toISOString() });
-    fs.rmSync(stateFile, { force: true });
-    return { key, path: target, size, etag, cached: false, fetched, verified };
+      },
+      { strategy, classify: pieceFailure, signal },
+    );
+  } catch (e) {
+    const { client, bucket, key } = job;
+    throw fromServiceOrNetwork(e)
+      ? explainAwsError(e, {
+          endpoint: await clientEndpoint(client),
+          bucket,
+          key,
+          action: `downloading ${key}`,
+        })
+      : e;
   }
+}
+
+/**
+ * Whether a failed piece is worth another attempt: a short body is (the connection ended
+ * early), a KitError otherwise is not (an answer the SDK already retried and explained, a full
+ * disk), and any other error is judged as the SDK judges errors (a reset or timeout mid-body
+ * is transient; a bug never is).
+ */
+function pieceFailure(e: unknown): FailureKind {
+  if (e instanceof KitError) return e.code === "download.short" ? "TRANSIENT" : "CLIENT_ERROR";
+  return failureKind(e);
+}
+
+/** One attempt at one piece: request its range, write and hash its bytes as they arrive. */
+async function fetchPieceOnce(
+  job: Job,
+  t: Transfer,
+  tally: Tally,
+  i: number,
+  signal: AbortSignal,
+  attempt: { written: number },
+): Promise<void> {
+  const { start, length } = t.pieces[i];
+  t.hasher.begin(i);
+  if (length === 0) return;
+  const body = await requestRange(job, start, length, signal);
+  const written = await saveBody(
+    body,
+    t.handle,
+    start,
+    length,
+    signal,
+    (chunk) => t.hasher.feed(i, chunk),
+    (n) => {
+      tally.bytes += n;
+      tally.fetched += n;
+      attempt.written += n;
+      job.onProgress?.({ key: job.key, bytes: tally.bytes, total: job.size });
+    },
+    (e) => writeFailure(job, e),
+  );
+  if (written !== length) {
+    throw new KitError(
+      "download.short",
+      `The connection ended early while downloading ${job.key} (part ${i + 1} of ${t.pieces.length}); run again to resume.`,
+    );
+  }
+}
+
+/**
+ * A ranged GET of the object as the HEAD saw it (If-Match: a republished object fails with
+ * 412 instead of mixing two versions). Its failures have been through the SDK's retries
+ * already, so they are explained here, once.
+ */
+async function requestRange(job: Job, start: number, length: number, signal: AbortSignal): Promise<Readable> {
+  const { client, bucket, key, etag } = job;
+  try {
+    const out = await client.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Range: `bytes=${start}-${start + length - 1}`,
+        IfMatch: `"${etag}"`,
+      }),
+      { abortSignal: signal },
+    );
+    return out.Body as Readable;
+  } catch (err) {
+    throw explainAwsError(err, {
+      endpoint: await clientEndpoint(client),
+      bucket,
+      key,
+      action: `downloading ${key}`,
+    });
+  }
+}
+
+/** A failed write to the cache, as advice: a full disk says so; the finished parts are kept either way. */
+function writeFailure(job: Job, e: unknown): KitError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new KitError(
+    code === "ENOSPC" ? "download.disk-full" : "download.write",
+    `${code === "ENOSPC" ? "The disk is full" : `Writing failed (${code})`} while saving ${job.key} under ${job.cacheDir}. ` +
+      "Free some space or set FLATFILES_CACHE_DIR to another disk, then run again: the finished parts are kept and the download resumes.",
+  );
+}
+
+/**
+ * Whether the bytes on disk are the object: the size, then the ETag their hashes give. Damaged
+ * bytes are removed with their record (a resume would reuse them) and reported as
+ * `download.corrupt`. Resolves with what vouches for the bytes; when that is only the size, a
+ * warning says why.
+ */
+async function verifyBytes(
+  job: Job,
+  handle: fs.promises.FileHandle,
+  check: Check,
+  hasher: OrderedHasher,
+  files: { part: string; state: string },
+): Promise<NonNullable<Downloaded["verified"]>> {
+  const { client, bucket, key, size, etag } = job;
+  const got = (await handle.stat()).size;
+  let computed = hasher.result();
+  if (computed !== null && computed !== etag && check.kind === "multipart" && check.partsFrom === "assumed") {
+    // The middle parts were taken to be equal; if the server says otherwise, hash again by its parts.
+    const exact = await exactSegments(client, bucket, key, size, check.segments.length, job.signal).catch(
+      () => null,
+    );
+    if (exact?.some((s, n) => s.length !== check.segments[n].length))
+      computed = multipartEtagOf(handle.fd, exact);
+  }
+  const damaged =
+    got !== size ||
+    (computed !== null && computed !== etag && !(check.kind === "multipart" && check.partsFrom === "guess"));
+  if (damaged) {
+    fs.rmSync(files.part, { force: true });
+    fs.rmSync(files.state, { force: true });
+    throw new KitError(
+      "download.corrupt",
+      `${key} arrived damaged (${got} of ${size} bytes${got === size ? `; its ${check.kind === "md5" ? "MD5" : "multipart ETag"} is ${computed}, the server's is ${etag}` : ""}); the partial file was removed, run again.`,
+    );
+  }
+  if (check.kind !== "size" && computed === etag) return checkName(check);
+  console.warn(
+    `flatfiles-kit: only the size of ${key} could be checked: ` +
+      (check.kind === "size"
+        ? check.reason
+        : `its ETag is not reproduced with the guessed part size of ${check.segments[0].length / MIB} MiB`) +
+      ".",
+  );
+  return "size";
+}
+
+/**
+ * Move the checked file to its final path, then describe it (`.meta.json`: the ETag that makes
+ * the next call a cache hit) and drop the resume record. Rename first: a crash between the two
+ * leaves a file that is downloaded again, never a record vouching for a missing or partial file.
+ */
+function publish(
+  job: Job,
+  verified: NonNullable<Downloaded["verified"]>,
+  fetched: number,
+  stateFile: string,
+): Downloaded {
+  const { key, bucket, target, size, etag } = job;
+  fs.renameSync(`${target}.part`, target);
+  writeJsonAtomic(`${target}.meta.json`, {
+    etag,
+    size,
+    key,
+    bucket,
+    verified,
+    downloadedAt: new Date().toISOString(),
+  });
+  fs.rmSync(stateFile, { force: true });
+  return { key, path: target, size, etag, cached: false, fetched, verified };
+}
+
+/**
+ * What a failure means once the caller has said stop: whatever the request in flight threw on
+ * its way out (an AbortError, a body cut off, an explained SDK error), the news is that the
+ * download was stopped, and that it can be resumed. Other failures pass unchanged.
+ */
+function stopped(e: unknown, key: string, signal: AbortSignal | undefined): unknown {
+  if (!signal?.aborted || (e instanceof KitError && e.code === "download.aborted")) return e;
+  const reason =
+    signal.reason instanceof Error && signal.reason.name !== "AbortError"
+      ? ` (${signal.reason.message})`
+      : "";
+  return new KitError(
+    "download.aborted",
+    `The download of ${key} was stopped${reason}. The parts it finished are kept: downloading it again resumes from them.`,
+    { cause: e },
+  );
 }
 
 /**
@@ -362,13 +717,17 @@ export async function downloadFile(client: S3Client, bucket: string, key: string
  * every chunk as it arrives (the hashing) and `saved` as bytes reach the file. Chunks go out in
  * batches of about 1 MiB, one writev each (one system call per MiB, not per 64 kB socket
  * read); the body is paused while two batches are being written. Resolves with the bytes
- * written, which is less than `limit` when the body ended early.
+ * written, which is less than `limit` when the body ended early. Rejects when `signal` fires
+ * (at once: the body is dropped; the SDK's Node handler ends it too, this does not rely on
+ * that) and when a callback throws (the caller's error, as it is, instead of an exception
+ * escaping from a stream event or a promise callback).
  */
 function saveBody(
   body: Readable,
   handle: fs.promises.FileHandle,
   start: number,
   limit: number,
+  signal: AbortSignal,
   each: (chunk: Buffer) => void,
   saved: (bytes: number) => void,
   writeError: (e: unknown) => Error,
@@ -381,14 +740,19 @@ function saveBody(
     let writing = 0;
     let ended = false;
     let failed = false;
+    const onAbort = () => fail(signal.reason);
     const fail = (e: unknown) => {
       if (failed) return;
       failed = true;
+      signal.removeEventListener("abort", onAbort);
       body.destroy();
       reject(e);
     };
     const settle = () => {
-      if (ended && writing === 0 && !failed) resolve(queued);
+      if (ended && writing === 0 && !failed) {
+        signal.removeEventListener("abort", onAbort);
+        resolve(queued);
+      }
     };
     const flush = () => {
       if (!batched) return;
@@ -403,18 +767,30 @@ function saveBody(
       handle.writev(bufs, at).then(
         () => {
           writing--;
-          saved(n);
-          if (!ended && !failed) body.resume();
+          if (failed) return;
+          try {
+            saved(n);
+          } catch (e) {
+            return fail(e);
+          }
+          if (!ended) body.resume();
           settle();
         },
         (e) => fail(writeError(e)),
       );
     };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
     body.on("data", (chunk: Buffer) => {
       if (failed) return;
       received += chunk.length;
-      if (received > limit) return fail(new KitError("download.short", "The server sent more bytes than were asked for."));
-      each(chunk);
+      if (received > limit)
+        return fail(new KitError("download.short", "The server sent more bytes than were asked for."));
+      try {
+        each(chunk);
+      } catch (e) {
+        return fail(e);
+      }
       batch.push(chunk);
       batched += chunk.length;
       if (batched >= WRITE_BATCH) flush();
@@ -445,7 +821,8 @@ function piecesOf(check: Check, partSize: number): Piece[] {
   const pieces: Piece[] = [];
   check.segments.forEach((s, segment) => {
     if (s.length === 0) pieces.push({ start: s.start, length: 0, segment });
-    for (let at = 0; at < s.length; at += partSize) pieces.push({ start: s.start + at, length: Math.min(partSize, s.length - at), segment });
+    for (let at = 0; at < s.length; at += partSize)
+      pieces.push({ start: s.start + at, length: Math.min(partSize, s.length - at), segment });
   });
   return pieces;
 }
@@ -465,7 +842,9 @@ async function runPieces(
 ): Promise<void> {
   const stop = new AbortController();
   const onAbort = () => stop.abort(outer?.reason);
-  outer?.addEventListener("abort", onAbort, { once: true });
+  // A signal that fired before this point fires no event: stop at once, or nothing would.
+  if (outer?.aborted) onAbort();
+  else outer?.addEventListener("abort", onAbort, { once: true });
   let next = 0;
   let running = 0;
   let failure: unknown = null;
@@ -523,7 +902,12 @@ function offlineCopy(target: string, key: string): Downloaded | null {
  * wait for it (a lock whose process is gone is taken over), so two notebooks fetching the same
  * day never interleave their parts or rename each other's files away.
  */
-async function withFileLock<T>(target: string, key: string, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+async function withFileLock<T>(
+  target: string,
+  key: string,
+  signal: AbortSignal | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
   const lock = `${target}.lock`;
   for (;;) {
     try {
@@ -547,7 +931,10 @@ async function withFileLock<T>(target: string, key: string, signal: AbortSignal 
       continue;
     }
     if (signal?.aborted) {
-      throw new KitError("download.aborted", `The download of ${key} was stopped while waiting for another download of it (process ${holder}).`);
+      throw new KitError(
+        "download.aborted",
+        `The download of ${key} was stopped while waiting for another download of it (process ${holder}).`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -569,6 +956,7 @@ export async function downloadFiles(
   // The same key twice is downloaded once (two writers of one file would trip over each other).
   const unique = [...new Set(keys)];
   const done = new Map<string, Downloaded>();
-  for await (const d of mapOrdered(unique, files, (k) => downloadFile(client, bucket, k, options))) done.set(d.key, d);
+  for await (const d of mapOrdered(unique, files, (k) => downloadFile(client, bucket, k, options)))
+    done.set(d.key, d);
   return keys.map((k) => done.get(k)!);
 }
