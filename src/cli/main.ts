@@ -36,22 +36,24 @@ function usage(message: string): never {
   throw new KitError("cli.usage", `${message}\n\n${USAGE}`);
 }
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + "\n")): Promise<void> {
-  let parsed;
+const OPTIONS = {
+  rows: { type: "string", short: "n" },
+  ticker: { type: "string", short: "t" },
+  underlying: { type: "string", short: "u" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** The command line, or a usage error that says what was wrong with it. */
+function parseCommandLine(argv: string[]) {
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        rows: { type: "string", short: "n" },
-        ticker: { type: "string", short: "t" },
-        underlying: { type: "string", short: "u" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (e) {
-    usage((e as Error).message.replace(/\. To specify.*$/, ""));
+    return usage((e as Error).message.replace(/\. To specify.*$/, ""));
   }
+}
+
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + "\n")): Promise<void> {
+  const parsed = parseCommandLine(argv);
   const [command, ...args] = parsed.positionals;
   if (parsed.values.help || !command) return out(USAGE);
   if (!COMMANDS.includes(command)) usage(`Unknown command "${command}". Commands: ${COMMANDS.join(", ")}.`);

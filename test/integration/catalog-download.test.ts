@@ -9,7 +9,7 @@ import { dayKey, discoverDatasets, downloadDay, findDay, listDays } from "../../
 import { createHash } from "node:crypto";
 import { openDays } from "../../src/flatfiles/calendar";
 import { downloadFile, downloadFiles } from "../../src/flatfiles/download";
-import { KitError } from "../../src/util/errors";
+import type { KitError } from "../../src/util/errors";
 import { s3Via, sandboxS3 } from "../helpers/sandbox";
 
 const s3 = sandboxS3();

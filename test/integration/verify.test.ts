@@ -19,7 +19,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { downloadFile } from "../../src/flatfiles/download";
 import { planCheck } from "../../src/flatfiles/etag";
-import { type Proxy, startProxy } from "../../src/testing";
+import { type Proxy as FaultProxy, startProxy } from "../../src/testing";
 import type { KitError } from "../../src/util/errors";
 import { s3Via, sandboxS3, sandboxState } from "../helpers/sandbox";
 
@@ -63,8 +63,11 @@ function patterned(n: number): Buffer {
 
 /** The multipart ETag of `body` cut into parts of `sizes`, computed here independently. */
 function multipartEtag(body: Buffer, sizes: number[]): string {
-  let at = 0;
-  const md5s = sizes.map((n) => createHash("md5").update(body.subarray(at, (at += n))).digest());
+  let end = 0;
+  const md5s = sizes.map((n) => {
+    end += n;
+    return createHash("md5").update(body.subarray(end - n, end)).digest();
+  });
   return `${createHash("md5").update(Buffer.concat(md5s)).digest("hex")}-${sizes.length}`;
 }
 
@@ -113,7 +116,7 @@ describe("multipart ETags", () => {
   });
 
   describe("a server that refuses partNumber", () => {
-    let proxy: Proxy;
+    let proxy: FaultProxy;
     let via: ReturnType<typeof s3Via>;
     before(async () => {
       proxy = await startProxy(sandboxState().endpoint, {
