@@ -9,7 +9,7 @@ import { inspect } from "node:util";
 import { clientEndpoint, explainAwsError } from "../aws/explain";
 import { KitError } from "../util/errors";
 import { type CompiledExpression, compileExpression, search, setPath } from "./jmespath";
-import { type OperationDef, botoName, findOperation, operationsOf } from "./operations";
+import { type CommandClass, type OperationDef, type OperationTable, OPERATIONS, botoNameOf, findOperation, operationsOf, servicesOf } from "./operations";
 import { AsyncStream } from "./stream";
 import { type TokenDict, encodeToken, parseStartingToken, pythonJson, short } from "./token";
 import type { InputOf, OperationName, OutputOf } from "./types";
@@ -60,7 +60,13 @@ interface SdkClient {
   config?: { serviceId?: string };
 }
 
-type CommandClass = new (input: Record<string, unknown>) => unknown;
+export interface GetPaginatorOptions<T extends OperationTable = OperationTable> {
+  /**
+   * The operations to choose from (default OPERATIONS). To page an operation the kit lacks, add
+   * its row: `{ operations: [...OPERATIONS, op(SDK_PACKAGES.IAM, "ListPolicies", {...})] }`.
+   */
+  operations?: T;
+}
 
 function serviceOf(client: unknown): string {
   const c = client as SdkClient;
@@ -75,24 +81,38 @@ function serviceOf(client: unknown): string {
 
 /** A paginator for `operation` (boto3's `list_objects_v2` or the SDK's `ListObjectsV2`). */
 export function getPaginator<N extends OperationName>(client: unknown, operation: N): Paginator<InputOf<N>, OutputOf<N>>;
-export function getPaginator(client: unknown, operation: string): Paginator;
-export function getPaginator(client: unknown, operation: string): Paginator {
+export function getPaginator<const T extends OperationTable, N extends OperationName<T>>(
+  client: unknown,
+  operation: N,
+  options: GetPaginatorOptions<T> & { operations: T },
+): Paginator<InputOf<N, T>, OutputOf<N, T>>;
+export function getPaginator(client: unknown, operation: string, options?: GetPaginatorOptions): Paginator;
+// The implementation's return type is not seen by callers; `any` lets each overload name its own page type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function getPaginator(client: unknown, operation: string, options: GetPaginatorOptions = {}): Paginator<any, any> {
+  const table = options.operations ?? OPERATIONS;
   const service = serviceOf(client);
-  const def = findOperation(service, operation);
+  const def = findOperation(service, operation, table);
   if (!def) {
-    const elsewhere = ["S3", "DynamoDB", "EC2", "IAM"].filter((s) => s !== service && findOperation(s, operation));
+    const elsewhere = servicesOf(table).filter((s) => s !== service && findOperation(s, operation, table));
     if (elsewhere.length) {
       throw new KitError(
         "paginator.service",
         `${operation} is a ${elsewhere.join("/")} operation, but this is a ${service} client. Create the paginator from a ${elsewhere[0]} client.`,
       );
     }
-    const known = operationsOf(service).map((o) => `${botoName(o.operation)} (${o.operation})`);
+    const known = operationsOf(service, table).map((o) => `${botoNameOf(o)} (${o.operation})`);
     throw new KitError(
       "paginator.operation",
       `"${operation}" is not a paginated ${service} operation here. ` +
         (known.length ? `Supported: ${known.join(", ")}.` : `No ${service} operations are supported.`) +
         " Adding one is adding a row to src/paginator/operations.ts.",
+    );
+  }
+  if (typeof def.command !== "function") {
+    throw new KitError(
+      "paginator.operation",
+      `The row for ${def.operation} has no command class (a row copied with {...row} loses it): make rows with op() from src/paginator/operations.ts.`,
     );
   }
   return new Paginator(client as SdkClient, def);
@@ -239,13 +259,9 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
 
   private commandClass?: CommandClass;
 
-  private command(input: Record<string, unknown>): unknown {
-    if (!this.commandClass) {
-      // Loaded on first use, so importing the kit does not load all four SDK clients.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const pkg = require(`@aws-sdk/${this.definition.sdkPackage}`) as Record<string, CommandClass>;
-      this.commandClass = pkg[`${this.definition.operation}Command`];
-    }
+  /** The request for one page: the row's command class (its SDK package loads on first use). */
+  private async command(input: Record<string, unknown>): Promise<unknown> {
+    this.commandClass ??= await this.definition.command();
     return new this.commandClass(input);
   }
 
@@ -259,6 +275,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     return token;
   }
 
+  /** The tokens a page hands back for the next request (none when it is the last page). */
   private nextToken(page: Page): TokenDict {
     const d = this.definition;
     if (d.moreResults && !search(page, d.moreResults)) return {};
@@ -301,7 +318,8 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     const { MaxItems: maxItems, PageSize: pageSize, StartingToken: startingToken } = this.config;
     const kwargs = structuredClone(this.params);
     const start = startingToken !== undefined ? parseStartingToken(startingToken, d.inputToken, d.operation) : null;
-    let nextToken: TokenDict = start ? start.tokens : Object.fromEntries(d.inputToken.map((k) => [k, null]));
+    // The tokens that request the current page (the first page's come from the StartingToken).
+    let pageTokens: TokenDict = start ? start.tokens : Object.fromEntries(d.inputToken.map((k) => [k, null]));
     let startTruncation = start?.truncate ?? 0;
     let previous: TokenDict | null = null;
     let total = 0;
@@ -318,7 +336,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
         else delete kwargs[k];
       }
     };
-    inject(nextToken);
+    inject(pageTokens);
     if (pageSize !== undefined) kwargs[d.limitKey!] = pageSize;
 
     for (;;) {
@@ -328,10 +346,10 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
       let page: Page;
       try {
         this.options.signal?.throwIfAborted();
-        page = (await this.client.send(this.command(kwargs), { abortSignal: this.options.signal })) as Page;
+        page = (await this.client.send(await this.command(kwargs), { abortSignal: this.options.signal })) as Page;
       } catch (err) {
         // Resume at the request that failed: nothing was yielded from it.
-        this.resumeToken = this.encodeResume(nextToken, pageNo === 1 && startTruncation ? startTruncation : undefined);
+        this.resumeToken = this.encodeResume(pageTokens, pageNo === 1 && startTruncation ? startTruncation : undefined);
         const event = this.record({ page: pageNo, sent, received: null, itemsReceived: 0, items: 0, t0, attempts: attemptsOf(err) });
         event.error = (err as Error).name;
         throw this.failure(err, pageNo, start?.raw === true && pageNo === 1, await clientEndpoint(this.client));
@@ -343,7 +361,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
         for (const k of d.nonAggregateKeys ?? []) setPath(this.nonAggregate, k, search(page, k) ?? null);
       } else startTruncation = 0;
 
-      this.pageStart = { tokens: nextToken, dropped: pageNo === 1 ? startTruncation : 0 };
+      this.pageStart = { tokens: pageTokens, dropped: pageNo === 1 ? startTruncation : 0 };
       const items = (search(page, this.primary) as unknown[] | null) ?? [];
       const excess = maxItems !== undefined ? total + items.length - maxItems : 0;
       const received = this.nextToken(page);
@@ -353,7 +371,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
         const keep = items.length - excess;
         setPath(page, this.primary, items.slice(0, keep));
         // Resume inside this page (its own token plus the items already handed out), not at the next one.
-        this.resumeToken = this.encodeResume(nextToken, keep + startTruncation);
+        this.resumeToken = this.encodeResume(pageTokens, keep + startTruncation);
         this.checkpoint = this.resumeToken;
         this.record({ ...seen, items: keep, cut: "MaxItems" });
         yield page;
@@ -378,7 +396,7 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
       }
       inject(received);
       previous = received;
-      nextToken = received;
+      pageTokens = received;
     }
   }
 

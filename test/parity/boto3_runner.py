@@ -17,7 +17,7 @@ from botocore.config import Config
 def identity(item):
     """A short stable id for an item of any result key."""
     if isinstance(item, dict):
-        for k in ("Key", "Prefix", "UserName", "ReservationId", "RoleName"):
+        for k in ("Key", "Prefix", "UserName", "ReservationId", "RoleName", "PolicyName"):
             if k in item:
                 return item[k]
         if "ticker" in item:
