@@ -60,6 +60,14 @@ export { signedRequestRows } from "./notebook/signing";
 export { OPERATIONS } from "./paginator/operations";
 /** The boto3 name of an SDK operation (`ListObjectsV2` → `list_objects_v2`). */
 export { botoName } from "./paginator/operations";
+/** One row of the operation table: `op(iam, "ListPolicies", { inputToken, outputToken, ... })`. */
+export { op } from "./paginator/operations";
+/** An SDK package the table can use, loaded when its first page is requested. */
+export { sdkPackage } from "./paginator/operations";
+/** The SDK packages the table uses (S3, DynamoDB, EC2, IAM), for `op(SDK_PACKAGES.IAM, ...)`. */
+export { SDK_PACKAGES } from "./paginator/operations";
+/** `getPaginator`'s third argument: `{ operations: [...OPERATIONS, row] }` pages an operation the kit lacks. */
+export type { GetPaginatorOptions } from "./paginator/engine";
 /** Decode a boto3-format resume token, or null when the text is a raw service token. */
 export { tryDecodeToken } from "./paginator/token";
 /** Encode a resume token exactly as boto3 writes it. */

@@ -157,7 +157,11 @@ describe("the kit's sources under <app>/node_modules, its dependencies hoisted b
     const kit = path.join(nm, "flatfiles-kit");
     fs.mkdirSync(kit, { recursive: true });
     fs.cpSync(path.join(PACKAGE_ROOT, "src"), path.join(kit, "src"), { recursive: true });
-    fs.copyFileSync(path.join(PACKAGE_ROOT, "package.json"), path.join(kit, "package.json"));
+    // The kit's package.json without its "exports" map: the published map exposes dist/ only,
+    // and this test runs the TypeScript sources in its place (no build).
+    const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8"));
+    delete manifest.exports;
+    fs.writeFileSync(path.join(kit, "package.json"), JSON.stringify(manifest));
     // npm's hoisted layout: every dependency beside the kit (symlinks to this checkout's copies).
     for (const name of fs.readdirSync(path.join(PACKAGE_ROOT, "node_modules"))) {
       if (name !== ".bin" && name !== "flatfiles-kit")
