@@ -20,7 +20,12 @@ import { type Run, WORK, bigTradesDay, measured, summary, tradesDayTicker } from
 const OUT = path.join(WORK, "results");
 
 function child(task: string, args: object): Run & { info: Record<string, number> } {
-  const r = measured(process.execPath, ["--import", "tsx", path.join(__dirname, "child.ts"), task, JSON.stringify(args)], process.env, true);
+  const r = measured(
+    process.execPath,
+    ["--import", "tsx", path.join(__dirname, "child.ts"), task, JSON.stringify(args)],
+    process.env,
+    true,
+  );
   const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("{"));
   return { ...r, info: line ? JSON.parse(line) : {} };
 }
@@ -43,7 +48,8 @@ function assertSameFrame(got: pl.DataFrame, want: pl.DataFrame, keys: string[], 
   const fail = (why: string) => {
     throw new Error(`${what}: the result differs from the reference (${why}); the comparison is void.`);
   };
-  if (got.columns.join() !== want.columns.join()) fail(`columns ${got.columns.join()} vs ${want.columns.join()}`);
+  if (got.columns.join() !== want.columns.join())
+    fail(`columns ${got.columns.join()} vs ${want.columns.join()}`);
   if (got.height !== want.height) fail(`${got.height} rows vs ${want.height}`);
   const [g, w] = [got.sort(keys), want.sort(keys)];
   for (const c of want.columns) {
@@ -81,7 +87,9 @@ function measureSides(name: string, sides: Side[], runs: number, keys: string[])
       const r = child(m.side.task, { ...m.side.args, out });
       m.runs.push(r);
       m.out.push(out);
-      console.error(`  ${name} run ${i + 1}/${runs}: ${m.side.label}: ${(r.ms / 1000).toFixed(2)} s, ${r.rssMB.toFixed(0)} MB`);
+      console.error(
+        `  ${name} run ${i + 1}/${runs}: ${m.side.label}: ${(r.ms / 1000).toFixed(2)} s, ${r.rssMB.toFixed(0)} MB`,
+      );
     });
   }
   const ref = all.find((m) => m.side.whole)!;
@@ -95,7 +103,10 @@ function measureSides(name: string, sides: Side[], runs: number, keys: string[])
   return all;
 }
 
-function rows(measuredSides: Measured[], extra: (m: Measured) => Record<string, string | number> = () => ({})): Record<string, string | number>[] {
+function rows(
+  measuredSides: Measured[],
+  extra: (m: Measured) => Record<string, string | number> = () => ({}),
+): Record<string, string | number>[] {
   const whole = summary(measuredSides.find((m) => m.side.whole)!.runs);
   return measuredSides.map((m) => {
     const s = summary(m.runs);
@@ -111,7 +122,14 @@ function rows(measuredSides: Measured[], extra: (m: Measured) => Record<string, 
   });
 }
 
-const oneTime = (label: string, r: Run) => ({ query: label, s: r.ms / 1000, "CPU s": r.cpuMs / 1000, "peak RSS MB": r.rssMB, "s vs whole": "", "RSS vs whole": "" });
+const oneTime = (label: string, r: Run) => ({
+  query: label,
+  s: r.ms / 1000,
+  "CPU s": r.cpuMs / 1000,
+  "peak RSS MB": r.rssMB,
+  "s vs whole": "",
+  "RSS vs whole": "",
+});
 
 /** The five tickers: blocks spread over the file whose names occur once (the generator reuses some short names). */
 const VWAP_TICKERS = [1500, 2700, 3900, 5100, 5900].map(tradesDayTicker);
@@ -123,24 +141,56 @@ export async function benchVwap(runs = 3): Promise<BenchResult[]> {
   const conversion = convert(file, dataset);
   const base = { file, dataset, tickers: VWAP_TICKERS };
   const sides: Side[] = [
-    { label: "start-up floor: Node, tsx, polars and the kit loaded, nothing read", task: "startup", args: {}, noResult: true },
-    { label: "lazy: `scanDays` (5 tickers, 4 columns) on the Parquet copy, then `vwapByMinute`", task: "vwap-lazy", args: base },
-    { label: "whole: `loadDay` (from the Parquet copy), then `vwapByMinute(day, tickers)`", task: "vwap-whole", args: { ...base, parquet: true }, whole: true },
-    { label: "whole from the CSV: `loadDay(…, { parquet: false })`, then `vwapByMinute`", task: "vwap-whole", args: { ...base, parquet: false } },
+    {
+      label: "start-up floor: Node, tsx, polars and the kit loaded, nothing read",
+      task: "startup",
+      args: {},
+      noResult: true,
+    },
+    {
+      label: "lazy: `scanDays` (5 tickers, 4 columns) on the Parquet copy, then `vwapByMinute`",
+      task: "vwap-lazy",
+      args: base,
+    },
+    {
+      label: "whole: `loadDay` (from the Parquet copy), then `vwapByMinute(day, tickers)`",
+      task: "vwap-whole",
+      args: { ...base, parquet: true },
+      whole: true,
+    },
+    {
+      label: "whole from the CSV: `loadDay(…, { parquet: false })`, then `vwapByMinute`",
+      task: "vwap-whole",
+      args: { ...base, parquet: false },
+    },
   ];
   const m = measureSides("vwap", sides, runs, ["ticker", "minute"]);
   // The five tickers must each have a full session of minutes, or the check above proves little.
   const result = pl.readParquet(m[2].out[0]);
   const perTicker = result.groupBy("ticker").agg(pl.len().alias("n"), pl.col("trades").sum().alias("trades"));
-  if (perTicker.height !== 5 || perTicker.getColumn("n").toArray().some((n) => (n as number) < 300)) {
-    throw new Error(`vwap: expected 5 tickers with a session of minutes each, got ${JSON.stringify(perTicker.toRecords())}`);
+  if (
+    perTicker.height !== 5 ||
+    perTicker
+      .getColumn("n")
+      .toArray()
+      .some((n) => (n as number) < 300)
+  ) {
+    throw new Error(
+      `vwap: expected 5 tickers with a session of minutes each, got ${JSON.stringify(perTicker.toRecords())}`,
+    );
   }
   const dayRows = m[2].runs[0].info.dayRows;
-  const tickerTrades = (perTicker.getColumn("trades").toArray() as number[]).reduce((a, b) => a + Number(b), 0);
+  const tickerTrades = (perTicker.getColumn("trades").toArray() as number[]).reduce(
+    (a, b) => a + Number(b),
+    0,
+  );
   return [
     {
       name: `minute VWAP of 5 tickers from a trades day of ${(dayRows / 1e6).toFixed(1)} M trades (generated, ${(fs.statSync(file).size / 1e9).toFixed(2)} GB gzipped)`,
-      rows: [oneTime("one-time `ensureParquet` of the day (before the others; not in their figures)", conversion), ...rows(m, (x) => ({ "result rows": x.runs[0].info.rows ?? "" }))],
+      rows: [
+        oneTime("one-time `ensureParquet` of the day (before the others; not in their figures)", conversion),
+        ...rows(m, (x) => ({ "result rows": x.runs[0].info.rows ?? "" })),
+      ],
       notes:
         `median of ${runs}, sides alternated; peak RSS is the highest of the runs. Tickers ${VWAP_TICKERS.join(", ")}: ` +
         `${tickerTrades.toLocaleString("en-US")} trades, ${((100 * tickerTrades) / dayRows).toFixed(3)} % of the day. Every run's VWAP rows equal the first whole run's (checked).`,
@@ -159,12 +209,31 @@ export async function benchChain(runs = 3, underlying = "SPY"): Promise<BenchRes
     const dataset = `us_options_opra/${kind}`;
     const conversion = convert(file, dataset);
     const base = { file, dataset, underlying };
-    const what = kind === "trades_v1" ? "trades, one bar per contract (volume, last price), then `chain`" : "`chain`";
+    const what =
+      kind === "trades_v1" ? "trades, one bar per contract (volume, last price), then `chain`" : "`chain`";
     const sides: Side[] = [
-      { label: "start-up floor: Node, tsx, polars and the kit loaded, nothing read", task: "startup", args: {}, noResult: true },
-      { label: `lazy: \`scanDays\` with the root filter, needed columns, then ${what}`, task: "chain-lazy", args: base },
-      { label: `whole: \`loadDay\` (from the Parquet copy), then ${what}`, task: "chain-whole", args: { ...base, parquet: true }, whole: true },
-      { label: `whole from the CSV: \`loadDay(…, { parquet: false })\`, then ${what}`, task: "chain-whole", args: { ...base, parquet: false } },
+      {
+        label: "start-up floor: Node, tsx, polars and the kit loaded, nothing read",
+        task: "startup",
+        args: {},
+        noResult: true,
+      },
+      {
+        label: `lazy: \`scanDays\` with the root filter, needed columns, then ${what}`,
+        task: "chain-lazy",
+        args: base,
+      },
+      {
+        label: `whole: \`loadDay\` (from the Parquet copy), then ${what}`,
+        task: "chain-whole",
+        args: { ...base, parquet: true },
+        whole: true,
+      },
+      {
+        label: `whole from the CSV: \`loadDay(…, { parquet: false })\`, then ${what}`,
+        task: "chain-whole",
+        args: { ...base, parquet: false },
+      },
     ];
     const m = measureSides(`chain-${kind}`, sides, runs, ["expiration", "strike"]);
     const result = pl.readParquet(m[2].out[0]);
@@ -173,11 +242,19 @@ export async function benchChain(runs = 3, underlying = "SPY"): Promise<BenchRes
     const dayRows = m[2].runs[0].info.dayRows;
     results.push({
       name: `${underlying} chain from an options ${kind === "trades_v1" ? "trades" : "day aggregates"} day of ${dayRows.toLocaleString("en-US")} rows (generated, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB gzipped)`,
-      rows: [oneTime("one-time `ensureParquet` of the day (before the others; not in their figures)", conversion), ...rows(m, (x) => ({ "result rows": x.runs[0].info.rows ?? "" }))],
+      rows: [
+        oneTime("one-time `ensureParquet` of the day (before the others; not in their figures)", conversion),
+        ...rows(m, (x) => ({ "result rows": x.runs[0].info.rows ?? "" })),
+      ],
       notes: `median of ${runs}, sides alternated; peak RSS is the highest of the runs. ${m[1].runs[0].info.contracts} ${underlying} contracts of the day. Every run's chain equals the first whole run's (checked).`,
     });
   }
   // The day aggregates are made from the trades, so both files must give the same chain.
-  assertSameFrame(reference[1], reference[0], ["expiration", "strike"], "chain from trades vs chain from day aggregates");
+  assertSameFrame(
+    reference[1],
+    reference[0],
+    ["expiration", "strike"],
+    "chain from trades vs chain from day aggregates",
+  );
   return results;
 }

@@ -19,7 +19,9 @@ function saved(df: import("nodejs-polars").DataFrame, out: string): { rows: numb
 }
 
 /** One day bar per contract from its trades, as the generated day aggregates are made: volume = sum of sizes, close = last trade. */
-async function barsFromTrades(trades: import("nodejs-polars").LazyDataFrame): Promise<import("nodejs-polars").DataFrame> {
+async function barsFromTrades(
+  trades: import("nodejs-polars").LazyDataFrame,
+): Promise<import("nodejs-polars").DataFrame> {
   const pl = await polars();
   return trades
     .groupBy("ticker")
@@ -39,9 +41,17 @@ async function run(): Promise<Record<string, unknown>> {
       const { loadConfig } = await import("../src/config/env");
       const { downloadFile } = await import("../src/flatfiles/download");
       const s3 = args.endpoint
-        ? new S3Client({ endpoint: args.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "bench", secretAccessKey: "bench" } })
+        ? new S3Client({
+            endpoint: args.endpoint,
+            region: "us-east-1",
+            forcePathStyle: true,
+            credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+          })
         : flatFilesClient(loadConfig({ target: "sandbox" }));
-      const d = await downloadFile(s3, args.bucket, args.key, { cacheDir: args.cacheDir, ...(args.options ?? {}) });
+      const d = await downloadFile(s3, args.bucket, args.key, {
+        cacheDir: args.cacheDir,
+        ...(args.options ?? {}),
+      });
       s3.destroy();
       return { bytes: d.size, verified: d.verified };
     }
@@ -68,16 +78,27 @@ async function run(): Promise<Record<string, unknown>> {
       return { rows: lf.collectSync().height };
     }
     case "load-kit":
-      return { rows: (await loader()).loadDay(args.file, args.dataset, { parquet: false, datetimes: false }).height };
+      return {
+        rows: (await loader()).loadDay(args.file, args.dataset, { parquet: false, datetimes: false }).height,
+      };
     case "load-direct":
-      return { rows: (await polars()).readCSV(gunzipSync(fs.readFileSync(args.file), { chunkSize: 8 << 20 })).height };
+      return {
+        rows: (await polars()).readCSV(gunzipSync(fs.readFileSync(args.file), { chunkSize: 8 << 20 })).height,
+      };
     case "load-polars-gz":
       // nodejs-polars 0.26 reads the gzipped file itself (multi-threaded parse, no checks).
       return { rows: (await polars()).readCSV(args.file).height };
     case "load-parquet":
       return { rows: (await loader()).loadDay(args.file, args.dataset).height };
     case "scan-lazy":
-      return { rows: (await loader()).scanDays(args.files, args.dataset, { tickers: ["AAPL", "MSFT"], columns: ["ticker", "close", "window_start"] }).collectSync().height };
+      return {
+        rows: (await loader())
+          .scanDays(args.files, args.dataset, {
+            tickers: ["AAPL", "MSFT"],
+            columns: ["ticker", "close", "window_start"],
+          })
+          .collectSync().height,
+      };
     case "load-whole": {
       let rows = 0;
       const { loadDay } = await loader();
@@ -97,7 +118,10 @@ async function run(): Promise<Record<string, unknown>> {
       // args: file, dataset, tickers, out. The Parquet copy exists already (made by the benchmark first).
       const { scanDays } = await loader();
       const { vwapByMinute } = await analysis();
-      const lf = scanDays([args.file], args.dataset, { tickers: args.tickers, columns: ["ticker", "price", "size", "sip_timestamp"] });
+      const lf = scanDays([args.file], args.dataset, {
+        tickers: args.tickers,
+        columns: ["ticker", "price", "size", "sip_timestamp"],
+      });
       return saved(vwapByMinute(lf).collectSync(), args.out);
     }
     case "vwap-whole": {
@@ -113,7 +137,9 @@ async function run(): Promise<Record<string, unknown>> {
       const { scanDays } = await loader();
       const { chain } = await options();
       const trades = args.dataset.endsWith("/trades_v1");
-      const lf = scanDays([args.file], args.dataset, { columns: trades ? ["ticker", "price", "size", "sip_timestamp"] : ["ticker", "volume", "close"] })
+      const lf = scanDays([args.file], args.dataset, {
+        columns: trades ? ["ticker", "price", "size", "sip_timestamp"] : ["ticker", "volume", "close"],
+      })
         // The underlying's contracts only: its root, then a YYMMDD date, C or P and 8 strike digits (SPY, not SPYG).
         .filter(pl.col("ticker").str.contains(`^O:${args.underlying}\\d{6}[CP]\\d{8}$`));
       const day = trades ? await barsFromTrades(lf) : lf.collectSync();

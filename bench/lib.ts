@@ -39,6 +39,9 @@ export function machine(): string {
 export function save(results: BenchResult[], dir = path.join(__dirname, "results")): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `latest.json`);
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine: machine(), results }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ date: new Date().toISOString(), machine: machine(), results }, null, 2),
+  );
   return file;
 }

@@ -96,7 +96,12 @@ function roots(random: () => number): Root[] {
       root = Array.from({ length: len }, () => String.fromCharCode(65 + Math.floor(random() * 26))).join("");
     } while (seen.has(root) || root.startsWith("SPY"));
     seen.add(root);
-    out.push({ root, price: Math.round(5 + 400 * random() ** 2), share: (rest * zipf[i]) / total, daily: false });
+    out.push({
+      root,
+      price: Math.round(5 + 400 * random() ** 2),
+      share: (rest * zipf[i]) / total,
+      daily: false,
+    });
   }
   return out;
 }
@@ -114,7 +119,12 @@ function expirations(daily: boolean): string[] {
     const wd = d.getUTCDay();
     if (wd === 0 || wd === 6) continue;
     const thirdFriday = wd === 5 && d.getUTCDate() >= 15 && d.getUTCDate() <= 21;
-    if ((daily && i < 28) || (wd === 5 && i < 56) || (thirdFriday && i < 730) || (thirdFriday && (d.getUTCMonth() === 11 || d.getUTCMonth() === 0))) {
+    if (
+      (daily && i < 28) ||
+      (wd === 5 && i < 56) ||
+      (thirdFriday && i < 730) ||
+      (thirdFriday && (d.getUTCMonth() === 11 || d.getUTCMonth() === 0))
+    ) {
       out.add(iso(d));
     }
   }
@@ -167,7 +177,11 @@ function contracts(spec: OptionsDaySpec, random: () => number): Contract[] {
         const away = Math.abs(Math.log(strike / r.price));
         for (const call of [true, false]) {
           const w = Math.exp(-away / width) / (1 + days / 3) ** 0.7 + 1e-4;
-          list.push({ ticker: occ(r.root, expiry, call, strike), w, price: fairPrice(r.price, strike, years, call) });
+          list.push({
+            ticker: occ(r.root, expiry, call, strike),
+            w,
+            price: fairPrice(r.price, strike, years, call),
+          });
         }
       }
     }
@@ -217,15 +231,20 @@ export interface OptionsDayFiles {
 }
 
 /** The options day's two files under `cacheRoot` in the download cache's layout; made unless already there with this spec. */
-export async function optionsDay(cacheRoot: string, spec: OptionsDaySpec = REAL_OPTIONS_DAY): Promise<OptionsDayFiles> {
-  const at = (dataset: string) => path.join(cacheRoot, "flatfiles", "us_options_opra", dataset, "2026", "11", `${DAY}.csv.gz`);
+export async function optionsDay(
+  cacheRoot: string,
+  spec: OptionsDaySpec = REAL_OPTIONS_DAY,
+): Promise<OptionsDayFiles> {
+  const at = (dataset: string) =>
+    path.join(cacheRoot, "flatfiles", "us_options_opra", dataset, "2026", "11", `${DAY}.csv.gz`);
   const aggs = at("day_aggs_v1");
   const trades = at("trades_v1");
   const done = path.join(cacheRoot, `options-day-${DAY}.done`);
   const want = JSON.stringify(spec);
   if (fs.existsSync(done) && fs.existsSync(aggs) && fs.existsSync(trades)) {
     const rec = JSON.parse(fs.readFileSync(done, "utf8"));
-    if (JSON.stringify(rec.spec) === want) return { aggs, trades, contracts: rec.contracts, tradeRows: rec.tradeRows };
+    if (JSON.stringify(rec.spec) === want)
+      return { aggs, trades, contracts: rec.contracts, tradeRows: rec.tradeRows };
   }
   const random = rng(20261120);
   const list = contracts(spec, random);
@@ -253,10 +272,13 @@ export async function optionsDay(cacheRoot: string, spec: OptionsDaySpec = REAL_
       p = Math.max(0.01, p * (1 + (random() - 0.5) * 0.04));
       const price = priceText(p);
       const u = random();
-      const size = u < 0.005 ? 100 + Math.floor(random() * 900) : 1 + Math.floor(-Math.log(1 - random()) * 2.5);
+      const size =
+        u < 0.005 ? 100 + Math.floor(random() * 900) : 1 + Math.floor(-Math.log(1 - random()) * 2.5);
       const sec = OPEN + Math.floor(tms / 1000);
       const stamp = `${sec}${String(tms % 1000).padStart(3, "0")}000000`;
-      tradeLines.push(`${c.ticker},${CONDITIONS[Math.floor(random() * CONDITIONS.length)]},0,${EXCHANGES[Math.floor(random() * EXCHANGES.length)]},${price},${stamp},${size}`);
+      tradeLines.push(
+        `${c.ticker},${CONDITIONS[Math.floor(random() * CONDITIONS.length)]},0,${EXCHANGES[Math.floor(random() * EXCHANGES.length)]},${price},${stamp},${size}`,
+      );
       volume += size;
       const v = Number(price);
       if (v > high) high = v;
@@ -265,7 +287,9 @@ export async function optionsDay(cacheRoot: string, spec: OptionsDaySpec = REAL_
       close = price;
     }
     tradeRows += times.length;
-    aggLines.push(`${c.ticker},${volume},${open},${close},${priceText(high)},${priceText(low)},${windowStart},${times.length}`);
+    aggLines.push(
+      `${c.ticker},${volume},${open},${close},${priceText(high)},${priceText(low)},${windowStart},${times.length}`,
+    );
     if (tradeLines.length >= 50_000) {
       await t.write(tradeLines.join("\n") + "\n");
       tradeLines = [];

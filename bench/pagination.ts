@@ -31,7 +31,8 @@ async function time(fn: () => Promise<number>, expect: number): Promise<number> 
 
 async function withSandbox<T>(fn: (stateFile: string) => Promise<T>): Promise<T> {
   const running = readSandboxState();
-  if (running) return fn(process.env.FLATFILES_SANDBOX_STATE ?? path.join(__dirname, "..", ".sandbox", "state.json"));
+  if (running)
+    return fn(process.env.FLATFILES_SANDBOX_STATE ?? path.join(__dirname, "..", ".sandbox", "state.json"));
   const stateFile = path.join(__dirname, "..", ".sandbox", "bench-state.json");
   const sb: Sandbox = await startSandbox({ stateFile });
   try {
@@ -57,11 +58,23 @@ export async function benchListing(runs = 9): Promise<BenchResult[]> {
         return n;
       }, N);
     const kitItems = () =>
-      time(async () => (await getPaginator(s3, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: { MaxItems: N } }).items().toArray()).length, N);
+      time(
+        async () =>
+          (
+            await getPaginator(s3, "list_objects_v2")
+              .paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: { MaxItems: N } })
+              .items()
+              .toArray()
+          ).length,
+        N,
+      );
     const sdk = () =>
       time(async () => {
         let n = 0;
-        for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: "flatfiles", Prefix: PREFIX })) {
+        for await (const page of paginateListObjectsV2(
+          { client: s3 },
+          { Bucket: "flatfiles", Prefix: PREFIX },
+        )) {
           n += page.Contents?.length ?? 0;
           if (n >= N) break;
         }
@@ -77,7 +90,11 @@ export async function benchListing(runs = 9): Promise<BenchResult[]> {
       tk.push(await kit());
       ti.push(await kitItems());
     }
-    const py = spawnSync(ensureSandboxPython(), [path.join(__dirname, "boto3_list.py"), stateFile, PREFIX, String(N), String(runs)], { encoding: "utf8" });
+    const py = spawnSync(
+      ensureSandboxPython(),
+      [path.join(__dirname, "boto3_list.py"), stateFile, PREFIX, String(N), String(runs)],
+      { encoding: "utf8" },
+    );
     if (py.status !== 0) throw new Error(py.stderr);
     const tb = (JSON.parse(py.stdout) as number[]).map((s) => s * 1000);
     const [k, s, b, it] = [median(tk), median(ts), median(tb), median(ti)];
@@ -85,7 +102,12 @@ export async function benchListing(runs = 9): Promise<BenchResult[]> {
       name: `listing ${N.toLocaleString("en-US")} keys (${N / 1000} pages) from the sandbox`,
       rows: [
         { lister: "AWS SDK paginateListObjectsV2 (baseline)", "median ms": s, "vs SDK": 1 },
-        { lister: "kit paginator, page by page (forEach)", "median ms": k, "vs SDK": k / s, target: "<= 1.05" },
+        {
+          lister: "kit paginator, page by page (forEach)",
+          "median ms": k,
+          "vs SDK": k / s,
+          target: "<= 1.05",
+        },
         { lister: "kit paginator, item by item (items())", "median ms": it, "vs SDK": it / s },
         { lister: "boto3 get_paginator('list_objects_v2')", "median ms": b, "vs SDK": b / s },
       ],
@@ -105,18 +127,38 @@ export async function benchListing(runs = 9): Promise<BenchResult[]> {
       const concurrency = 32;
       const proxy = await startProxy(st.endpoint, { delayMs, replay });
       const slow = client(proxy.endpoint);
-      if (replay) await listObjectsFanOut(slow, { Bucket: "flatfiles", Prefix: prefix, depth, concurrency }).toArray();
-      const seq = await getPaginator(slow, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: prefix }).items<{ Key: string }>().toArray();
+      if (replay)
+        await listObjectsFanOut(slow, { Bucket: "flatfiles", Prefix: prefix, depth, concurrency }).toArray();
+      const seq = await getPaginator(slow, "list_objects_v2")
+        .paginate({ Bucket: "flatfiles", Prefix: prefix })
+        .items<{ Key: string }>()
+        .toArray();
       let subPrefixes = 0;
       const tSeq: number[] = [];
       const tFan: number[] = [];
       for (let i = 0; i < 3; i++) {
-        tSeq.push(await time(async () => (await getPaginator(slow, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: prefix }).items().toArray()).length, seq.length));
+        tSeq.push(
+          await time(
+            async () =>
+              (
+                await getPaginator(slow, "list_objects_v2")
+                  .paginate({ Bucket: "flatfiles", Prefix: prefix })
+                  .items()
+                  .toArray()
+              ).length,
+            seq.length,
+          ),
+        );
         let requests = 0;
         tFan.push(
           await time(async () => {
-            const got = await listObjectsFanOut(slow, { Bucket: "flatfiles", Prefix: prefix, depth, concurrency }, { onRequest: () => requests++ }).toArray();
-            if (got.some((o, j) => o.Key !== seq[j].Key)) throw new Error("fan-out order differs from the sequential listing");
+            const got = await listObjectsFanOut(
+              slow,
+              { Bucket: "flatfiles", Prefix: prefix, depth, concurrency },
+              { onRequest: () => requests++ },
+            ).toArray();
+            if (got.some((o, j) => o.Key !== seq[j].Key))
+              throw new Error("fan-out order differs from the sequential listing");
             return got.length;
           }, seq.length),
         );

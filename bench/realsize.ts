@@ -29,7 +29,12 @@ export interface Run {
 }
 
 /** Run a command under /usr/bin/time; its wall, CPU and peak RSS (and its output, with `capture`). */
-export function measured(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, capture = false): Run {
+export function measured(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  capture = false,
+): Run {
   const out = path.join(WORK, "time.txt");
   const t0 = performance.now();
   const r = spawnSync("/usr/bin/time", ["-o", out, "-f", "%U %S %M", cmd, ...args], {
@@ -44,7 +49,11 @@ export function measured(cmd: string, args: string[], env: NodeJS.ProcessEnv = p
 }
 
 export function summary(runs: Run[]): Run {
-  return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuMs)), rssMB: Math.max(...runs.map((r) => r.rssMB)) };
+  return {
+    ms: median(runs.map((r) => r.ms)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    rssMB: Math.max(...runs.map((r) => r.rssMB)),
+  };
 }
 
 function randomFile(file: string, bytes: number): void {
@@ -55,10 +64,14 @@ function randomFile(file: string, bytes: number): void {
 }
 
 async function startStandIn(objects: object[]): Promise<{ endpoint: string; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "standin.ts"), JSON.stringify({ bucket: "flatfiles", objects })], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(__dirname, "standin.ts"), JSON.stringify({ bucket: "flatfiles", objects })],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const endpoint = await new Promise<string>((resolve, reject) => {
     let text = "";
     child.stdout!.on("data", (c) => {
@@ -83,7 +96,12 @@ export async function benchDownload(runs = 3): Promise<BenchResult[]> {
     ];
   });
   const server = await startStandIn(objects);
-  const awsEnv = { ...process.env, AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", AWS_DEFAULT_REGION: "us-east-1" };
+  const awsEnv = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: "bench",
+    AWS_SECRET_ACCESS_KEY: "bench",
+    AWS_DEFAULT_REGION: "us-east-1",
+  };
   const out = path.join(WORK, "out.bin");
   const cache = path.join(WORK, "cache");
   const rows: Record<string, string | number>[] = [];
@@ -97,10 +115,37 @@ export async function benchDownload(runs = 3): Promise<BenchResult[]> {
         // Alternated, so drift on the machine touches every tool alike.
         for (let i = 0; i < runs; i++) {
           fs.rmSync(cache, { recursive: true, force: true });
-          const args = JSON.stringify({ endpoint: server.endpoint, bucket: "flatfiles", key, cacheDir: cache });
-          kit.push(measured(process.execPath, ["--import", "tsx", path.join(__dirname, "child.ts"), "download", args]));
+          const args = JSON.stringify({
+            endpoint: server.endpoint,
+            bucket: "flatfiles",
+            key,
+            cacheDir: cache,
+          });
+          kit.push(
+            measured(process.execPath, [
+              "--import",
+              "tsx",
+              path.join(__dirname, "child.ts"),
+              "download",
+              args,
+            ]),
+          );
           fs.rmSync(cache, { recursive: true, force: true });
-          cli.push(measured("aws", ["s3", "cp", `s3://flatfiles/${key}`, out, "--endpoint-url", server.endpoint, "--only-show-errors"], awsEnv));
+          cli.push(
+            measured(
+              "aws",
+              [
+                "s3",
+                "cp",
+                `s3://flatfiles/${key}`,
+                out,
+                "--endpoint-url",
+                server.endpoint,
+                "--only-show-errors",
+              ],
+              awsEnv,
+            ),
+          );
           fs.rmSync(out, { force: true });
           curl.push(measured("curl", ["-sf", "-o", out, `${server.endpoint}/flatfiles/${key}`]));
           fs.rmSync(out, { force: true });
@@ -150,8 +195,11 @@ export async function tradesDay(file: string, bytes: number): Promise<void> {
   const gz = createGzip({ level: 1 });
   const sink = fs.createWriteStream(file);
   gz.pipe(sink);
-  const write = (s: string) => (gz.write(s) ? Promise.resolve() : new Promise<void>((r) => gz.once("drain", () => r())));
-  await write("ticker,conditions,correction,exchange,id,participant_timestamp,price,sequence_number,sip_timestamp,size,tape,trf_id,trf_timestamp\n");
+  const write = (s: string) =>
+    gz.write(s) ? Promise.resolve() : new Promise<void>((r) => gz.once("drain", () => r()));
+  await write(
+    "ticker,conditions,correction,exchange,id,participant_timestamp,price,sequence_number,sip_timestamp,size,tape,trf_id,trf_timestamp\n",
+  );
   const open = 1763649000000000000n; // 2026-11-20 14:30 UTC
   // About 95 bytes a line; tickers continue past TICKERS until the size is reached.
   const perTicker = Math.ceil(bytes / 95 / TICKERS);
@@ -164,7 +212,9 @@ export async function tradesDay(file: string, bytes: number): Promise<void> {
     for (let i = 0; i < perTicker; i++) {
       price = Math.max(1, price + ((i * 7919 + t) % 11) / 100 - 0.05);
       const sip = open + BigInt(Math.floor((i / perTicker) * 23_400_000_000_000));
-      lines.push(`${ticker},"12,37",0,${4 + (i % 16)},${i + 1},${sip - 1500n},${price.toFixed(4)},${++seq},${sip},${1 + (i % 300)},${1 + (t % 3)},${i % 5 === 0 ? 201 : ""},${i % 5 === 0 ? sip - 800n : ""}`);
+      lines.push(
+        `${ticker},"12,37",0,${4 + (i % 16)},${i + 1},${sip - 1500n},${price.toFixed(4)},${++seq},${sip},${1 + (i % 300)},${1 + (t % 3)},${i % 5 === 0 ? 201 : ""},${i % 5 === 0 ? sip - 800n : ""}`,
+      );
     }
     const text = lines.join("\n") + "\n";
     written += text.length;
@@ -180,7 +230,16 @@ export async function tradesDay(file: string, bytes: number): Promise<void> {
 /** The generated trades day (made once, kept), and where it is copied in the download cache's layout. */
 export async function bigTradesDay(gigabytes = 2.2): Promise<{ keep: string; file: string }> {
   fs.mkdirSync(WORK, { recursive: true });
-  const file = path.join(WORK, "cache", "flatfiles", "us_stocks_sip", "trades_v1", "2026", "11", "2026-11-20.csv.gz");
+  const file = path.join(
+    WORK,
+    "cache",
+    "flatfiles",
+    "us_stocks_sip",
+    "trades_v1",
+    "2026",
+    "11",
+    "2026-11-20.csv.gz",
+  );
   const keep = path.join(WORK, "trades-day.csv.gz");
   await tradesDay(keep, gigabytes * 1e9);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -190,10 +249,19 @@ export async function bigTradesDay(gigabytes = 2.2): Promise<{ keep: string; fil
 export async function benchBigDay(runs = 3, gigabytes = 2.2): Promise<BenchResult[]> {
   const { keep, file } = await bigTradesDay(gigabytes);
   fs.copyFileSync(keep, file);
-  const csvBytes = Number(spawnSync("sh", ["-c", `zcat '${keep}' | wc -c`], { encoding: "utf8" }).stdout.trim());
+  const csvBytes = Number(
+    spawnSync("sh", ["-c", `zcat '${keep}' | wc -c`], { encoding: "utf8" }).stdout.trim(),
+  );
   const dataset = "us_stocks_sip/trades_v1";
   const parquetDir = path.join(WORK, "cache", "parquet");
-  const child = (task: string, args: object) => measured(process.execPath, ["--import", "tsx", path.join(__dirname, "child.ts"), task, JSON.stringify(args)]);
+  const child = (task: string, args: object) =>
+    measured(process.execPath, [
+      "--import",
+      "tsx",
+      path.join(__dirname, "child.ts"),
+      task,
+      JSON.stringify(args),
+    ]);
   const zcat: Run[] = [];
   const kit: Run[] = [];
   for (let i = 0; i < runs; i++) {
@@ -206,17 +274,32 @@ export async function benchBigDay(runs = 3, gigabytes = 2.2): Promise<BenchResul
   const k = summary(kit);
   // The old whole-file paths, once each: they hold the whole CSV in memory.
   const old = [
-    { read: "polars reads the .csv.gz itself (whole file in memory, no checks)", r: child("load-polars-gz", { file }) },
-    { read: "gunzip in JS into one Buffer, then polars (the kit's old loadDay)", r: child("load-direct", { file }) },
+    {
+      read: "polars reads the .csv.gz itself (whole file in memory, no checks)",
+      r: child("load-polars-gz", { file }),
+    },
+    {
+      read: "gunzip in JS into one Buffer, then polars (the kit's old loadDay)",
+      r: child("load-direct", { file }),
+    },
   ];
-  const row = (read: string, r: Run, extra: object = {}) => ({ read, s: r.ms / 1000, "vs zcat": r.ms / z.ms, "CPU s": r.cpuMs / 1000, "peak RSS MB": r.rssMB, ...extra });
+  const row = (read: string, r: Run, extra: object = {}) => ({
+    read,
+    s: r.ms / 1000,
+    "vs zcat": r.ms / z.ms,
+    "CPU s": r.cpuMs / 1000,
+    "peak RSS MB": r.rssMB,
+    ...extra,
+  });
   fs.rmSync(parquetDir, { recursive: true, force: true });
   return [
     {
       name: `a trades day of ${(csvBytes / 1e9).toFixed(2)} GB of CSV (${(fs.statSync(file).size / 1e9).toFixed(2)} GB gzipped), generated`,
       rows: [
         row("zcat to /dev/null (decompression floor, one thread)", z),
-        row("kit ensureParquet: batches of 32 MiB, checked and typed, to a Parquet copy", k, { targets: "<= 2x zcat, RSS < 1 GB" }),
+        row("kit ensureParquet: batches of 32 MiB, checked and typed, to a Parquet copy", k, {
+          targets: "<= 2x zcat, RSS < 1 GB",
+        }),
         row("kit scanDays on the copy: 3 tickers, 1 hour, 3 columns", lazy),
         ...old.map((o) => row(o.read, o.r)),
       ],

@@ -21,7 +21,14 @@ async function benchTests(): Promise<BenchResult> {
   const s = (performance.now() - t0) / 1000;
   return {
     name: "full test command",
-    rows: [{ case: "npm test (everything, sandbox data cached)", seconds: s, "exit code": r.status ?? -1, budget: "CI limit 5,400 s" }],
+    rows: [
+      {
+        case: "npm test (everything, sandbox data cached)",
+        seconds: s,
+        "exit code": r.status ?? -1,
+        budget: "CI limit 5,400 s",
+      },
+    ],
   };
 }
 

@@ -14,7 +14,9 @@ import { ensureSandboxPython } from "../src/sandbox/python";
 async function bareMoto(python: string): Promise<number> {
   const t0 = performance.now();
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+  const child = spawn(python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+    stdio: "ignore",
+  });
   for (;;) {
     try {
       await fetch(`http://127.0.0.1:${port}/moto-api/`);
@@ -28,15 +30,22 @@ async function bareMoto(python: string): Promise<number> {
   return ms;
 }
 
-async function timedStart(cacheDir: string): Promise<{ ms: number; servicesMs: number; phases: Record<string, number> }> {
+async function timedStart(
+  cacheDir: string,
+): Promise<{ ms: number; servicesMs: number; phases: Record<string, number> }> {
   const t0 = performance.now();
   const sb = await startSandbox({ cacheDir, stateFile: null });
   const ms = performance.now() - t0;
   // EC2 and DynamoDB are seeded after "ready"; their first answer waits for that.
-  const ec2 = new EC2Client({ endpoint: sb.endpoint, region: sb.region, credentials: { accessKeyId: sb.accessKeyId, secretAccessKey: sb.secretAccessKey } });
+  const ec2 = new EC2Client({
+    endpoint: sb.endpoint,
+    region: sb.region,
+    credentials: { accessKeyId: sb.accessKeyId, secretAccessKey: sb.secretAccessKey },
+  });
   const out = await ec2.send(new DescribeInstancesCommand({}));
   const servicesMs = performance.now() - t0;
-  if ((out.Reservations ?? []).length !== 12) throw new Error("EC2 answered before its seed data was complete");
+  if ((out.Reservations ?? []).length !== 12)
+    throw new Error("EC2 answered before its seed data was complete");
   ec2.destroy();
   await sb.stop();
   return { ms, servicesMs, phases: sb.phases };
@@ -66,7 +75,11 @@ export async function benchSandbox(runs = 3): Promise<BenchResult> {
       { case: "bare moto server (baseline)", seconds: b / 1000, ratio: 1 },
       { case: "sandbox, cold (generate data + load)", seconds: c / 1000, ratio: c / b, target: "< 10 s" },
       { case: "sandbox, warm (data cached)", seconds: w / 1000, ratio: w / b, target: "< 5 s" },
-      { case: "warm, until EC2 and DynamoDB also answer", seconds: median(services) / 1000, ratio: median(services) / b },
+      {
+        case: "warm, until EC2 and DynamoDB also answer",
+        seconds: median(services) / 1000,
+        ratio: median(services) / b,
+      },
     ],
     notes: `median of ${runs} runs; warm phases inside the emulator (s): ${JSON.stringify(phases)}`,
   };

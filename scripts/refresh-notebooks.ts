@@ -22,14 +22,29 @@ async function main() {
   try {
     const dir = path.join(PACKAGE_ROOT, "notebooks");
     const only = process.argv.slice(2);
-    for (const name of fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort()) {
+    for (const name of fs
+      .readdirSync(dir)
+      .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+      .sort()) {
       if (only.length && !only.some((o) => name.startsWith(o))) continue;
       console.log(`running ${name}...`);
-      const r = spawnSync("jupyter-nbconvert", ["--to", "notebook", "--execute", "--inplace", "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.record_timing=False", path.join(dir, name)], {
-        stdio: "inherit",
-        env: jupyterEnv({ FLATFILES_SANDBOX_STATE: stateFile, FLATFILES_TARGET: "sandbox" }),
-        cwd: dir,
-      });
+      const r = spawnSync(
+        "jupyter-nbconvert",
+        [
+          "--to",
+          "notebook",
+          "--execute",
+          "--inplace",
+          "--ExecutePreprocessor.timeout=600",
+          "--ExecutePreprocessor.record_timing=False",
+          path.join(dir, name),
+        ],
+        {
+          stdio: "inherit",
+          env: jupyterEnv({ FLATFILES_SANDBOX_STATE: stateFile, FLATFILES_TARGET: "sandbox" }),
+          cwd: dir,
+        },
+      );
       if (r.status !== 0) throw new Error(`${name} failed`);
     }
   } finally {

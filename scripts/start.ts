@@ -20,7 +20,9 @@ async function main() {
   writeKernelSpec();
   // A sandbox already running (`npm run sandbox` in another terminal) is used, and left running.
   const running = readSandboxState(kitEnv());
-  console.log(running ? `using the sandbox already running at ${running.endpoint}` : "starting the sandbox...");
+  console.log(
+    running ? `using the sandbox already running at ${running.endpoint}` : "starting the sandbox...",
+  );
   const sb = running
     ? { ...running, stateFile: sandboxStateFile(kitEnv()), stop: async () => {} }
     : await startSandbox({ log: (m) => console.log(`  ${m}`) });
@@ -42,11 +44,11 @@ async function main() {
   const args = ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`];
   args.push(`--notebook-dir=${path.join(PACKAGE_ROOT, "notebooks")}`, ...serverKernelArgs());
   if (process.getuid?.() === 0) args.push("--allow-root"); // containers and CI machines run as root
-  jupyter = spawn(
-    "jupyter-notebook",
-    args,
-    { env: jupyterEnv({ FLATFILES_SANDBOX_STATE: sb.stateFile }), detached: true, stdio: ["ignore", "inherit", "inherit"] },
-  );
+  jupyter = spawn("jupyter-notebook", args, {
+    env: jupyterEnv({ FLATFILES_SANDBOX_STATE: sb.stateFile }),
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   jupyter.once("exit", (code) => {
     console.log(`Jupyter exited (code ${code}); stopping the sandbox.`);
     void sb.stop().then(() => process.exit(code ?? 1));

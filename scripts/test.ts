@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startSandbox } from "../src/testing";
 import { PACKAGE_ROOT } from "../src/util/paths";
-import { buildLibrary, tsc } from "./lib/build";
+import { biome, buildLibrary, tsc } from "./lib/build";
 import { ensureChromium } from "./lib/browser";
 import { ensureJupyter, jupyterEnv, writeKernelSpec } from "./lib/jupyter";
 
@@ -30,6 +30,8 @@ async function main(): Promise<number> {
   step("jupyter and chromium");
   ensureJupyter();
   ensureChromium();
+  step("lint and format (Biome)");
+  biome();
   step("build and type-check");
   buildLibrary();
   tsc("tsconfig.dev.json");

@@ -15,7 +15,10 @@ const END = "<!-- FACTS:END -->";
 
 export function factsMarkdown(): string {
   const out: string[] = [];
-  out.push("| dataset | header (newest first) | types | calendar | first date | sources |", "|---|---|---|---|---|---|");
+  out.push(
+    "| dataset | header (newest first) | types | calendar | first date | sources |",
+    "|---|---|---|---|---|---|",
+  );
   for (const a of ASSET_CLASSES) {
     for (const d of a.datasets) {
       const headers = d.layouts
@@ -32,7 +35,8 @@ export function factsMarkdown(): string {
     }
   }
   out.push("", "| calendar | dates with a file | certainty | source |", "|---|---|---|---|");
-  for (const [kind, c] of Object.entries(CALENDARS)) out.push(`| ${kind} | ${c.rule} | ${c.certainty} | ${c.source} |`);
+  for (const [kind, c] of Object.entries(CALENDARS))
+    out.push(`| ${kind} | ${c.rule} | ${c.certainty} | ${c.source} |`);
   out.push("", "| source | what | where |", "|---|---|---|");
   for (const [id, s] of Object.entries(SOURCES)) out.push(`| ${id} | ${s.title} | ${s.where} |`);
   return out.join("\n");

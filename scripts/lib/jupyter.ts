@@ -40,7 +40,9 @@ export function ensureJupyter(log: (m: string) => void = console.log): void {
     process.platform === "darwin" || process.platform === "win32"
       ? "pip install notebook nbconvert"
       : "pip install notebook nbconvert   (or, on Debian/Ubuntu as root: apt-get install jupyter-notebook jupyter-nbconvert)";
-  throw new Error(`Jupyter Notebook is not installed. Install it with:\n\n    ${how}\n\nthen run this command again.`);
+  throw new Error(
+    `Jupyter Notebook is not installed. Install it with:\n\n    ${how}\n\nthen run this command again.`,
+  );
 }
 
 /**
@@ -59,7 +61,8 @@ export function kernelWarmUpCode(): string {
  */
 export function kernelSpec(): object {
   const tslab = path.join(PACKAGE_ROOT, "node_modules", "tslab", "bin", "tslab");
-  if (!fs.existsSync(tslab)) throw new Error("tslab is not installed: run `npm install` in the project folder first.");
+  if (!fs.existsSync(tslab))
+    throw new Error("tslab is not installed: run `npm install` in the project folder first.");
   return {
     argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript (tslab)",

@@ -12,17 +12,26 @@ import * as path from "node:path";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 
 function tryLoad(): { ok: true } | { ok: false; missing?: string; message: string } {
-  const r = spawnSync(process.execPath, ["-e", 'require("nodejs-polars")'], { cwd: PACKAGE_ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["-e", 'require("nodejs-polars")'], {
+    cwd: PACKAGE_ROOT,
+    encoding: "utf8",
+  });
   if (r.status === 0) return { ok: true };
   const missing = /Cannot find module '(nodejs-polars-[a-z0-9-]+)'/.exec(r.stderr)?.[1];
-  return { ok: false, missing, message: r.stderr.split("\n").find((l) => l.includes("Error")) ?? r.stderr.slice(0, 300) };
+  return {
+    ok: false,
+    missing,
+    message: r.stderr.split("\n").find((l) => l.includes("Error")) ?? r.stderr.slice(0, 300),
+  };
 }
 
 export function ensureNativePolars(log: (m: string) => void = console.log): void {
   const first = tryLoad();
   if (first.ok) return;
   if (!first.missing) throw new Error(`nodejs-polars does not load: ${first.message}`);
-  const version = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "node_modules", "nodejs-polars", "package.json"), "utf8")).version;
+  const version = JSON.parse(
+    fs.readFileSync(path.join(PACKAGE_ROOT, "node_modules", "nodejs-polars", "package.json"), "utf8"),
+  ).version;
   const spec = `${first.missing}@${version}`;
   log(`  installing ${spec} (npm skipped polars' native package for this platform)`);
   // Under `npm run`, npm_execpath is npm's own script: run it with this Node, whatever is on PATH.

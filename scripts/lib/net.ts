@@ -26,7 +26,8 @@ export async function waitForHttp(url: string, timeoutMs: number): Promise<void>
       req.setTimeout(2000, () => req.destroy());
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${url.replace(/token=[^&]+/, "token=…")} did not answer within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`${url.replace(/token=[^&]+/, "token=…")} did not answer within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -25,18 +25,33 @@ export function outputSignature(nb: Notebook): string[] {
             .filter(([mime]) => mime.startsWith("text/"))
             .map(([mime, v]) => `${mime}:${normalise(join(v))}`);
           const images = Object.keys(o.data ?? {}).filter((m) => m.startsWith("image/"));
-          return [o.output_type, o.name ?? "", normalise(join(o.text)), ...data, ...images, o.ename ?? ""].join("|");
+          return [
+            o.output_type,
+            o.name ?? "",
+            normalise(join(o.text)),
+            ...data,
+            ...images,
+            o.ename ?? "",
+          ].join("|");
         })
         .join("\n"),
     );
 }
 
 /** The first code cell whose outputs differ, or null when they all match. */
-export function firstDifference(committed: Notebook, fresh: Notebook): { cell: number; committed: string; fresh: string } | null {
+export function firstDifference(
+  committed: Notebook,
+  fresh: Notebook,
+): { cell: number; committed: string; fresh: string } | null {
   const a = outputSignature(committed);
   const b = outputSignature(fresh);
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return { cell: i + 1, committed: (a[i] ?? "(no cell)").slice(0, 600), fresh: (b[i] ?? "(no cell)").slice(0, 600) };
+    if (a[i] !== b[i])
+      return {
+        cell: i + 1,
+        committed: (a[i] ?? "(no cell)").slice(0, 600),
+        fresh: (b[i] ?? "(no cell)").slice(0, 600),
+      };
   }
   return null;
 }

@@ -37,6 +37,15 @@ export const join = (s: string[] | string | undefined): string => (Array.isArray
 export function outputText(nb: Notebook): string {
   return nb.cells
     .flatMap((c) => c.outputs ?? [])
-    .map((o) => [join(o.text), ...Object.entries(o.data ?? {}).filter(([k]) => k.startsWith("text/")).map(([, v]) => join(v)), o.evalue ?? "", ...(o.traceback ?? [])].join("\n"))
+    .map((o) =>
+      [
+        join(o.text),
+        ...Object.entries(o.data ?? {})
+          .filter(([k]) => k.startsWith("text/"))
+          .map(([, v]) => join(v)),
+        o.evalue ?? "",
+        ...(o.traceback ?? []),
+      ].join("\n"),
+    )
     .join("\n");
 }

@@ -21,9 +21,12 @@ export function readSolutions(notebook: string): Solution[] {
   const file = solutionsFile(notebook);
   if (!fs.existsSync(file)) return [];
   const text = fs.readFileSync(file, "utf8");
-  return text.split(/^## Exercise /m).slice(1).map((section) => {
-    const code = /```ts\n([\s\S]*?)\n```/.exec(section)?.[1] ?? "";
-    const expect = /<!-- expect: (.+?) -->/.exec(section)?.[1];
-    return { exercise: Number.parseInt(section, 10), code, expect: expect ? new RegExp(expect) : null };
-  });
+  return text
+    .split(/^## Exercise /m)
+    .slice(1)
+    .map((section) => {
+      const code = /```ts\n([\s\S]*?)\n```/.exec(section)?.[1] ?? "";
+      const expect = /<!-- expect: (.+?) -->/.exec(section)?.[1];
+      return { exercise: Number.parseInt(section, 10), code, expect: expect ? new RegExp(expect) : null };
+    });
 }

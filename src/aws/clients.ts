@@ -27,7 +27,10 @@ export function flatFilesClient(config: FlatFilesConfig = loadConfig(), retry: R
     endpoint: config.endpoint,
     region: config.region,
     forcePathStyle: true,
-    credentials: { accessKeyId: config.accessKeyId.reveal(), secretAccessKey: config.secretAccessKey.reveal() },
+    credentials: {
+      accessKeyId: config.accessKeyId.reveal(),
+      secretAccessKey: config.secretAccessKey.reveal(),
+    },
     maxAttempts: retry.maxAttempts ?? 5,
     retryMode: retry.retryMode ?? "standard",
     ...(retry.systemClockOffset !== undefined ? { systemClockOffset: retry.systemClockOffset } : {}),

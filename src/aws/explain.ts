@@ -51,7 +51,9 @@ const ADVICE: Record<string, (c: ErrorContext) => string> = {
     "(or this far back); if listings fail too, the keys are wrong instead: run notebook 00 to tell which.",
   NoSuchBucket: (c) =>
     `The bucket ${c.bucket === undefined ? "" : `"${c.bucket}" `}does not exist at ${c.endpoint ?? "the endpoint"}. ` +
-    (c.bucketFrom === "config" ? "Set FLATFILES_BUCKET=flatfiles (the default)." : 'Check the bucket name you passed: the flat files are in "flatfiles".'),
+    (c.bucketFrom === "config"
+      ? "Set FLATFILES_BUCKET=flatfiles (the default)."
+      : 'Check the bucket name you passed: the flat files are in "flatfiles".'),
   PreconditionFailed: (c) =>
     `${c.key ?? "The object"} changed on the server while it was being downloaded (it was published again). ` +
     "Run the download again: it starts over on the new version.",
@@ -67,14 +69,17 @@ const ADVICE: Record<string, (c: ErrorContext) => string> = {
   ENOTFOUND: (c) =>
     `The host of ${c.endpoint ?? "the endpoint"} could not be found. Check FLATFILES_ENDPOINT (https://files.massive.com) and your network.`,
   EAI_AGAIN: (c) => ADVICE.ENOTFOUND(c),
-  ETIMEDOUT: (c) => `${c.endpoint ?? "The endpoint"} did not answer in time. Check your network or FLATFILES_ENDPOINT.`,
+  ETIMEDOUT: (c) =>
+    `${c.endpoint ?? "The endpoint"} did not answer in time. Check your network or FLATFILES_ENDPOINT.`,
   EPROTO: (c) => ADVICE.ERR_SSL_WRONG_VERSION_NUMBER(c),
   ERR_SSL_WRONG_VERSION_NUMBER: (c) =>
     `${c.endpoint ?? "The endpoint"} does not speak HTTPS (the TLS handshake failed: "wrong version number"). ` +
     "A local server such as the sandbox is plain HTTP: write its address with http://, not https://.",
   TimeoutError: (c) => ADVICE.ETIMEDOUT(c),
-  RequestTimeTooSkewed: () => "Your computer's clock is too far off for request signing: set the time correctly.",
-  SlowDown: () => "The service is throttling requests (503 SlowDown): retries were exhausted; wait a little and lower concurrency.",
+  RequestTimeTooSkewed: () =>
+    "Your computer's clock is too far off for request signing: set the time correctly.",
+  SlowDown: () =>
+    "The service is throttling requests (503 SlowDown): retries were exhausted; wait a little and lower concurrency.",
 };
 
 /**
@@ -107,7 +112,13 @@ export async function clientEndpoint(client: unknown): Promise<string | undefine
 
 /** The endpoint a network error names (address and port, or host), when the caller did not say. */
 function endpointOf(err: unknown): string | undefined {
-  const e = (err ?? {}) as { address?: string; port?: number; hostname?: string; cause?: unknown; errors?: unknown[] };
+  const e = (err ?? {}) as {
+    address?: string;
+    port?: number;
+    hostname?: string;
+    cause?: unknown;
+    errors?: unknown[];
+  };
   if (e.address) return e.port ? `${e.address}:${e.port}` : e.address;
   if (e.hostname) return e.hostname;
   if (e.cause) return endpointOf(e.cause);
@@ -116,7 +127,17 @@ function endpointOf(err: unknown): string | undefined {
 }
 
 /** Names of JavaScript's own errors: on their own they say nothing about the service or network. */
-const GENERIC_NAMES = new Set(["Error", "AggregateError", "TypeError", "RangeError", "ReferenceError", "SyntaxError", "EvalError", "URIError", "AssertionError"]);
+const GENERIC_NAMES = new Set([
+  "Error",
+  "AggregateError",
+  "TypeError",
+  "RangeError",
+  "ReferenceError",
+  "SyntaxError",
+  "EvalError",
+  "URIError",
+  "AssertionError",
+]);
 
 /**
  * Whether an error comes from the service or the network, which is what this module explains: an
@@ -131,7 +152,10 @@ export function fromServiceOrNetwork(err: unknown, depth = 0): boolean {
   if (e.$metadata || e.$response || e.$fault) return true;
   if (typeof e.code === "string" || typeof e.Code === "string") return true;
   if (typeof e.name === "string" && !GENERIC_NAMES.has(e.name)) return true;
-  return fromServiceOrNetwork(e.cause, depth + 1) || (Array.isArray(e.errors) && fromServiceOrNetwork(e.errors[0], depth + 1));
+  return (
+    fromServiceOrNetwork(e.cause, depth + 1) ||
+    (Array.isArray(e.errors) && fromServiceOrNetwork(e.errors[0], depth + 1))
+  );
 }
 
 /**
@@ -153,13 +177,19 @@ export function explainAwsError(err: unknown, context: ErrorContext = {}): KitEr
   const status = httpStatus(err);
   let code = errorCode(err);
   // HEAD answers have no body, so the SDK knows only the status: name it from that.
-  if (/^Unknown/.test(code) && status) code = ({ 403: "Forbidden", 404: "NotFound", 503: "SlowDown" } as Record<number, string>)[status] ?? code;
+  if (/^Unknown/.test(code) && status)
+    code = ({ 403: "Forbidden", 404: "NotFound", 503: "SlowDown" } as Record<number, string>)[status] ?? code;
   const raw = (err as Error)?.message ?? String(err);
   if (/wrong version number/i.test(raw)) code = "ERR_SSL_WRONG_VERSION_NUMBER";
   const ctx = { ...context, endpoint: context.endpoint ?? endpointOf(err) };
   let advice = ADVICE[code]?.(ctx);
   // A body the SDK could not read as an S3 error: say what the status means instead of quoting the parser.
-  if (!advice && status && status >= 400 && (/Deserialization error|not expected|XML/i.test(raw) || /^(Unknown|Error$)/.test(code))) {
+  if (
+    !advice &&
+    status &&
+    status >= 400 &&
+    (/Deserialization error|not expected|XML/i.test(raw) || /^(Unknown|Error$)/.test(code))
+  ) {
     code = `HTTP${status}`;
     advice = `${BY_STATUS[status] ?? "The server answered with an error page that is not an S3 error."} (Its answer was not an S3 error document, so there are no more details.)`;
   }

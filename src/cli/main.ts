@@ -52,12 +52,16 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + "\n")): Promise<void> {
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s + "\n"),
+): Promise<void> {
   const parsed = parseCommandLine(argv);
   const [command, ...args] = parsed.positionals;
   if (parsed.values.help || !command) return out(USAGE);
   if (!COMMANDS.includes(command)) usage(`Unknown command "${command}". Commands: ${COMMANDS.join(", ")}.`);
-  const need = (n: number, what: string) => args.length >= n || usage(`"flatfiles ${command}" needs ${what}.`);
+  const need = (n: number, what: string) =>
+    args.length >= n || usage(`"flatfiles ${command}" needs ${what}.`);
 
   const config = loadConfig();
   const client = flatFilesClient(config);
@@ -72,11 +76,21 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
           // Explained again with the configuration's context: the bucket came from
           // FLATFILES_BUCKET, and a StartingToken hint means nothing on a command line.
           const cause = e instanceof KitError && e.code.startsWith("aws.") ? e.cause : undefined;
-          throw cause ? explainAwsError(cause, { endpoint: config.endpoint, bucket: config.bucket, bucketFrom: "config", action: `listing "${prefix}"` }) : e;
+          throw cause
+            ? explainAwsError(cause, {
+                endpoint: config.endpoint,
+                bucket: config.bucket,
+                bucketFrom: "config",
+                action: `listing "${prefix}"`,
+              })
+            : e;
         });
       const rows = [
         ...((r.CommonPrefixes ?? []) as { Prefix: string }[]).map((p) => ({ name: p.Prefix, size: "" })),
-        ...((r.Contents ?? []) as { Key: string; Size: number }[]).map((o) => ({ name: o.Key, size: String(o.Size) })),
+        ...((r.Contents ?? []) as { Key: string; Size: number }[]).map((o) => ({
+          name: o.Key,
+          size: String(o.Size),
+        })),
       ];
       if (!rows.length) return out(`Nothing under "${prefix}". Try \`flatfiles ls\` to see the top level.`);
       return out(textTable(rows, { maxRows: 1000 }));
@@ -85,12 +99,17 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       need(3, "a dataset and two dates");
       const days = await listDays({ client, bucket: config.bucket }, args[0], args[1], args[2]);
       const rows = days.map((d) => ({ date: d.date, bytes: d.size, key: d.key }));
-      return out(days.length ? textTable(rows, { maxRows: rows.length }) : `No files for ${args[0]} between ${args[1]} and ${args[2]}.`);
+      return out(
+        days.length
+          ? textTable(rows, { maxRows: rows.length })
+          : `No files for ${args[0]} between ${args[1]} and ${args[2]}.`,
+      );
     }
     need(2, "a dataset and a date");
     // Flags first: a bad --rows must not cost a download.
     const rows = Number(parsed.values.rows ?? 10);
-    if (!Number.isInteger(rows) || rows <= 0) usage(`--rows must be a whole number above zero, not "${parsed.values.rows}".`);
+    if (!Number.isInteger(rows) || rows <= 0)
+      usage(`--rows must be a whole number above zero, not "${parsed.values.rows}".`);
     const dataset = findDataset(args[0]);
     const only = headFilter(parsed.values.ticker, parsed.values.underlying, dataset.asset);
     // The bucket decides which days exist: the day's month is listed before anything is fetched.
@@ -100,30 +119,44 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     // A filter reads the day's Parquet copy lazily: one underlying of a big options day never
     // loads the rest of it.
     const df = only
-      ? scanDays([file.path], dataset).filter(only.expr).drop("window_start_utc", "window_start_ny").collectSync()
+      ? scanDays([file.path], dataset)
+          .filter(only.expr)
+          .drop("window_start_utc", "window_start_ny")
+          .collectSync()
       : loadDay(file.path, dataset, { datetimes: false });
     out(textTable(df.head(rows).toRecords() as Record<string, unknown>[], { maxRows: rows }));
     out(`(${df.height.toLocaleString("en-US")} rows${only ? ` of ${only.what}` : " in all"})`);
   } catch (e) {
-    throw e instanceof KitError ? e : explainAwsError(e, { endpoint: config.endpoint, bucket: config.bucket, bucketFrom: "config" });
+    throw e instanceof KitError
+      ? e
+      : explainAwsError(e, { endpoint: config.endpoint, bucket: config.bucket, bucketFrom: "config" });
   } finally {
     client.destroy();
   }
 }
 
 /** The rows `head` keeps: one ticker, or the contracts of one underlying (OCC symbols O:<U><YYMMDD><C|P><strike>). */
-function headFilter(ticker: string | undefined, underlying: string | undefined, asset: string): { expr: pl.Expr; what: string } | null {
+function headFilter(
+  ticker: string | undefined,
+  underlying: string | undefined,
+  asset: string,
+): { expr: pl.Expr; what: string } | null {
   if (ticker !== undefined && underlying !== undefined) usage("Give --ticker or --underlying, not both.");
   if (ticker !== undefined) {
     if (!ticker.trim()) usage("--ticker needs a ticker, for example --ticker AAPL.");
     return { expr: pl.col("ticker").eq(pl.lit(ticker)), what: ticker };
   }
   if (underlying === undefined) return null;
-  if (asset !== "us_options_opra") usage(`--underlying is for options datasets (us_options_opra/...), not ${asset}.`);
+  if (asset !== "us_options_opra")
+    usage(`--underlying is for options datasets (us_options_opra/...), not ${asset}.`);
   // OCC roots are 1-6 letters or digits, no dots (BRK.B's options are BRKB).
-  if (!/^[A-Z0-9]{1,6}$/i.test(underlying)) usage(`--underlying takes an option root such as SPY (1-6 letters or digits), not "${underlying}".`);
+  if (!/^[A-Z0-9]{1,6}$/i.test(underlying))
+    usage(`--underlying takes an option root such as SPY (1-6 letters or digits), not "${underlying}".`);
   const u = underlying.toUpperCase();
-  return { expr: pl.col("ticker").str.contains(`^O:${u}\\d{6}[CP]\\d{8}$`), what: `${underlying.toUpperCase()} options` };
+  return {
+    expr: pl.col("ticker").str.contains(`^O:${u}\\d{6}[CP]\\d{8}$`),
+    what: `${underlying.toUpperCase()} options`,
+  };
 }
 
 /**
@@ -140,12 +173,20 @@ function failureReport(e: unknown, debug: boolean): string {
   const bug = unexpectedError(e);
   if (bug !== null) {
     // An `unexpected` KitError's message already says it is most likely a bug.
-    const note = e instanceof KitError && e.code === UNEXPECTED ? "" : "flatfiles: this is a bug in flatfiles-kit: please report it, with the stack trace below.\n";
+    const note =
+      e instanceof KitError && e.code === UNEXPECTED
+        ? ""
+        : "flatfiles: this is a bug in flatfiles-kit: please report it, with the stack trace below.\n";
     return `${line}${note}${stackOf(bug)}\n`;
   }
   if (!debug) return line;
   const causes: string[] = [];
-  for (let c = (e as Error).cause; c !== undefined && causes.length < 5; c = (c as { cause?: unknown })?.cause) causes.push(`caused by: ${stackOf(c)}\n`);
+  for (
+    let c = (e as Error).cause;
+    c !== undefined && causes.length < 5;
+    c = (c as { cause?: unknown })?.cause
+  )
+    causes.push(`caused by: ${stackOf(c)}\n`);
   return line + causes.join("");
 }
 
@@ -154,7 +195,9 @@ if (require.main === module) {
   // error. A full disk or another write failure is one line, not a stack trace.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(0);
-    process.stderr.write(`flatfiles: cannot write the output (${e.code ?? e.message}${e.code === "ENOSPC" ? ": the disk is full" : ""}).\n`);
+    process.stderr.write(
+      `flatfiles: cannot write the output (${e.code ?? e.message}${e.code === "ENOSPC" ? ": the disk is full" : ""}).\n`,
+    );
     process.exit(1);
   });
   main(process.argv.slice(2)).catch((e) => {

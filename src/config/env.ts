@@ -60,7 +60,8 @@ export interface ConfigOptions {
 const WHERE_KEYS =
   "Get them from your Massive (formerly Polygon.io) dashboard, section 'Flat Files' / 'Accessing Flat Files (S3)': " +
   "they are a separate S3 key pair, not your REST API key, and need a plan with flat files (Stocks Starter or above).";
-const SANDBOX_HINT = "Or use the local sandbox, which needs no account: run `npm run sandbox` (or `npm start`) in the project folder.";
+const SANDBOX_HINT =
+  "Or use the local sandbox, which needs no account: run `npm run sandbox` (or `npm start`) in the project folder.";
 
 /** The nearest `.env` at or above a folder. */
 export function findEnvFile(from: string): string | null {
@@ -95,7 +96,10 @@ export function readSandboxState(env: NodeJS.ProcessEnv = process.env): SandboxS
 
 function clean(value: string | undefined): string {
   // Quotes and spaces pasted from a web page are the commonest .env mistake.
-  return (value ?? "").trim().replace(/^(['"])(.*)\1$/, "$2").trim();
+  return (value ?? "")
+    .trim()
+    .replace(/^(['"])(.*)\1$/, "$2")
+    .trim();
 }
 
 /**
@@ -103,10 +107,14 @@ function clean(value: string | undefined): string {
  * nearest `.env` for what the environment leaves unset (so FLATFILES_CACHE_DIR or
  * FLATFILES_SANDBOX_STATE written in `.env` count, as `.env.example` says they do).
  */
-export function kitEnv(cwd: string | null = process.cwd(), processEnv: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function kitEnv(
+  cwd: string | null = process.cwd(),
+  processEnv: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const file = cwd === null ? null : findEnvFile(cwd);
   const merged: NodeJS.ProcessEnv = { ...processEnv };
-  if (file) for (const [k, v] of Object.entries(dotenv.parse(fs.readFileSync(file)))) if (!merged[k]) merged[k] = v;
+  if (file)
+    for (const [k, v] of Object.entries(dotenv.parse(fs.readFileSync(file)))) if (!merged[k]) merged[k] = v;
   return merged;
 }
 
@@ -182,7 +190,10 @@ export function loadConfig(options: ConfigOptions = {}): FlatFilesConfig {
   }
   if (!/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/.test(endpoint)) {
     // A long run of key-like characters is probably a key pasted into the wrong line: do not echo it.
-    const shown = endpoint.length > 80 || /[A-Za-z0-9+/=]{24,}/.test(endpoint) ? "(not shown: it looks like a key)" : `"${endpoint}"`;
+    const shown =
+      endpoint.length > 80 || /[A-Za-z0-9+/=]{24,}/.test(endpoint)
+        ? "(not shown: it looks like a key)"
+        : `"${endpoint}"`;
     throw new KitError(
       "config.endpoint",
       `FLATFILES_ENDPOINT is ${shown}, which is not a URL: use ${DEFAULT_ENDPOINT} (or leave it empty for that default).`,

@@ -19,7 +19,10 @@ export function topMovers(dayAggs: pl.DataFrame, n = 5, minVolume = 100_000): Mo
     .withColumns(pl.col("close").div(pl.col("open")).minus(1).mul(100).alias("change_pct"))
     .select("ticker", "change_pct", "close", "volume")
     .sort("change_pct", true);
-  return [...(moves.head(n).toRecords() as unknown as Move[]), ...(moves.tail(n).toRecords() as unknown as Move[])];
+  return [
+    ...(moves.head(n).toRecords() as unknown as Move[]),
+    ...(moves.tail(n).toRecords() as unknown as Move[]),
+  ];
 }
 
 /** A loaded day, or a lazy query of days (scanDays): the minute helpers below accept either and answer in kind. */
@@ -124,12 +127,18 @@ export function dailyReturns(dayAggs: pl.DataFrame | pl.LazyDataFrame, tickers: 
 }
 
 /** Pearson correlation of every pair of `columns`, as heatmap cells `{ row, column, value }`. */
-export function correlationCells(wide: pl.DataFrame, columns: string[]): { row: string; column: string; value: number }[] {
+export function correlationCells(
+  wide: pl.DataFrame,
+  columns: string[],
+): { row: string; column: string; value: number }[] {
   return columns.flatMap((row) =>
     columns.map((column) => ({
       row,
       column,
-      value: row === column ? 1 : (wide.select(pl.pearsonCorr(row, column).alias("r")).getColumn("r").get(0) as number),
+      value:
+        row === column
+          ? 1
+          : (wide.select(pl.pearsonCorr(row, column).alias("r")).getColumn("r").get(0) as number),
     })),
   );
 }

@@ -62,7 +62,11 @@ export function parseDate(text: string): number {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999 (0024 would be 1924).
   const ms = new Date(0).setUTCFullYear(y, mo - 1, d);
-  if (new Date(ms).getUTCFullYear() !== y || new Date(ms).getUTCMonth() !== mo - 1 || new Date(ms).getUTCDate() !== d) {
+  if (
+    new Date(ms).getUTCFullYear() !== y ||
+    new Date(ms).getUTCMonth() !== mo - 1 ||
+    new Date(ms).getUTCDate() !== d
+  ) {
     throw new RangeError(`"${text}" is not a real calendar date (check the month and day).`);
   }
   return ms / DAY_MS;
@@ -169,13 +173,21 @@ export function nyseHolidays(year: number): Map<number, string> {
  * Good Fridays on which CME equity and interest-rate futures traded a short session because the
  * US jobs report came out that morning (CME notices; pandas_market_calendars' and Lean's tables).
  */
-const CME_GOOD_FRIDAY_SESSIONS = ["2010-04-02", "2012-04-06", "2015-04-03", "2021-04-02", "2023-04-07", "2026-04-03"];
+const CME_GOOD_FRIDAY_SESSIONS = [
+  "2010-04-02",
+  "2012-04-06",
+  "2015-04-03",
+  "2021-04-02",
+  "2023-04-07",
+  "2026-04-03",
+];
 
 /** Days CME Globex is closed for the whole day (other holidays are shortened sessions). */
 function cmeClosure(day: number): string | null {
   const y = new Date(day * DAY_MS).getUTCFullYear();
   if (day === observed(ymd(y, 12, 25))) return "a CME holiday (Christmas Day)";
-  if (day === easter(y) - 2 && !CME_GOOD_FRIDAY_SESSIONS.includes(formatDate(day))) return "a CME holiday (Good Friday)";
+  if (day === easter(y) - 2 && !CME_GOOD_FRIDAY_SESSIONS.includes(formatDate(day)))
+    return "a CME holiday (Good Friday)";
   // As at NYSE, a New Year's Day on a Saturday closes nothing on the Friday before.
   const newYear = ymd(y, 1, 1);
   if (weekday(newYear) !== 6 && day === observed(newYear)) return "a CME holiday (New Year's Day)";

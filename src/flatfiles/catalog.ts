@@ -7,7 +7,15 @@ import type { S3Client, _Object } from "@aws-sdk/client-s3";
 import { KitError } from "../util/errors";
 import { getPaginator } from "../paginator/engine";
 import { mapOrdered } from "../util/concurrency";
-import { CALENDARS, closedReason, formatDate, newYorkClock, nextOpenDay, parseDate, todayInNewYork } from "./calendar";
+import {
+  CALENDARS,
+  closedReason,
+  formatDate,
+  newYorkClock,
+  nextOpenDay,
+  parseDate,
+  todayInNewYork,
+} from "./calendar";
 import { type Dataset, findDataset, keyFor, parseKey } from "./datasets";
 import { type DownloadOptions, type Downloaded, downloadFile } from "./download";
 
@@ -17,7 +25,10 @@ export interface BucketRef {
 }
 
 /** Asset classes and their datasets as the bucket actually lists them (two Delimiter levels). */
-export async function discoverDatasets({ client, bucket }: BucketRef): Promise<{ asset: string; datasets: string[] }[]> {
+export async function discoverDatasets({
+  client,
+  bucket,
+}: BucketRef): Promise<{ asset: string; datasets: string[] }[]> {
   const paginator = getPaginator(client, "list_objects_v2");
   const folders = async (prefix: string) => {
     const r = await paginator.paginate({ Bucket: bucket, Prefix: prefix, Delimiter: "/" }).buildFullResult();
@@ -27,7 +38,10 @@ export async function discoverDatasets({ client, bucket }: BucketRef): Promise<{
   const out: { asset: string; datasets: string[] }[] = [];
   for await (const datasets of mapOrdered(assets, 8, folders)) {
     const asset = assets[out.length];
-    out.push({ asset: asset.replace(/\/$/, ""), datasets: datasets.map((d) => d.slice(asset.length).replace(/\/$/, "")) });
+    out.push({
+      asset: asset.replace(/\/$/, ""),
+      datasets: datasets.map((d) => d.slice(asset.length).replace(/\/$/, "")),
+    });
   }
   return out;
 }
@@ -63,10 +77,19 @@ const MONTHS_LISTED_ONE_BY_ONE = 3;
  * costs a request per real year, not one per month of nine thousand years. A range reaching
  * past today stops at today.
  */
-export async function listDays({ client, bucket }: BucketRef, dataset: string | Dataset, from: string, to: string): Promise<DayFile[]> {
+export async function listDays(
+  { client, bucket }: BucketRef,
+  dataset: string | Dataset,
+  from: string,
+  to: string,
+): Promise<DayFile[]> {
   const d = findDataset(dataset);
   const [a, asked] = [validDay(from), validDay(to)];
-  if (a > asked) throw new KitError("catalog.range", `The range ${a} → ${asked} is backwards: the first date must not be after the second.`);
+  if (a > asked)
+    throw new KitError(
+      "catalog.range",
+      `The range ${a} → ${asked} is backwards: the first date must not be after the second.`,
+    );
   const today = todayInNewYork();
   const b = asked > today ? today : asked;
   if (a > b) return [];
@@ -77,16 +100,29 @@ export async function listDays({ client, bucket }: BucketRef, dataset: string | 
   if (months) {
     prefixes = months.map((m) => `${d.id}/${m}/`);
   } else {
-    const r = await paginator.paginate({ Bucket: bucket, Prefix: `${d.id}/`, Delimiter: "/" }).buildFullResult();
-    const years = ((r.CommonPrefixes ?? []) as { Prefix: string }[]).map((p) => p.Prefix.slice(d.id.length + 1, -1));
-    prefixes = years.filter((y) => /^\d{4}$/.test(y) && y >= a.slice(0, 4) && y <= b.slice(0, 4)).map((y) => `${d.id}/${y}/`);
+    const r = await paginator
+      .paginate({ Bucket: bucket, Prefix: `${d.id}/`, Delimiter: "/" })
+      .buildFullResult();
+    const years = ((r.CommonPrefixes ?? []) as { Prefix: string }[]).map((p) =>
+      p.Prefix.slice(d.id.length + 1, -1),
+    );
+    prefixes = years
+      .filter((y) => /^\d{4}$/.test(y) && y >= a.slice(0, 4) && y <= b.slice(0, 4))
+      .map((y) => `${d.id}/${y}/`);
   }
-  const listPrefix = (prefix: string) => paginator.paginate({ Bucket: bucket, Prefix: prefix }).items<_Object>().toArray();
+  const listPrefix = (prefix: string) =>
+    paginator.paginate({ Bucket: bucket, Prefix: prefix }).items<_Object>().toArray();
   for await (const objects of mapOrdered(prefixes, 8, listPrefix)) {
     for (const o of objects) {
       const parsed = parseKey(o.Key!);
       if (parsed && parsed.date >= a && parsed.date <= b) {
-        out.push({ dataset: d.id, date: parsed.date, key: o.Key!, size: o.Size ?? 0, etag: (o.ETag ?? "").replace(/"/g, "") });
+        out.push({
+          dataset: d.id,
+          date: parsed.date,
+          key: o.Key!,
+          size: o.Size ?? 0,
+          etag: (o.ETag ?? "").replace(/"/g, ""),
+        });
       }
     }
   }
@@ -187,8 +223,15 @@ export async function findDay(
   }
   const earlier = listed.filter((f) => f.date < day).at(-1)?.date;
   const later = listed.find((f) => f.date > day)?.date;
-  const near = earlier || later ? ` Nearest listed days: ${[earlier, later].filter(Boolean).join(" and ")}.` : ` Nothing is listed for ${day.slice(0, 7)}.`;
-  if (closed) throw new KitError("catalog.closed", `${day} is ${closed}, and the bucket lists no file for it in ${d.id}.${near}`);
+  const near =
+    earlier || later
+      ? ` Nearest listed days: ${[earlier, later].filter(Boolean).join(" and ")}.`
+      : ` Nothing is listed for ${day.slice(0, 7)}.`;
+  if (closed)
+    throw new KitError(
+      "catalog.closed",
+      `${day} is ${closed}, and the bucket lists no file for it in ${d.id}.${near}`,
+    );
   if (day < d.since.value) {
     throw new KitError(
       "catalog.before",

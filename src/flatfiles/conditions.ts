@@ -119,15 +119,17 @@ function rule(rules: string, i: number): boolean | null {
 }
 
 /** The stock trade conditions the kit can name, by id, with their consolidated rules and how each was checked. */
-export const STOCK_TRADE_CONDITIONS: readonly TradeCondition[] = ROWS.map(([id, name, rules, flags = ""]) => ({
-  id,
-  name,
-  updatesHighLow: rule(rules, 0),
-  updatesOpenClose: rule(rules, 1),
-  updatesVolume: rule(rules, 2),
-  legacy: flags.includes("L"),
-  checked: flags.includes("V") ? "vendor" : flags.includes("A") ? "api-copy" : "transcription",
-}));
+export const STOCK_TRADE_CONDITIONS: readonly TradeCondition[] = ROWS.map(
+  ([id, name, rules, flags = ""]) => ({
+    id,
+    name,
+    updatesHighLow: rule(rules, 0),
+    updatesOpenClose: rule(rules, 1),
+    updatesVolume: rule(rules, 2),
+    legacy: flags.includes("L"),
+    checked: flags.includes("V") ? "vendor" : flags.includes("A") ? "api-copy" : "transcription",
+  }),
+);
 
 const BY_ID = new Map(STOCK_TRADE_CONDITIONS.map((c) => [c.id, c]));
 
@@ -135,7 +137,10 @@ const BY_ID = new Map(STOCK_TRADE_CONDITIONS.map((c) => [c.id, c]));
 function codeOf(code: number | string): number {
   const text = String(code).trim();
   if (!/^\d{1,4}$/.test(text)) {
-    throw new KitError("conditions.code", `"${text.slice(0, 40)}" is not a trade condition code: codes are whole numbers such as 12 or 37 (a trade's list "12,37" holds two).`);
+    throw new KitError(
+      "conditions.code",
+      `"${text.slice(0, 40)}" is not a trade condition code: codes are whole numbers such as 12 or 37 (a trade's list "12,37" holds two).`,
+    );
   }
   return Number(text);
 }
@@ -154,10 +159,16 @@ export function conditionName(code: number | string): string {
 /** Refuse option trades, whose codes are OPRA's and would be given stock names. */
 function stocksOnly(trades: pl.DataFrame): void {
   if (!trades.columns.includes("conditions")) {
-    throw new KitError("conditions.columns", `This frame has no "conditions" column (it has ${trades.columns.join(", ")}): load a us_stocks_sip/trades_v1 day.`);
+    throw new KitError(
+      "conditions.columns",
+      `This frame has no "conditions" column (it has ${trades.columns.join(", ")}): load a us_stocks_sip/trades_v1 day.`,
+    );
   }
   if (trades.columns.includes("ticker") && trades.filter(pl.col("ticker").str.startsWith("O:")).height > 0) {
-    throw new KitError("conditions.options", "These are option trades: their condition codes are OPRA's, which this stock table does not describe.");
+    throw new KitError(
+      "conditions.options",
+      "These are option trades: their condition codes are OPRA's, which this stock table does not describe.",
+    );
   }
 }
 
@@ -171,7 +182,11 @@ function named(code: pl.Expr): pl.Expr {
 /** The codes of each row, as a list of text; an empty or missing `conditions` gives null. */
 function codeLists(): pl.Expr {
   const text = pl.col("conditions").cast(pl.Utf8);
-  return pl.when(text.str.strip().eq(pl.lit(""))).then(pl.lit(null)).otherwise(text).str.split(",");
+  return pl
+    .when(text.str.strip().eq(pl.lit("")))
+    .then(pl.lit(null))
+    .otherwise(text)
+    .str.split(",");
 }
 
 /**
@@ -181,7 +196,9 @@ function codeLists(): pl.Expr {
  */
 export function withConditionNames(trades: pl.DataFrame): pl.DataFrame {
   stocksOnly(trades);
-  return trades.withColumns(codeLists().list.eval(named(pl.element())).list.join("; ").alias("condition_names"));
+  return trades.withColumns(
+    codeLists().list.eval(named(pl.element())).list.join("; ").alias("condition_names"),
+  );
 }
 
 /**
@@ -193,5 +210,8 @@ export function explodeConditions(trades: pl.DataFrame): pl.DataFrame {
   return trades
     .withColumns(codeLists().alias("condition"))
     .explode("condition")
-    .withColumns(named(pl.col("condition")).alias("condition_name"), pl.col("condition").str.strip().cast(pl.Int64, false).alias("condition"));
+    .withColumns(
+      named(pl.col("condition")).alias("condition_name"),
+      pl.col("condition").str.strip().cast(pl.Int64, false).alias("condition"),
+    );
 }

@@ -53,7 +53,8 @@ export function checkLines(
       if (!state.blankAt) state.blankAt = state.line;
     } else {
       if (state.blankAt) return { kind: "blank", line: state.blankAt };
-      if (fields !== width) return { kind: "fields", line: state.line, fields, width, text: text(lineStart, i) };
+      if (fields !== width)
+        return { kind: "fields", line: state.line, fields, width, text: text(lineStart, i) };
       lines++;
       dataEnd = i < to ? i + 1 : to;
     }
@@ -92,9 +93,7 @@ export interface CsvBatch {
 }
 
 export class CsvStreamError extends Error {
-  constructor(
-    readonly problem: ShapeProblem | { kind: "gzip" | "io"; message: string },
-  ) {
+  constructor(readonly problem: ShapeProblem | { kind: "gzip" | "io"; message: string }) {
     super(problem.kind);
   }
 }
@@ -236,7 +235,10 @@ export interface StreamOptions {
  * `break`, or an exception in the loop) stops the worker. A batch's bytes live in a buffer
  * that is reused: they are valid until the next batch is asked for (copy them to keep them).
  */
-export function* gzipCsvBatches(file: string, options: StreamOptions = {}): Generator<{ header: Buffer } | CsvBatch> {
+export function* gzipCsvBatches(
+  file: string,
+  options: StreamOptions = {},
+): Generator<{ header: Buffer } | CsvBatch> {
   const batchBytes = wholeNumber("batchBytes", options.batchBytes ?? 32 << 20, 1024, 1 << 30);
   const slots = wholeNumber("ahead", options.ahead ?? 2, 1, 8) + 1;
   // Room for a batch, the gunzip chunk that crossed the batch size, and the line cut at its end.
@@ -267,7 +269,8 @@ export function* gzipCsvBatches(file: string, options: StreamOptions = {}): Gene
       const since = Date.now();
       while (!msg) {
         // Batches take well under a second; a minute of silence means the worker is gone.
-        if (Date.now() - since > 60_000) throw new CsvStreamError({ kind: "io", message: "the reading thread stopped answering" });
+        if (Date.now() - since > 60_000)
+          throw new CsvStreamError({ kind: "io", message: "the reading thread stopped answering" });
         const posted = Atomics.load(counters, 0);
         msg = receiveMessageOnPort(port1);
         if (!msg) {
@@ -289,7 +292,11 @@ export function* gzipCsvBatches(file: string, options: StreamOptions = {}): Gene
       if (m.header) yield { header: Buffer.from(m.header.buffer, m.header.byteOffset, m.header.byteLength) };
       else if (m.slot !== undefined) {
         holding = true;
-        yield { bytes: Buffer.from(shared, m.slot * slotBytes, m.length!), firstLine: m.firstLine!, lines: m.lines! };
+        yield {
+          bytes: Buffer.from(shared, m.slot * slotBytes, m.length!),
+          firstLine: m.firstLine!,
+          lines: m.lines!,
+        };
       }
     }
   } finally {

@@ -107,7 +107,9 @@ function layout(header: string, source: SourceId, certainty: Certainty, note?: s
 /** A column typed by name; a name the table does not know is text. */
 export function columnOf(name: string): Column {
   const known = COLUMN_TYPES[name];
-  return known ? { name, type: known.value, certainty: known.certainty } : { name, type: "string", certainty: "uncertain" };
+  return known
+    ? { name, type: known.value, certainty: known.certainty }
+    : { name, type: "string", certainty: "uncertain" };
 }
 
 const AGGS_HEADER = "ticker,volume,open,close,high,low,window_start,transactions";
@@ -129,7 +131,11 @@ const STOCK_QUOTES = layout(
   "certain",
 );
 // Real files (2015 and 2026 heads) have 7 columns; the documentation's sample file has 8.
-const OPTION_TRADES = layout("ticker,conditions,correction,exchange,price,sip_timestamp,size", "published-samples", "certain");
+const OPTION_TRADES = layout(
+  "ticker,conditions,correction,exchange,price,sip_timestamp,size",
+  "published-samples",
+  "certain",
+);
 const OPTION_TRADES_DOCS = layout(
   "ticker,conditions,correction,exchange,participant_timestamp,price,sip_timestamp,size",
   "published-samples",
@@ -142,8 +148,16 @@ const OPTION_QUOTES = layout(
   "certain",
 );
 const INDEX_VALUES = layout("ticker,value,timestamp", "community-code", "evidence");
-const FOREX_QUOTES = layout("ticker,ask_exchange,ask_price,bid_exchange,bid_price,participant_timestamp", "community-code", "evidence");
-const CRYPTO_TRADES = layout("ticker,conditions,exchange,id,participant_timestamp,price,size", "community-code", "evidence");
+const FOREX_QUOTES = layout(
+  "ticker,ask_exchange,ask_price,bid_exchange,bid_price,participant_timestamp",
+  "community-code",
+  "evidence",
+);
+const CRYPTO_TRADES = layout(
+  "ticker,conditions,exchange,id,participant_timestamp,price,size",
+  "community-code",
+  "evidence",
+);
 const FUTURES_TRADES = layout(
   "ticker,timestamp,sequence_number,report_sequence,price,size,correction,exchange,session_end_date",
   "community-code",
@@ -169,7 +183,13 @@ const FUTURES_MINUTE_AGGS = layout(
 
 type Row = [name: string, kind: Dataset["kind"], layouts: Layout[], since: Fact<string>];
 
-function asset(prefix: string, title: string, calendar: CalendarKind, tickerExample: string, rows: Row[]): AssetClass {
+function asset(
+  prefix: string,
+  title: string,
+  calendar: CalendarKind,
+  tickerExample: string,
+  rows: Row[],
+): AssetClass {
   return {
     prefix,
     title,
@@ -253,7 +273,9 @@ export const DATASETS: readonly Dataset[] = ASSET_CLASSES.flatMap((a) => a.datas
 /** Find a dataset by `asset/name`, tolerating a missing `_v1` or slashes; unknown names say what exists. */
 export function findDataset(id: string | Dataset): Dataset {
   if (typeof id === "object" && id !== null) return id;
-  const norm = String(id).trim().replace(/^\/+|\/+$/g, "");
+  const norm = String(id)
+    .trim()
+    .replace(/^\/+|\/+$/g, "");
   const withV = norm.endsWith("_v1") ? norm : `${norm}_v1`;
   const hit = DATASETS.find((d) => d.id === norm || d.id === withV);
   if (hit) return hit;

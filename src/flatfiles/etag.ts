@@ -34,7 +34,10 @@ export type Check =
 const MIB = 1 << 20;
 
 function uniform(size: number, parts: number, partSize: number): Segment[] {
-  return Array.from({ length: parts }, (_, i) => ({ start: i * partSize, length: Math.min(partSize, size - i * partSize) }));
+  return Array.from({ length: parts }, (_, i) => ({
+    start: i * partSize,
+    length: Math.min(partSize, size - i * partSize),
+  }));
 }
 
 /** Whether `parts` parts of `partSize` bytes (the last one shorter) make `size` bytes. */
@@ -47,8 +50,16 @@ interface PartInfo {
   count?: number;
 }
 
-async function headPart(client: S3Client, bucket: string, key: string, n: number, signal?: AbortSignal): Promise<PartInfo> {
-  const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: n }), { abortSignal: signal });
+async function headPart(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  n: number,
+  signal?: AbortSignal,
+): Promise<PartInfo> {
+  const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: n }), {
+    abortSignal: signal,
+  });
   return { length: out.ContentLength ?? -1, count: out.PartsCount };
 }
 
@@ -108,7 +119,12 @@ export async function planCheck(
   const m = /^[0-9a-f]{32}-(\d+)$/.exec(etag);
   const parts = m ? Number(m[1]) : 0;
   if (!m || parts < 1 || parts > 10_000 || size < parts) {
-    return { kind: "size", etag, segments: whole, reason: `the ETag "${etag}" is neither an MD5 nor a multipart ETag` };
+    return {
+      kind: "size",
+      etag,
+      segments: whole,
+      reason: `the ETag "${etag}" is neither an MD5 nor a multipart ETag`,
+    };
   }
   if (parts === 1) return { kind: "multipart", etag, segments: whole, partsFrom: "server" };
 
@@ -124,17 +140,32 @@ export async function planCheck(
     // should the ETag then not match, `exactSegments` asks for every part before judging.
     const last = parts === 2 ? null : await headPart(client, bucket, key, parts, signal);
     if (fits(size, parts, first.length) && (!last || last.length === size - (parts - 1) * first.length)) {
-      return { kind: "multipart", etag, segments: uniform(size, parts, first.length), partsFrom: parts === 2 ? "server" : "assumed" };
+      return {
+        kind: "multipart",
+        etag,
+        segments: uniform(size, parts, first.length),
+        partsFrom: parts === 2 ? "server" : "assumed",
+      };
     }
     const segments = await exactSegments(client, bucket, key, size, parts, signal);
     if (segments) return { kind: "multipart", etag, segments, partsFrom: "server" };
-    return { kind: "size", etag, segments: whole, reason: "the server's part sizes do not add up to the object's size" };
+    return {
+      kind: "size",
+      etag,
+      segments: whole,
+      reason: "the server's part sizes do not add up to the object's size",
+    };
   }
   const candidates: number[] = [];
-  for (let p = Math.ceil(size / parts / MIB) * MIB; p * (parts - 1) < size && candidates.length < 2; p += MIB) {
+  for (
+    let p = Math.ceil(size / parts / MIB) * MIB;
+    p * (parts - 1) < size && candidates.length < 2;
+    p += MIB
+  ) {
     if (fits(size, parts, p)) candidates.push(p);
   }
-  if (candidates.length === 1) return { kind: "multipart", etag, segments: uniform(size, parts, candidates[0]), partsFrom: "guess" };
+  if (candidates.length === 1)
+    return { kind: "multipart", etag, segments: uniform(size, parts, candidates[0]), partsFrom: "guess" };
   return {
     kind: "size",
     etag,
@@ -194,7 +225,8 @@ export class OrderedHasher {
     this.buffered.delete(piece);
     const seg = this.pieces[piece].segment;
     const saved = this.checkpoint.get(piece);
-    if (saved) this.hashes[seg] = saved.copy(); // a retry: forget what the failed attempt fed in
+    if (saved)
+      this.hashes[seg] = saved.copy(); // a retry: forget what the failed attempt fed in
     else if (this.current(piece) && this.hashes[seg]) this.checkpoint.set(piece, this.hashes[seg]!.copy());
   }
 
@@ -231,7 +263,8 @@ export class OrderedHasher {
       const piece = order[this.next[seg]];
       const hash = this.hashes[seg];
       if (hash) {
-        if (this.fromDisk.has(piece)) hashRange(hash, this.fd, this.pieces[piece].start, this.pieces[piece].length);
+        if (this.fromDisk.has(piece))
+          hashRange(hash, this.fd, this.pieces[piece].start, this.pieces[piece].length);
         for (const chunk of this.buffered.get(piece) ?? []) hash.update(chunk);
       }
       if (!this.fromDisk.has(piece)) this.held--;
@@ -251,7 +284,6 @@ export class OrderedHasher {
       this.onSegment(seg, this.digests[seg]!);
     }
   }
-
 
   /** The ETag the bytes hashed so far give, to compare with the object's; null if unchecked. */
   result(): string | null {

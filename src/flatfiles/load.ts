@@ -56,7 +56,8 @@ export function withDatetimes<T extends pl.DataFrame | pl.LazyDataFrame>(frame: 
   return (exprs.length ? (frame as pl.DataFrame).withColumns(...exprs) : frame) as T;
 }
 
-const CACHE_LAYOUT = /^(.*)[/\\]([^/\\]+)[/\\]([a-z0-9_]+)[/\\]([a-z0-9_]+)[/\\]\d{4}[/\\]\d{2}[/\\](\d{4}-\d{2}-\d{2})\.csv\.gz$/;
+const CACHE_LAYOUT =
+  /^(.*)[/\\]([^/\\]+)[/\\]([a-z0-9_]+)[/\\]([a-z0-9_]+)[/\\]\d{4}[/\\]\d{2}[/\\](\d{4}-\d{2}-\d{2})\.csv\.gz$/;
 
 /**
  * The folder of a day's Parquet copy. A file in the download cache's layout
@@ -92,13 +93,26 @@ export function readHeader(csv: Buffer, file: string): { names: string[]; end: n
   if (!line.trim()) {
     throw new KitError("load.header", `${file} has no header line (it is empty): download it again.`);
   }
-  const names = line.split(",").map((n) => n.trim().replace(/^"(.*)"$/, "$1").trim().toLowerCase());
+  const names = line.split(",").map((n) =>
+    n
+      .trim()
+      .replace(/^"(.*)"$/, "$1")
+      .trim()
+      .toLowerCase(),
+  );
   const blank = names.findIndex((n) => !n);
   if (blank >= 0) {
-    throw new KitError("load.header", `${file}: column ${blank + 1} of the header has no name (header: "${clip(line)}").`);
+    throw new KitError(
+      "load.header",
+      `${file}: column ${blank + 1} of the header has no name (header: "${clip(line)}").`,
+    );
   }
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new KitError("load.header", `${file}: the header names the column "${dup}" twice (header: "${clip(line)}").`);
+  if (dup)
+    throw new KitError(
+      "load.header",
+      `${file}: the header names the column "${dup}" twice (header: "${clip(line)}").`,
+    );
   return { names, end: nl < 0 ? csv.length : nl + 1 };
 }
 
@@ -123,7 +137,9 @@ export function columnsFor(names: string[], dataset: Dataset, file: string, warn
     const typed = columnOf(n);
     warn(
       `${file}: column "${n}" is not in any known layout of ${dataset.id}; ` +
-        (typed.certainty === "uncertain" && typed.type === "string" ? "kept as text." : `typed as ${typed.type} by its name.`),
+        (typed.certainty === "uncertain" && typed.type === "string"
+          ? "kept as text."
+          : `typed as ${typed.type} by its name.`),
     );
   }
   return names.map(columnOf);
@@ -132,10 +148,16 @@ export function columnsFor(names: string[], dataset: Dataset, file: string, warn
 /** The kit's message for a line of the wrong shape. */
 function shapeError(problem: ShapeProblem, file: string): KitError {
   if (problem.kind === "long") {
-    return new KitError("load.shape", `${file}, line ${problem.line} is longer than ${problem.bytes.toLocaleString("en-US")} bytes, which no flat file's line is. The file is damaged or is not a flat file: download it again.`);
+    return new KitError(
+      "load.shape",
+      `${file}, line ${problem.line} is longer than ${problem.bytes.toLocaleString("en-US")} bytes, which no flat file's line is. The file is damaged or is not a flat file: download it again.`,
+    );
   }
   if (problem.kind === "blank") {
-    return new KitError("load.shape", `${file}, line ${problem.line} is blank, with data after it. The file is damaged or was edited: download it again.`);
+    return new KitError(
+      "load.shape",
+      `${file}, line ${problem.line} is blank, with data after it. The file is damaged or was edited: download it again.`,
+    );
   }
   const { line, fields, width, text } = problem;
   return new KitError(
@@ -146,7 +168,14 @@ function shapeError(problem: ShapeProblem, file: string): KitError {
 }
 
 /** Cast the text columns to their types; a value that does not fit is an error that names it. */
-function typeColumns(raw: pl.DataFrame, columns: Column[], file: string, warn: Warn, firstLine = 2, asText: Set<string> = new Set()): pl.DataFrame {
+function typeColumns(
+  raw: pl.DataFrame,
+  columns: Column[],
+  file: string,
+  warn: Warn,
+  firstLine = 2,
+  asText: Set<string> = new Set(),
+): pl.DataFrame {
   const out: pl.Series[] = [];
   for (const c of columns) {
     const text = raw.getColumn(c.name);
@@ -160,7 +189,9 @@ function typeColumns(raw: pl.DataFrame, columns: Column[], file: string, warn: W
       const after = cast.toArray();
       const row = before.findIndex((v, i) => v !== null && after[i] === null);
       if (c.certainty === "uncertain") {
-        warn(`${file}: column "${c.name}" holds "${clip(String(before[row]), 40)}" (line ${row + firstLine}), not ${TYPE_WORDS[c.type]}; kept as text.`);
+        warn(
+          `${file}: column "${c.name}" holds "${clip(String(before[row]), 40)}" (line ${row + firstLine}), not ${TYPE_WORDS[c.type]}; kept as text.`,
+        );
         throw new AsText(c.name);
       }
       throw new KitError(
@@ -195,7 +226,9 @@ function parseBatch(body: Buffer, r: Reading, file: string, firstLine: number, w
   const { names, columns, asText } = r;
   // Fast path: polars parses straight into the types, and refuses a value that does not fit.
   try {
-    const dtypes = Object.fromEntries(columns.map((c, i) => [`column_${i + 1}`, asText.has(c.name) ? pl.Utf8 : POLARS_TYPES[c.type]()]));
+    const dtypes = Object.fromEntries(
+      columns.map((c, i) => [`column_${i + 1}`, asText.has(c.name) ? pl.Utf8 : POLARS_TYPES[c.type]()]),
+    );
     const df = pl.readCSV(body, { hasHeader: false, dtypes, quoteChar: '"' });
     return df.rename(Object.fromEntries(df.columns.map((c, i) => [c, names[i]])));
   } catch {
@@ -208,7 +241,14 @@ function parseBatch(body: Buffer, r: Reading, file: string, firstLine: number, w
 }
 
 function emptyFrame(r: Reading, file: string, warn: Warn): pl.DataFrame {
-  return typeColumns(pl.DataFrame(r.names.map((n) => pl.Series(n, [], pl.Utf8))), r.columns, file, warn, 2, r.asText);
+  return typeColumns(
+    pl.DataFrame(r.names.map((n) => pl.Series(n, [], pl.Utf8))),
+    r.columns,
+    file,
+    warn,
+    2,
+    r.asText,
+  );
 }
 
 /** Run `read` again with a column as text each time one of uncertain type turns out to hold text. */
@@ -225,7 +265,12 @@ function withTextFallback<T>(read: (asText: Set<string>) => T): T {
 }
 
 /** Parse CSV text (header included) of a dataset into a typed DataFrame. */
-export function parseCsv(csv: Buffer, dataset: string | Dataset, file = "the file", warn: Warn = console.warn): pl.DataFrame {
+export function parseCsv(
+  csv: Buffer,
+  dataset: string | Dataset,
+  file = "the file",
+  warn: Warn = console.warn,
+): pl.DataFrame {
   const d = findDataset(dataset);
   const { names, end } = readHeader(csv, file);
   const columns = columnsFor(names, d, file, warn);
@@ -233,7 +278,9 @@ export function parseCsv(csv: Buffer, dataset: string | Dataset, file = "the fil
   if (shape.problem) throw shapeError(shape.problem, file);
   return withTextFallback((asText) => {
     const r = { names, columns, asText };
-    return shape.lines === 0 ? emptyFrame(r, file, warn) : parseBatch(csv.subarray(end, shape.end), r, file, 2, warn);
+    return shape.lines === 0
+      ? emptyFrame(r, file, warn)
+      : parseBatch(csv.subarray(end, shape.end), r, file, 2, warn);
   });
 }
 
@@ -250,7 +297,13 @@ export interface BatchOptions {
  * A gzipped day, batch by batch, as typed DataFrames (at least one: a day with no rows gives an
  * empty frame with the header's columns).
  */
-function* dayFrames(file: string, dataset: Dataset, warn: Warn, options: BatchOptions, asText: Set<string>): Generator<pl.DataFrame> {
+function* dayFrames(
+  file: string,
+  dataset: Dataset,
+  warn: Warn,
+  options: BatchOptions,
+  asText: Set<string>,
+): Generator<pl.DataFrame> {
   let r: Reading | null = null;
   let frames = 0;
   try {
@@ -286,7 +339,13 @@ function readDay(file: string, dataset: Dataset, warn: Warn, options: BatchOptio
  * each so a caller with an event loop can let it run: polars frames are freed by finalizers
  * that run there, not by the garbage collector alone.
  */
-export function* writeParquetFiles(file: string, dataset: string | Dataset, dir: string, warn: Warn, options: BatchOptions = {}): Generator<void, { rows: number; files: number }> {
+export function* writeParquetFiles(
+  file: string,
+  dataset: string | Dataset,
+  dir: string,
+  warn: Warn,
+  options: BatchOptions = {},
+): Generator<void, { rows: number; files: number }> {
   const d = findDataset(dataset);
   const asText = new Set<string>();
   for (;;) {
@@ -297,7 +356,9 @@ export function* writeParquetFiles(file: string, dataset: string | Dataset, dir:
       let rows = 0;
       for (const df of dayFrames(file, d, warn, options, asText)) {
         // zstd: a third the size of the gzipped CSV, for about 50% more write time than no compression.
-        df.writeParquet(path.join(dir, `part-${String(files++).padStart(5, "0")}.parquet`), { compression: "zstd" });
+        df.writeParquet(path.join(dir, `part-${String(files++).padStart(5, "0")}.parquet`), {
+          compression: "zstd",
+        });
         rows += df.height;
         yield;
       }
@@ -342,7 +403,8 @@ function isCurrent(dir: string, st: fs.Stats, dataset: string): boolean {
   } catch {
     return false; // no copy yet, or an unfinished one
   }
-  if (rec.size !== st.size || rec.mtimeMs !== st.mtimeMs || rec.dataset !== dataset || !rec.parts) return false;
+  if (rec.size !== st.size || rec.mtimeMs !== st.mtimeMs || rec.dataset !== dataset || !rec.parts)
+    return false;
   return Object.entries(rec.parts).every(([name, bytes]) => {
     try {
       const fd = fs.openSync(path.join(dir, name), "r");
@@ -374,7 +436,12 @@ const WORKER_ABOVE = 16 << 20;
  * synchronous loop over batches never lets it do (2.6 GB for a 1.8 GB-of-CSV day, measured);
  * the worker lets its loop turn after every batch, so memory stays flat.
  */
-export function ensureParquet(file: string, dataset: string | Dataset, warn: Warn = console.warn, options: BatchOptions = {}): string {
+export function ensureParquet(
+  file: string,
+  dataset: string | Dataset,
+  warn: Warn = console.warn,
+  options: BatchOptions = {},
+): string {
   const d = findDataset(dataset);
   const out = parquetPath(file);
   const st = fs.statSync(file);
@@ -392,9 +459,19 @@ export function ensureParquet(file: string, dataset: string | Dataset, warn: War
       made = r.value;
     }
     const parts = Object.fromEntries(
-      fs.readdirSync(tmp).filter((f) => f.endsWith(".parquet")).map((f) => [f, fs.statSync(path.join(tmp, f)).size]),
+      fs
+        .readdirSync(tmp)
+        .filter((f) => f.endsWith(".parquet"))
+        .map((f) => [f, fs.statSync(path.join(tmp, f)).size]),
     );
-    const record: ParquetRecord = { source: path.basename(file), size: st.size, mtimeMs: st.mtimeMs, dataset: d.id, ...made, parts };
+    const record: ParquetRecord = {
+      source: path.basename(file),
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      dataset: d.id,
+      ...made,
+      parts,
+    };
     fs.writeFileSync(path.join(tmp, "_flatfiles-kit.json"), JSON.stringify(record));
     fs.rmSync(out, { recursive: true, force: true });
     fs.renameSync(tmp, out);
@@ -406,12 +483,25 @@ export function ensureParquet(file: string, dataset: string | Dataset, warn: War
 }
 
 /** Run writeParquetFiles on a worker thread (parquet-worker.ts) and wait for it here. */
-function convertOnWorker(file: string, d: Dataset, dir: string, warn: Warn, options: BatchOptions): { rows: number; files: number } {
+function convertOnWorker(
+  file: string,
+  d: Dataset,
+  dir: string,
+  warn: Warn,
+  options: BatchOptions,
+): { rows: number; files: number } {
   const counters = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const ts = __filename.endsWith(".ts");
   const worker = new Worker(path.join(__dirname, `parquet-worker${ts ? ".ts" : ".js"}`), {
-    workerData: { file, dataset: d.id, dir, options: { batchBytes: options.batchBytes }, counters, port: port2 },
+    workerData: {
+      file,
+      dataset: d.id,
+      dir,
+      options: { batchBytes: options.batchBytes },
+      counters,
+      port: port2,
+    },
     transferList: [port2],
     // Run from TypeScript sources (tests, benchmarks), the worker needs the same loader.
     execArgv: ts ? ["--import", "tsx"] : [],
@@ -422,15 +512,22 @@ function convertOnWorker(file: string, d: Dataset, dir: string, warn: Warn, opti
       const seen = Atomics.load(counters, 0);
       for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
         last = Date.now();
-        const msg = m.message as { warning?: string; result?: { rows: number; files: number }; error?: { code?: string; message: string } };
+        const msg = m.message as {
+          warning?: string;
+          result?: { rows: number; files: number };
+          error?: { code?: string; message: string };
+        };
         if (msg.warning) warn(msg.warning);
         if (msg.result) return msg.result;
         if (msg.error) {
-          throw msg.error.code ? new KitError(msg.error.code, msg.error.message) : new Error(`Converting ${file} to Parquet failed: ${msg.error.message}`);
+          throw msg.error.code
+            ? new KitError(msg.error.code, msg.error.message)
+            : new Error(`Converting ${file} to Parquet failed: ${msg.error.message}`);
         }
       }
       // A batch takes a second or two; two minutes of silence means the worker could not start or died.
-      if (Date.now() - last > 120_000) throw new Error(`Converting ${file} to Parquet stopped: its worker thread is not answering.`);
+      if (Date.now() - last > 120_000)
+        throw new Error(`Converting ${file} to Parquet stopped: its worker thread is not answering.`);
       Atomics.wait(counters, 0, seen, 250);
     }
   } finally {
@@ -488,7 +585,9 @@ export interface ScanOptions {
 
 /** The column a dataset's rows are timed by: the bar's start, else the SIP's timestamp, else the first timestamp. */
 export function timeColumn(dataset: string | Dataset): string {
-  const ns = findDataset(dataset).columns.filter((c) => c.type === "ns").map((c) => c.name);
+  const ns = findDataset(dataset)
+    .columns.filter((c) => c.type === "ns")
+    .map((c) => c.name);
   return ["window_start", "sip_timestamp"].find((n) => ns.includes(n)) ?? ns[0];
 }
 
@@ -496,7 +595,10 @@ function nanos(t: string | Date | bigint, what: string): bigint {
   if (typeof t === "bigint") return t;
   const ms = t instanceof Date ? t.getTime() : Date.parse(t);
   if (!Number.isFinite(ms)) {
-    throw new KitError("load.time", `${what} "${clip(String(t), 40)}" is not a time: use an ISO string such as 2026-11-20T14:30:00Z, a Date, or nanoseconds as a BigInt.`);
+    throw new KitError(
+      "load.time",
+      `${what} "${clip(String(t), 40)}" is not a time: use an ISO string such as 2026-11-20T14:30:00Z, a Date, or nanoseconds as a BigInt.`,
+    );
   }
   return BigInt(ms) * 1_000_000n;
 }
@@ -506,7 +608,11 @@ function nanos(t: string | Date | bigint, what: string): bigint {
  * selection are pushed into the Parquet scans (row groups whose statistics rule them out are
  * skipped), so a week of trades for a few tickers never loads whole days.
  */
-export function scanDays(files: string[], dataset: string | Dataset, options: ScanOptions = {}): pl.LazyDataFrame {
+export function scanDays(
+  files: string[],
+  dataset: string | Dataset,
+  options: ScanOptions = {},
+): pl.LazyDataFrame {
   const d = findDataset(dataset);
   if (!files.length) throw new KitError("load.empty", "scanDays needs at least one downloaded file.");
   // Diagonal: days whose files have different layouts (options trades lost a column) still
@@ -520,7 +626,8 @@ export function scanDays(files: string[], dataset: string | Dataset, options: Sc
   );
   if (options.tickers?.length) lf = lf.filter(pl.col("ticker").isIn(options.tickers));
   const t = timeColumn(d);
-  if (options.from !== undefined) lf = lf.filter(pl.col(t).gtEq(pl.lit(nanos(options.from, "from")).cast(pl.UInt64)));
+  if (options.from !== undefined)
+    lf = lf.filter(pl.col(t).gtEq(pl.lit(nanos(options.from, "from")).cast(pl.UInt64)));
   if (options.to !== undefined) lf = lf.filter(pl.col(t).lt(pl.lit(nanos(options.to, "to")).cast(pl.UInt64)));
   if (options.columns?.length) lf = lf.select(...options.columns);
   return withDatetimes(lf);

@@ -43,9 +43,15 @@ function problemWith(ticker: string): string | null {
     return `it has ${body.length} characters after O:, where an option symbol has 16 to 21 (a root of 1 to 6, YYMMDD, C or P, 8 strike digits)`;
   }
   // The last 15 characters have fixed widths, so the root is whatever comes before them.
-  const [root, date, letter, strike] = [body.slice(0, -15), body.slice(-15, -9), body.slice(-9, -8), body.slice(-8)];
+  const [root, date, letter, strike] = [
+    body.slice(0, -15),
+    body.slice(-15, -9),
+    body.slice(-9, -8),
+    body.slice(-8),
+  ];
   if (!/^[A-Z0-9]+$/.test(root)) return `its root "${root}" is not 1 to 6 capital letters or digits`;
-  if (!/^\d{6}$/.test(date) || !realDate(date)) return `its expiration "${date}" is not a date written YYMMDD`;
+  if (!/^\d{6}$/.test(date) || !realDate(date))
+    return `its expiration "${date}" is not a date written YYMMDD`;
   if (letter !== "C" && letter !== "P") return `its type letter "${letter}" is neither C (call) nor P (put)`;
   if (!/^\d{8}$/.test(strike)) return `its strike "${strike}" is not 8 digits (the strike times 1000)`;
   return null;
@@ -71,10 +77,18 @@ export function parseOptionTicker(ticker: string): OptionContract {
   const problem = problemWith(text);
   if (problem) {
     const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-    throw new KitError("options.ticker", `"${shown}" is not an option ticker: ${problem}. Example: O:SPY251112C00675000.`);
+    throw new KitError(
+      "options.ticker",
+      `"${shown}" is not an option ticker: ${problem}. Example: O:SPY251112C00675000.`,
+    );
   }
   const [, root, date, letter, strike] = OPTION_RE.exec(text)!;
-  return { underlying: root, expiration: isoDate(date), type: letter === "C" ? "call" : "put", strike: Number(strike) / 1000 };
+  return {
+    underlying: root,
+    expiration: isoDate(date),
+    type: letter === "C" ? "call" : "put",
+    strike: Number(strike) / 1000,
+  };
 }
 
 /** The n-th part of the symbol in `ticker`, null where the ticker is not an option symbol. */
@@ -108,7 +122,11 @@ export function withOptionColumns(df: pl.DataFrame): pl.DataFrame {
 
 /** One side's column of a chain row: the value of the contract of that type, null if it did not trade. */
 function side(column: string, type: "call" | "put"): pl.Expr {
-  return pl.col(column).filter(pl.col("type").eq(pl.lit(type))).first().alias(`${type}_${column}`);
+  return pl
+    .col(column)
+    .filter(pl.col("type").eq(pl.lit(type)))
+    .first()
+    .alias(`${type}_${column}`);
 }
 
 /**
@@ -139,13 +157,22 @@ export function chain(dayAggs: pl.DataFrame, underlying: string): pl.DataFrame {
  * call traded).
  */
 export function putCallRatio(dayAggs: pl.DataFrame): pl.DataFrame {
-  const total = (type: "call" | "put") => pl.col("volume").filter(pl.col("type").eq(pl.lit(type))).sum().alias(`${type}_volume`);
+  const total = (type: "call" | "put") =>
+    pl
+      .col("volume")
+      .filter(pl.col("type").eq(pl.lit(type)))
+      .sum()
+      .alias(`${type}_volume`);
   return withOptionColumns(dayAggs)
     .filter(pl.col("underlying").isNotNull())
     .groupBy("underlying")
     .agg(total("call"), total("put"))
     .withColumns(
-      pl.when(pl.col("call_volume").gt(0)).then(pl.col("put_volume").div(pl.col("call_volume"))).otherwise(pl.lit(null)).alias("put_call_ratio"),
+      pl
+        .when(pl.col("call_volume").gt(0))
+        .then(pl.col("put_volume").div(pl.col("call_volume")))
+        .otherwise(pl.lit(null))
+        .alias("put_call_ratio"),
     )
     .sort([pl.col("call_volume").plus(pl.col("put_volume")), pl.col("underlying")], [true, false]);
 }

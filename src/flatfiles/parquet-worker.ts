@@ -36,6 +36,8 @@ function post(message: unknown): void {
     }
   } catch (e) {
     const err = e as { code?: string; message?: string; name?: string };
-    post({ error: { code: err.name === "KitError" ? err.code : undefined, message: err.message ?? String(e) } });
+    post({
+      error: { code: err.name === "KitError" ? err.code : undefined, message: err.message ?? String(e) },
+    });
   }
 })();

@@ -46,7 +46,10 @@ export interface Session {
 }
 
 const MINUTE = 60_000;
-const NY_OFFSET = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", timeZoneName: "longOffset" });
+const NY_OFFSET = new Intl.DateTimeFormat("en-US", {
+  timeZone: "America/New_York",
+  timeZoneName: "longOffset",
+});
 
 /** New York's offset from UTC at an instant, in minutes (-240 in summer, -300 in winter). */
 function newYorkOffset(ms: number): number {
@@ -90,10 +93,18 @@ type Hours = Pick<Session, "regular" | "extended" | "certainty">;
 
 /** The hours of an open date, by asset class. */
 function hoursOf(asset: string, date: string): Hours {
-  if (asset === "us_stocks_sip") return { regular: newYork(date, 570, 960), extended: newYork(date, 240, 1200), certainty: "evidence" };
-  if (asset === "us_options_opra") return { regular: newYork(date, 570, 960), extended: null, certainty: "evidence" };
-  if (asset.startsWith("us_futures_")) return { regular: newYork(date, -360, 1020), extended: null, certainty: "uncertain" };
-  if (asset === "global_crypto") return { regular: windowOf(utcTime(date, 0), utcTime(date, 1440)), extended: null, certainty: "uncertain" };
+  if (asset === "us_stocks_sip")
+    return { regular: newYork(date, 570, 960), extended: newYork(date, 240, 1200), certainty: "evidence" };
+  if (asset === "us_options_opra")
+    return { regular: newYork(date, 570, 960), extended: null, certainty: "evidence" };
+  if (asset.startsWith("us_futures_"))
+    return { regular: newYork(date, -360, 1020), extended: null, certainty: "uncertain" };
+  if (asset === "global_crypto")
+    return {
+      regular: windowOf(utcTime(date, 0), utcTime(date, 1440)),
+      extended: null,
+      certainty: "uncertain",
+    };
   if (asset === "global_forex") {
     const wd = weekday(parseDate(date));
     const [from, to] = wd === 0 ? [1020, 1440] : wd === 5 ? [0, 1020] : [0, 1440];
@@ -108,7 +119,10 @@ function hoursOf(asset: string, date: string): Hours {
 
 /** An asset prefix (`us_stocks_sip`) or a dataset (`us_stocks_sip/trades_v1`) as its asset's prefix and calendar. */
 function assetFor(datasetOrAsset: string | Dataset): { prefix: string; calendar: CalendarKind } {
-  const a = typeof datasetOrAsset === "string" ? ASSET_CLASSES.find((x) => x.prefix === datasetOrAsset.trim()) : undefined;
+  const a =
+    typeof datasetOrAsset === "string"
+      ? ASSET_CLASSES.find((x) => x.prefix === datasetOrAsset.trim())
+      : undefined;
   return a ?? assetOf(findDataset(datasetOrAsset));
 }
 
@@ -120,6 +134,8 @@ export function sessionOf(datasetOrAsset: string | Dataset, date: string): Sessi
   const { prefix, calendar } = assetFor(datasetOrAsset);
   const day = formatDate(parseDate(date));
   const closed = closedReason(day, calendar);
-  const hours: Hours = closed ? { regular: null, extended: null, certainty: hoursOf(prefix, day).certainty } : hoursOf(prefix, day);
+  const hours: Hours = closed
+    ? { regular: null, extended: null, certainty: hoursOf(prefix, day).certainty }
+    : hoursOf(prefix, day);
   return { asset: prefix, date: day, calendar, closed, ...hours };
 }

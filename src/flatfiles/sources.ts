@@ -34,7 +34,8 @@ export const SOURCES = {
     where: "test/fixtures/published/SOURCES.md",
   },
   "community-code": {
-    title: "Open-source readers of flat files that match headers exactly, and real rows in their tests (named per file)",
+    title:
+      "Open-source readers of flat files that match headers exactly, and real rows in their tests (named per file)",
     where: "test/fixtures/published/SOURCES.md (massive-speedup, inventories, issue threads)",
   },
   "bucket-listing": {
@@ -46,11 +47,13 @@ export const SOURCES = {
     where: "https://www.nyse.com/markets/hours-calendars; test/fixtures/calendars/SOURCES.md",
   },
   "cme-calendar": {
-    title: "CME Globex trading hours and holiday calendar (sessions open the evening before their trade date)",
+    title:
+      "CME Globex trading hours and holiday calendar (sessions open the evening before their trade date)",
     where: "https://www.cmegroup.com/trading-hours.html; test/fixtures/calendars/SOURCES.md",
   },
   "massive-changelog": {
-    title: "Massive announcements: fractional share volumes in stocks files from 2026-02-23; the rename on 2025-10-30",
+    title:
+      "Massive announcements: fractional share volumes in stocks files from 2026-02-23; the rename on 2025-10-30",
     where: "https://massive.com/blog (announcements)",
   },
 } as const satisfies Record<string, Source>;

@@ -14,9 +14,14 @@ export const CHART_WIDTH = 640;
 /** Render a Vega-Lite spec to PNG bytes (2x scale, white background). */
 export async function renderChart(spec: ChartSpec): Promise<Buffer> {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const vega = require("vega") as { View: new (r: unknown, o: object) => { toSVG(): Promise<string> }; parse(s: unknown): unknown };
+  const vega = require("vega") as {
+    View: new (r: unknown, o: object) => { toSVG(): Promise<string> };
+    parse(s: unknown): unknown;
+  };
   const vl = require("vega-lite") as { compile(s: unknown): { spec: unknown } };
-  const { Resvg } = require("@resvg/resvg-js") as { Resvg: new (svg: string, o: object) => { render(): { asPng(): Buffer } } };
+  const { Resvg } = require("@resvg/resvg-js") as {
+    Resvg: new (svg: string, o: object) => { render(): { asPng(): Buffer } };
+  };
   /* eslint-enable @typescript-eslint/no-require-imports */
   const full = { background: "white", width: CHART_WIDTH, height: 280, ...spec };
   const svg = await new vega.View(vega.parse(vl.compile(full).spec), { renderer: "none" }).toSVG();
@@ -29,14 +34,18 @@ export async function showChart(spec: ChartSpec, altText = "chart"): Promise<voi
 
 /** Rows for Vega from a frame: New York datetimes as local-time strings, BigInts dropped. */
 function rowsOf(df: pl.DataFrame, timeColumn = "window_start_ny"): Record<string, unknown>[] {
-  const frame = df.columns.includes(timeColumn) ? df.withColumns(pl.col(timeColumn).dt.strftime("%Y-%m-%dT%H:%M:%S").alias("time")) : df;
+  const frame = df.columns.includes(timeColumn)
+    ? df.withColumns(pl.col(timeColumn).dt.strftime("%Y-%m-%dT%H:%M:%S").alias("time"))
+    : df;
   const keep = frame.columns.filter((c) => !["window_start", "window_start_utc", timeColumn].includes(c));
   return frame.select(...keep).toRecords() as Record<string, unknown>[];
 }
 
 /** One ticker's minute bars: closing price through the day, volume underneath. */
 export function minuteBarsSpec(df: pl.DataFrame, ticker: string): ChartSpec {
-  const values = rowsOf(df.filter(pl.col("ticker").eq(pl.lit(ticker))).select("close", "volume", "window_start_ny"));
+  const values = rowsOf(
+    df.filter(pl.col("ticker").eq(pl.lit(ticker))).select("close", "volume", "window_start_ny"),
+  );
   const x = { field: "time", type: "temporal", title: "New York time", axis: { format: "%H:%M" } };
   return {
     title: `${ticker}: minute bars`,
@@ -44,14 +53,27 @@ export function minuteBarsSpec(df: pl.DataFrame, ticker: string): ChartSpec {
     vconcat: [
       // A vconcat's parts take no width from the top level: without their own, the chart comes
       // out narrow and tall, and a notebook shows it at a different scale from the others.
-      { width: CHART_WIDTH, height: 190, mark: { type: "line", strokeWidth: 1.2 }, encoding: { x, y: { field: "close", type: "quantitative", scale: { zero: false }, title: "close" } } },
-      { width: CHART_WIDTH, height: 60, mark: "bar", encoding: { x, y: { field: "volume", type: "quantitative", title: "volume" } } },
+      {
+        width: CHART_WIDTH,
+        height: 190,
+        mark: { type: "line", strokeWidth: 1.2 },
+        encoding: { x, y: { field: "close", type: "quantitative", scale: { zero: false }, title: "close" } },
+      },
+      {
+        width: CHART_WIDTH,
+        height: 60,
+        mark: "bar",
+        encoding: { x, y: { field: "volume", type: "quantitative", title: "volume" } },
+      },
     ],
   };
 }
 
 /** A horizontal bar per ticker: the day's change in percent, gainers green and losers red. */
-export function topMoversSpec(rows: { ticker: string; change_pct: number }[], title = "Top movers"): ChartSpec {
+export function topMoversSpec(
+  rows: { ticker: string; change_pct: number }[],
+  title = "Top movers",
+): ChartSpec {
   return {
     title,
     data: { values: rows },
@@ -67,12 +89,18 @@ export function topMoversSpec(rows: { ticker: string; change_pct: number }[], ti
 
 /** Volume per minute of the session, summed over every ticker. */
 export function volumeThroughDaySpec(df: pl.DataFrame): ChartSpec {
-  const perMinute = df.groupBy("window_start_ny").agg(pl.col("volume").sum().alias("volume")).sort("window_start_ny");
+  const perMinute = df
+    .groupBy("window_start_ny")
+    .agg(pl.col("volume").sum().alias("volume"))
+    .sort("window_start_ny");
   return {
     title: "Volume through the day (all tickers)",
     data: { values: rowsOf(perMinute) },
     mark: "area",
-    encoding: { x: { field: "time", type: "temporal", title: "New York time", axis: { format: "%H:%M" } }, y: { field: "volume", type: "quantitative" } },
+    encoding: {
+      x: { field: "time", type: "temporal", title: "New York time", axis: { format: "%H:%M" } },
+      y: { field: "volume", type: "quantitative" },
+    },
   };
 }
 
@@ -95,7 +123,12 @@ export function lineSpec(
   });
   if (ys.length === 1) {
     const color = options.series ? { field: options.series, type: "nominal" } : { value: "#1f77b4" };
-    return { title: options.title ?? ys[0], data: { values }, mark: { type: "line", strokeWidth: 1.2 }, encoding: encoding(ys[0], color) };
+    return {
+      title: options.title ?? ys[0],
+      data: { values },
+      mark: { type: "line", strokeWidth: 1.2 },
+      encoding: encoding(ys[0], color),
+    };
   }
   // Several columns: fold them into (line, value) pairs so each gets its own colour and legend entry.
   return {
@@ -109,7 +142,10 @@ export function lineSpec(
 
 /** Call and put volume by strike for one expiration of a `chain()` frame, calls up and puts down. */
 export function chainVolumeSpec(chainFrame: pl.DataFrame, title = "Volume by strike"): ChartSpec {
-  const rows = chainFrame.select("strike", "call_volume", "put_volume").toRecords() as Record<string, number | null>[];
+  const rows = chainFrame.select("strike", "call_volume", "put_volume").toRecords() as Record<
+    string,
+    number | null
+  >[];
   const values = rows.flatMap((r) => [
     { strike: r.strike, side: "calls", volume: r.call_volume ?? 0 },
     { strike: r.strike, side: "puts", volume: -(r.put_volume ?? 0) },
@@ -127,7 +163,10 @@ export function chainVolumeSpec(chainFrame: pl.DataFrame, title = "Volume by str
 }
 
 /** A square heatmap of a correlation (or any) matrix given as rows of `{ row, column, value }`. */
-export function heatmapSpec(cells: { row: string; column: string; value: number }[], title = "Correlation"): ChartSpec {
+export function heatmapSpec(
+  cells: { row: string; column: string; value: number }[],
+  title = "Correlation",
+): ChartSpec {
   const side = Math.min(CHART_WIDTH, 60 * new Set(cells.map((c) => c.row)).size);
   return {
     title,
@@ -140,7 +179,12 @@ export function heatmapSpec(cells: { row: string; column: string; value: number 
         encoding: {
           x: { field: "column", type: "nominal", title: null },
           y: { field: "row", type: "nominal", title: null },
-          color: { field: "value", type: "quantitative", scale: { scheme: "redblue", domain: [-1, 1] }, title: null },
+          color: {
+            field: "value",
+            type: "quantitative",
+            scale: { scheme: "redblue", domain: [-1, 1] },
+            title: null,
+          },
         },
       },
       {

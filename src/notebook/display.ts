@@ -52,7 +52,10 @@ function cell(v: unknown): string {
 export type Row = Record<string, unknown>;
 
 /** An HTML table of rows (objects), columns in first-seen order. */
-export function htmlTable(objects: readonly object[], options: { caption?: string; maxRows?: number } = {}): string {
+export function htmlTable(
+  objects: readonly object[],
+  options: { caption?: string; maxRows?: number } = {},
+): string {
   const rows = objects as readonly Row[];
   const max = options.maxRows ?? 50;
   const cols: string[] = [];
@@ -75,14 +78,21 @@ export function textTable(objects: readonly object[], options: { maxRows?: numbe
   for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
   const shown = rows.slice(0, max).map((r) => cols.map((c) => cell(r[c])));
   const width = cols.map((c, i) => Math.max(c.length, ...shown.map((r) => r[i].length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i])).join("  ").trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(width[i]))
+      .join("  ")
+      .trimEnd();
   const out = [line(cols), line(width.map((w) => "-".repeat(w))), ...shown.map(line)];
   if (rows.length > max) out.push(`… ${rows.length - max} more rows (${rows.length} in all)`);
   return out.join("\n");
 }
 
 /** Show rows as a table: HTML in a notebook, text elsewhere. */
-export function showTable(rows: readonly object[], options: { caption?: string; maxRows?: number } = {}): void {
+export function showTable(
+  rows: readonly object[],
+  options: { caption?: string; maxRows?: number } = {},
+): void {
   const t = tslab();
   if (t) t.display.html(htmlTable(rows, options));
   else console.log((options.caption ? `${options.caption}\n` : "") + textTable(rows, options));
@@ -106,7 +116,10 @@ export function showPng(png: Uint8Array, altText = "image"): void {
  * A polars DataFrame as an HTML table in a notebook: datetimes written in their own time zone
  * (polars hands JavaScript plain UTC Dates), 64-bit integers exactly.
  */
-export function showFrame(df: { height: number; columns: string[]; dtypes: unknown[]; head(n: number): unknown }, options: { caption?: string; maxRows?: number } = {}): void {
+export function showFrame(
+  df: { height: number; columns: string[]; dtypes: unknown[]; head(n: number): unknown },
+  options: { caption?: string; maxRows?: number } = {},
+): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pl = require("nodejs-polars") as typeof import("nodejs-polars").default;
   const max = options.maxRows ?? 10;
@@ -119,6 +132,7 @@ export function showFrame(df: { height: number; columns: string[]; dtypes: unkno
     ...dates.map((c) => pl.col(c).dt.strftime("%Y-%m-%d").alias(c)),
   ];
   const shown = formats.length ? head.withColumns(...formats) : head;
-  const caption = options.caption ?? `${df.height.toLocaleString("en-US")} rows${df.height > max ? `, first ${max}` : ""}`;
+  const caption =
+    options.caption ?? `${df.height.toLocaleString("en-US")} rows${df.height > max ? `, first ${max}` : ""}`;
   showTable(shown.toRecords() as Row[], { caption, maxRows: max });
 }

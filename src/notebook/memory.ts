@@ -40,7 +40,10 @@ export async function memoryHeldWhilePaging(
   // The heap can end below where it started (the collection freed older garbage): nothing held.
   const read = (n: number) => {
     fullGc();
-    readings.push({ pages: n, mbHeld: Math.max(0, Math.round((process.memoryUsage().heapUsed - start) / 2 ** 20)) });
+    readings.push({
+      pages: n,
+      mbHeld: Math.max(0, Math.round((process.memoryUsage().heapUsed - start) / 2 ** 20)),
+    });
   };
   let n = 0;
   for await (const page of pages) {

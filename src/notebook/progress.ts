@@ -33,7 +33,9 @@ export function progressReporter(label = "downloading", everyMs = 200): (p: Prog
     } else if (process.stderr.isTTY) {
       const width = 30;
       const filled = Math.round((pct / 100) * width);
-      process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${text}${done ? "\n" : ""}`);
+      process.stderr.write(
+        `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${text}${done ? "\n" : ""}`,
+      );
     } else if (done) {
       process.stderr.write(`${text}\n`);
     }

@@ -4,7 +4,10 @@
  */
 
 interface MiddlewareStackLike {
-  add(mw: (next: (a: unknown) => Promise<unknown>) => (a: unknown) => Promise<unknown>, opts: { step: string; name: string }): void;
+  add(
+    mw: (next: (a: unknown) => Promise<unknown>) => (a: unknown) => Promise<unknown>,
+    opts: { step: string; name: string },
+  ): void;
   remove(name: string): boolean;
 }
 
@@ -27,12 +30,15 @@ export function meterTraffic(client: { middlewareStack: unknown }): TrafficMeter
   const name = `kitTrafficMeter${++meters}`;
   const state = { responses: 0, bytes: 0 };
   // The deserialize step sees the raw HTTP response of every attempt before it is parsed.
-  stack.add((next) => async (args) => {
-    const out = (await next(args)) as { response?: { headers?: Record<string, string> } };
-    state.responses++;
-    state.bytes += Number(out.response?.headers?.["content-length"] ?? 0);
-    return out;
-  }, { step: "deserialize", name });
+  stack.add(
+    (next) => async (args) => {
+      const out = (await next(args)) as { response?: { headers?: Record<string, string> } };
+      state.responses++;
+      state.bytes += Number(out.response?.headers?.["content-length"] ?? 0);
+      return out;
+    },
+    { step: "deserialize", name },
+  );
   return {
     get responses() {
       return state.responses;

@@ -9,7 +9,16 @@ import { inspect } from "node:util";
 import { clientEndpoint, explainAwsError } from "../aws/explain";
 import { KitError } from "../util/errors";
 import { type CompiledExpression, compileExpression, search, setPath } from "./jmespath";
-import { type CommandClass, type OperationDef, type OperationTable, OPERATIONS, botoNameOf, findOperation, operationsOf, servicesOf } from "./operations";
+import {
+  type CommandClass,
+  type OperationDef,
+  type OperationTable,
+  OPERATIONS,
+  botoNameOf,
+  findOperation,
+  operationsOf,
+  servicesOf,
+} from "./operations";
 import { AsyncStream } from "./stream";
 import { type TokenDict, encodeToken, parseStartingToken, pythonJson, short } from "./token";
 import type { InputOf, OperationName, OutputOf } from "./types";
@@ -80,7 +89,10 @@ function serviceOf(client: unknown): string {
 }
 
 /** A paginator for `operation` (boto3's `list_objects_v2` or the SDK's `ListObjectsV2`). */
-export function getPaginator<N extends OperationName>(client: unknown, operation: N): Paginator<InputOf<N>, OutputOf<N>>;
+export function getPaginator<N extends OperationName>(
+  client: unknown,
+  operation: N,
+): Paginator<InputOf<N>, OutputOf<N>>;
 export function getPaginator<const T extends OperationTable, N extends OperationName<T>>(
   client: unknown,
   operation: N,
@@ -89,7 +101,12 @@ export function getPaginator<const T extends OperationTable, N extends Operation
 export function getPaginator(client: unknown, operation: string, options?: GetPaginatorOptions): Paginator;
 // The implementation's return type is not seen by callers; `any` lets each overload name its own page type.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function getPaginator(client: unknown, operation: string, options: GetPaginatorOptions = {}): Paginator<any, any> {
+export function getPaginator(
+  client: unknown,
+  operation: string,
+  options: GetPaginatorOptions = {},
+  // biome-ignore lint/suspicious/noExplicitAny: the implementation of the typed overloads above
+): Paginator<any, any> {
   const table = options.operations ?? OPERATIONS;
   const service = serviceOf(client);
   const def = findOperation(service, operation, table);
@@ -128,9 +145,20 @@ export class Paginator<I = Record<string, unknown>, P = Page> {
    * Pages of the operation for `input` (the operation's own parameters plus an optional
    * PaginationConfig). The input object is copied, never changed.
    */
-  paginate(input: I & { PaginationConfig?: PaginationConfig } = {} as I & { PaginationConfig?: PaginationConfig }, options: PaginateOptions = {}): PageIterator<P> {
-    const { PaginationConfig: config = {}, ...params } = input as Record<string, unknown> & { PaginationConfig?: PaginationConfig };
-    return new PageIterator<P>(this.client, this.definition, structuredClone(params), checkConfig(config, this.definition), options);
+  paginate(
+    input: I & { PaginationConfig?: PaginationConfig } = {} as I & { PaginationConfig?: PaginationConfig },
+    options: PaginateOptions = {},
+  ): PageIterator<P> {
+    const { PaginationConfig: config = {}, ...params } = input as Record<string, unknown> & {
+      PaginationConfig?: PaginationConfig;
+    };
+    return new PageIterator<P>(
+      this.client,
+      this.definition,
+      structuredClone(params),
+      checkConfig(config, this.definition),
+      options,
+    );
   }
 
   /** How a notebook shows it: the operation, not the SDK client's internals (180 lines). */
@@ -144,8 +172,12 @@ function positiveInt(name: string, value: unknown): number | undefined {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
     // String(), not JSON.stringify: NaN and Infinity must not be reported as "null".
-    const shown = typeof value === "string" ? `"${value}"` : typeof value === "number" ? String(value) : typeof value;
-    throw new KitError("paginator.config", `PaginationConfig.${name} is ${shown}: it must be a whole number above zero.`);
+    const shown =
+      typeof value === "string" ? `"${value}"` : typeof value === "number" ? String(value) : typeof value;
+    throw new KitError(
+      "paginator.config",
+      `PaginationConfig.${name} is ${shown}: it must be a whole number above zero.`,
+    );
   }
   return n;
 }
@@ -153,13 +185,23 @@ function positiveInt(name: string, value: unknown): number | undefined {
 function checkConfig(config: PaginationConfig, def: OperationDef): PaginationConfig {
   const unknown = Object.keys(config).filter((k) => !["MaxItems", "PageSize", "StartingToken"].includes(k));
   if (unknown.length) {
-    throw new KitError("paginator.config", `PaginationConfig has ${unknown.join(", ")}; it accepts only MaxItems, PageSize and StartingToken.`);
+    throw new KitError(
+      "paginator.config",
+      `PaginationConfig has ${unknown.join(", ")}; it accepts only MaxItems, PageSize and StartingToken.`,
+    );
   }
   const pageSize = positiveInt("PageSize", config.PageSize);
   if (pageSize !== undefined && !def.limitKey) {
-    throw new KitError("paginator.config", `PageSize is not supported for ${def.operation}: the operation has no page-size parameter.`);
+    throw new KitError(
+      "paginator.config",
+      `PageSize is not supported for ${def.operation}: the operation has no page-size parameter.`,
+    );
   }
-  return { MaxItems: positiveInt("MaxItems", config.MaxItems), PageSize: pageSize, StartingToken: config.StartingToken };
+  return {
+    MaxItems: positiveInt("MaxItems", config.MaxItems),
+    PageSize: pageSize,
+    StartingToken: config.StartingToken,
+  };
 }
 
 function falsy(v: unknown): boolean {
@@ -226,7 +268,9 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
 
   /** How a notebook shows it: the request, the pages so far and where to resume, not the SDK client. */
   [inspect.custom](): string {
-    const config = Object.keys(this.config).length ? `, PaginationConfig: ${JSON.stringify(this.config)}` : "";
+    const config = Object.keys(this.config).length
+      ? `, PaginationConfig: ${JSON.stringify(this.config)}`
+      : "";
     const resume = this.resumeToken ? `, resumeToken ${this.resumeToken}` : "";
     return `PageIterator(${this.request}${config}): ${this.requests.length} request${this.requests.length === 1 ? "" : "s"} so far${resume}`;
   }
@@ -295,7 +339,8 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
 
   /** After an early exit from `items()` in the middle of a page: resume at the next item. */
   private stoppedAtItem(offset: number): void {
-    if (this.pageStart) this.resumeToken = this.encodeResume(this.pageStart.tokens, this.pageStart.dropped + offset);
+    if (this.pageStart)
+      this.resumeToken = this.encodeResume(this.pageStart.tokens, this.pageStart.dropped + offset);
   }
 
   private async *run(): AsyncGenerator<Page> {
@@ -317,7 +362,8 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     const d = this.definition;
     const { MaxItems: maxItems, PageSize: pageSize, StartingToken: startingToken } = this.config;
     const kwargs = structuredClone(this.params);
-    const start = startingToken !== undefined ? parseStartingToken(startingToken, d.inputToken, d.operation) : null;
+    const start =
+      startingToken !== undefined ? parseStartingToken(startingToken, d.inputToken, d.operation) : null;
     // The tokens that request the current page (the first page's come from the StartingToken).
     let pageTokens: TokenDict = start ? start.tokens : Object.fromEntries(d.inputToken.map((k) => [k, null]));
     let startTruncation = start?.truncate ?? 0;
@@ -346,13 +392,31 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
       let page: Page;
       try {
         this.options.signal?.throwIfAborted();
-        page = (await this.client.send(await this.command(kwargs), { abortSignal: this.options.signal })) as Page;
+        page = (await this.client.send(await this.command(kwargs), {
+          abortSignal: this.options.signal,
+        })) as Page;
       } catch (err) {
         // Resume at the request that failed: nothing was yielded from it.
-        this.resumeToken = this.encodeResume(pageTokens, pageNo === 1 && startTruncation ? startTruncation : undefined);
-        const event = this.record({ page: pageNo, sent, received: null, itemsReceived: 0, items: 0, t0, attempts: attemptsOf(err) });
+        this.resumeToken = this.encodeResume(
+          pageTokens,
+          pageNo === 1 && startTruncation ? startTruncation : undefined,
+        );
+        const event = this.record({
+          page: pageNo,
+          sent,
+          received: null,
+          itemsReceived: 0,
+          items: 0,
+          t0,
+          attempts: attemptsOf(err),
+        });
         event.error = (err as Error).name;
-        throw this.failure(err, pageNo, start?.raw === true && pageNo === 1, await clientEndpoint(this.client));
+        throw this.failure(
+          err,
+          pageNo,
+          start?.raw === true && pageNo === 1,
+          await clientEndpoint(this.client),
+        );
       }
 
       const itemsReceived = countOf(search(page, this.primary));
@@ -366,7 +430,14 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
       const excess = maxItems !== undefined ? total + items.length - maxItems : 0;
       const received = this.nextToken(page);
       const last = Object.values(received).every((v) => v === null);
-      const seen = { page: pageNo, sent, received: last ? null : received, itemsReceived, t0, attempts: attemptsOf(page) };
+      const seen = {
+        page: pageNo,
+        sent,
+        received: last ? null : received,
+        itemsReceived,
+        t0,
+        attempts: attemptsOf(page),
+      };
       if (excess > 0) {
         const keep = items.length - excess;
         setPath(page, this.primary, items.slice(0, keep));
@@ -377,7 +448,11 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
         yield page;
         return;
       }
-      this.record({ ...seen, items: items.length, cut: itemsReceived > items.length ? "StartingToken" : undefined });
+      this.record({
+        ...seen,
+        items: items.length,
+        cut: itemsReceived > items.length ? "StartingToken" : undefined,
+      });
       this.checkpoint = last ? undefined : this.encodeResume(received);
       yield page;
       total += items.length;
@@ -407,7 +482,11 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     // Secondary result keys were already returned with the page the token came from.
     for (const k of this.definition.resultKeys.slice(1)) {
       const sample = search(page, k);
-      setPath(page, k, Array.isArray(sample) ? [] : typeof sample === "string" ? "" : typeof sample === "number" ? 0 : null);
+      setPath(
+        page,
+        k,
+        Array.isArray(sample) ? [] : typeof sample === "string" ? "" : typeof sample === "number" ? 0 : null,
+      );
     }
   }
 
@@ -431,9 +510,15 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
   private failure(err: unknown, pageNo: number, rawStart: boolean, endpoint: string | undefined): KitError {
     // A resume hint only where resuming saves something: after the first page, or from a token.
     const resumable = pageNo > 1 || this.config.StartingToken !== undefined;
-    const how = resumable ? `Resume with PaginationConfig: { StartingToken: "${this.resumeToken}" } (also in .resumeToken).` : "";
+    const how = resumable
+      ? `Resume with PaginationConfig: { StartingToken: "${this.resumeToken}" } (also in .resumeToken).`
+      : "";
     if ((err as Error)?.name === "AbortError" || this.options.signal?.aborted) {
-      return new KitError("paginator.aborted", `Pagination was aborted before page ${pageNo}.${how ? ` ${how}` : ""}`, { cause: err });
+      return new KitError(
+        "paginator.aborted",
+        `Pagination was aborted before page ${pageNo}.${how ? ` ${how}` : ""}`,
+        { cause: err },
+      );
     }
     if (rawStart) {
       return new KitError(
@@ -444,7 +529,12 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
       );
     }
     const bucket = typeof this.params.Bucket === "string" ? this.params.Bucket : undefined;
-    const e = explainAwsError(err, { endpoint, bucket, bucketFrom: "code", action: `requesting page ${pageNo} of ${this.definition.operation}` });
+    const e = explainAwsError(err, {
+      endpoint,
+      bucket,
+      bucketFrom: "code",
+      action: `requesting page ${pageNo} of ${this.definition.operation}`,
+    });
     return new KitError(e.code, how ? `${e.message} ${how}` : e.message, { cause: err });
   }
 
@@ -456,9 +546,11 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
         const value = search(page, key);
         if (value === null || value === undefined) continue;
         const existing = search(full, key);
-        if (existing === null || existing === undefined) setPath(full, key, Array.isArray(value) ? [...value] : value);
+        if (existing === null || existing === undefined)
+          setPath(full, key, Array.isArray(value) ? [...value] : value);
         else if (Array.isArray(value)) (existing as unknown[]).push(...value);
-        else if (typeof value === "number" || typeof value === "string") setPath(full, key, (existing as number) + (value as number));
+        else if (typeof value === "number" || typeof value === "string")
+          setPath(full, key, (existing as number) + (value as number));
       }
     }
     Object.assign(full, structuredClone(this.nonAggregate));

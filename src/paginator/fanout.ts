@@ -28,7 +28,11 @@ type Segment = { key: string; object?: _Object; prefix?: string };
  * Every object under `Prefix`, like a sequential ListObjectsV2 paginator, but fetched by
  * listing the sub-prefixes concurrently. `options.onRequest` sees every request made.
  */
-export function listObjectsFanOut(client: unknown, input: FanOutInput, options: PaginateOptions = {}): AsyncStream<_Object> {
+export function listObjectsFanOut(
+  client: unknown,
+  input: FanOutInput,
+  options: PaginateOptions = {},
+): AsyncStream<_Object> {
   const { Bucket, Prefix = "", Delimiter = "/", pageSize } = input;
   const depth = wholeNumber("depth", input.depth ?? 1, 1, 8);
   const concurrency = wholeNumber("concurrency", input.concurrency ?? 8, 1, 64);
@@ -39,10 +43,14 @@ export function listObjectsFanOut(client: unknown, input: FanOutInput, options: 
   /** One prefix split into its direct keys and its sub-prefixes, in key order. */
   async function split(prefix: string): Promise<Segment[]> {
     const segments: Segment[] = [];
-    await paginator.paginate({ Bucket, Prefix: prefix, Delimiter, PaginationConfig: config }, options).forEach((page) => {
-      for (const o of (page.Contents as _Object[] | undefined) ?? []) segments.push({ key: o.Key!, object: o });
-      for (const p of (page.CommonPrefixes as { Prefix: string }[] | undefined) ?? []) segments.push({ key: p.Prefix, prefix: p.Prefix });
-    });
+    await paginator
+      .paginate({ Bucket, Prefix: prefix, Delimiter, PaginationConfig: config }, options)
+      .forEach((page) => {
+        for (const o of (page.Contents as _Object[] | undefined) ?? [])
+          segments.push({ key: o.Key!, object: o });
+        for (const p of (page.CommonPrefixes as { Prefix: string }[] | undefined) ?? [])
+          segments.push({ key: p.Prefix, prefix: p.Prefix });
+      });
     return segments;
   }
 
@@ -50,7 +58,9 @@ export function listObjectsFanOut(client: unknown, input: FanOutInput, options: 
     let segments = await split(Prefix);
     for (let level = 1; level < depth; level++) {
       const expanded: Segment[] = [];
-      for await (const parts of mapOrdered(segments, concurrency, (s) => (s.prefix ? split(s.prefix) : Promise.resolve([s])))) {
+      for await (const parts of mapOrdered(segments, concurrency, (s) =>
+        s.prefix ? split(s.prefix) : Promise.resolve([s]),
+      )) {
         expanded.push(...parts);
       }
       segments = expanded;
@@ -65,8 +75,10 @@ export function listObjectsFanOut(client: unknown, input: FanOutInput, options: 
     const listSegment = async (s: Segment): Promise<_Object[]> =>
       s.object
         ? [s.object]
-        : paginator.paginate({ Bucket, Prefix: s.prefix, PaginationConfig: config }, options).items<_Object>().toArray();
+        : paginator
+            .paginate({ Bucket, Prefix: s.prefix, PaginationConfig: config }, options)
+            .items<_Object>()
+            .toArray();
     for await (const objects of mapOrdered(segments, concurrency, listSegment)) yield* objects;
   });
 }
-

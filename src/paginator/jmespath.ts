@@ -39,11 +39,14 @@ export function compileExpression(expression: string): CompiledExpression {
     throw new KitError(
       "jmespath.type",
       `A JMESPath expression is text, not ${expression === null ? "null" : typeof expression} (${String(expression).slice(0, 40)}): ` +
-        "try for example \"Contents[?Size > `100`][]\".",
+        'try for example "Contents[?Size > `100`][]".',
     );
   }
   if (!expression.trim()) {
-    throw new KitError("jmespath.empty", "The JMESPath expression is empty: try for example \"Contents[?Size > `100`][]\".");
+    throw new KitError(
+      "jmespath.empty",
+      'The JMESPath expression is empty: try for example "Contents[?Size > `100`][]".',
+    );
   }
   try {
     lib.compile(expression);

@@ -21,20 +21,35 @@ import type { BotoNameOfRow } from "./types";
  * An SDK v3 command class, as far as the engine and the types need it: constructed from its input,
  * it resolves to its output.
  */
-export type CommandClass<I = any, O = any> = new (input: I) => {
+// A row stores commands of every input and output type; with `unknown` defaults no SDK command
+// class would be assignable (its constructor takes a specific input).
+// biome-ignore lint/suspicious/noExplicitAny: defaults that admit every command class
+export type CommandClass<I = any, O = any> = new (
+  input: I,
+) => {
   readonly input: I;
+  // biome-ignore lint/suspicious/noExplicitAny: the SDK's middleware types are internal; only the output type is read
   resolveMiddleware(stack: any, configuration: any, options: any): (args: any) => Promise<{ output: O }>;
 };
 
 /** The input type of an SDK command class (`ListObjectsV2Command` -> `ListObjectsV2CommandInput`). */
-export type CommandInput<C> = C extends abstract new (...args: never) => { readonly input: infer I } ? I : never;
+export type CommandInput<C> = C extends abstract new (
+  ...args: never
+) => { readonly input: infer I }
+  ? I
+  : never;
 /** The output type of an SDK command class (`ListObjectsV2Command` -> `ListObjectsV2CommandOutput`). */
-export type CommandOutput<C> = C extends abstract new (...args: never) => { resolveMiddleware(...args: never): (args: never) => Promise<{ output: infer O }> }
+export type CommandOutput<C> = C extends abstract new (
+  ...args: never
+) => { resolveMiddleware(...args: never): (args: never) => Promise<{ output: infer O }> }
   ? O
   : never;
 
 /** The operations an SDK package has a command class for: `ListObjectsV2` for `ListObjectsV2Command`. */
-export type CommandName<M> = Exclude<keyof M extends infer K ? (K extends `${infer N}Command` ? N : never) : never, "$">;
+export type CommandName<M> = Exclude<
+  keyof M extends infer K ? (K extends `${infer N}Command` ? N : never) : never,
+  "$"
+>;
 
 /** An SDK client package and its service id, loaded on first use (`@aws-sdk/client-ec2` alone takes 0.16 s). */
 export interface SdkPackage<S extends string = string, M = unknown> {
@@ -49,6 +64,7 @@ export function sdkPackage<const S extends string, M>(service: S, load: () => Pr
 }
 
 /** One paginated operation: the SDK's command, and botocore's recipe for paging it. */
+// biome-ignore lint/suspicious/noExplicitAny: a row of any operation, as in CommandClass
 export interface OperationDef<N extends string = string, I = any, O = any> {
   /** The SDK's service id (`client.config.serviceId`). */
   service: string;
@@ -71,12 +87,19 @@ export interface OperationDef<N extends string = string, I = any, O = any> {
 }
 
 /** What a row says beyond its package and operation name. */
-export type OperationFields<B extends string = string> = Omit<OperationDef, "service" | "operation" | "botoNameOverride" | "command"> & {
+export type OperationFields<B extends string = string> = Omit<
+  OperationDef,
+  "service" | "operation" | "botoNameOverride" | "command"
+> & {
   botoNameOverride?: B;
 };
 
 /** The row `op()` makes: an OperationDef that keeps its service, name and boto3 override as literal types. */
-export type OperationRow<S extends string, N extends string, I, O, B extends string> = OperationDef<N, I, O> & {
+export type OperationRow<S extends string, N extends string, I, O, B extends string> = OperationDef<
+  N,
+  I,
+  O
+> & {
   service: S;
 } & ([B] extends [never] ? unknown : { botoNameOverride: B });
 
@@ -89,11 +112,18 @@ export function op<S extends string, M, const N extends CommandName<M>, const B 
   sdk: SdkPackage<S, M>,
   operation: N,
   fields: OperationFields<B>,
-): OperationRow<S, N, CommandInput<M[`${N}Command` & keyof M]>, CommandOutput<M[`${N}Command` & keyof M]>, B> {
+): OperationRow<
+  S,
+  N,
+  CommandInput<M[`${N}Command` & keyof M]>,
+  CommandOutput<M[`${N}Command` & keyof M]>,
+  B
+> {
   const row = { service: sdk.service, operation, ...fields };
   const command = async () => {
     const cls = (await sdk.load())[`${operation}Command` as keyof M];
-    if (typeof cls !== "function") throw new TypeError(`The ${sdk.service} SDK package has no ${operation}Command.`);
+    if (typeof cls !== "function")
+      throw new TypeError(`The ${sdk.service} SDK package has no ${operation}Command.`);
     return cls as CommandClass;
   };
   return Object.defineProperty(row, "command", { value: command, enumerable: false }) as never;
@@ -101,7 +131,10 @@ export function op<S extends string, M, const N extends CommandName<M>, const B 
 
 // Typed by name, so the emitted declarations say `typeof S3` rather than spell out the package.
 const s3: SdkPackage<"S3", typeof S3> = sdkPackage("S3", () => import("@aws-sdk/client-s3"));
-const dynamodb: SdkPackage<"DynamoDB", typeof DynamoDB> = sdkPackage("DynamoDB", () => import("@aws-sdk/client-dynamodb"));
+const dynamodb: SdkPackage<"DynamoDB", typeof DynamoDB> = sdkPackage(
+  "DynamoDB",
+  () => import("@aws-sdk/client-dynamodb"),
+);
 const ec2: SdkPackage<"EC2", typeof EC2> = sdkPackage("EC2", () => import("@aws-sdk/client-ec2"));
 const iam: SdkPackage<"IAM", typeof IAM> = sdkPackage("IAM", () => import("@aws-sdk/client-iam"));
 
@@ -206,8 +239,16 @@ export type OperationTable = readonly OperationDef[];
 /** Compare names ignoring case and underscores: `list_objects_v2` matches `ListObjectsV2`. */
 const fold = (name: string) => String(name).replace(/_/g, "").toLowerCase();
 
-export function findOperation(service: string, name: string, table: OperationTable = OPERATIONS): OperationDef | undefined {
-  return table.find((o) => o.service === service && (fold(o.operation) === fold(name) || (o.botoNameOverride !== undefined && o.botoNameOverride === name)));
+export function findOperation(
+  service: string,
+  name: string,
+  table: OperationTable = OPERATIONS,
+): OperationDef | undefined {
+  return table.find(
+    (o) =>
+      o.service === service &&
+      (fold(o.operation) === fold(name) || (o.botoNameOverride !== undefined && o.botoNameOverride === name)),
+  );
 }
 
 export function operationsOf(service: string, table: OperationTable = OPERATIONS): OperationDef[] {
@@ -233,7 +274,9 @@ export function botoNameOf(def: OperationDef): string {
 }
 
 /** boto3's name -> the SDK's, for each row of a table. */
-export function botoNames<const T extends OperationTable>(table: T): { [R in T[number] as BotoNameOfRow<R>]: R["operation"] } {
+export function botoNames<const T extends OperationTable>(
+  table: T,
+): { [R in T[number] as BotoNameOfRow<R>]: R["operation"] } {
   return Object.fromEntries(table.map((o) => [botoNameOf(o), o.operation])) as never;
 }
 

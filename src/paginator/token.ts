@@ -67,7 +67,9 @@ function encodeBytes(value: unknown, path: (string | number)[], found: (string |
   }
   if (Array.isArray(value)) return value.map((v, i) => encodeBytes(v, [...path, i], found));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeBytes(v, [...path, k], found)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, encodeBytes(v, [...path, k], found)]),
+    );
   }
   return value;
 }
@@ -133,7 +135,10 @@ export function parseStartingToken(text: string, inputToken: string[], operation
     );
   }
   if (text.trim() === "") {
-    throw new KitError("token.empty", `StartingToken is empty: pass the resumeToken (or NextToken) printed by an earlier run.`);
+    throw new KitError(
+      "token.empty",
+      `StartingToken is empty: pass the resumeToken (or NextToken) printed by an earlier run.`,
+    );
   }
   const decoded = tryDecodeToken(text.trim());
   if (decoded === "not-an-object") {
@@ -155,7 +160,10 @@ export function parseStartingToken(text: string, inputToken: string[], operation
     );
   }
   if (amount !== undefined && !(Number.isInteger(amount) && (amount as number) >= 0)) {
-    throw new KitError("token.malformed", `StartingToken "${short(text)}" has boto_truncate_amount ${JSON.stringify(amount)}; it must be a whole number of items.`);
+    throw new KitError(
+      "token.malformed",
+      `StartingToken "${short(text)}" has boto_truncate_amount ${JSON.stringify(amount)}; it must be a whole number of items.`,
+    );
   }
   for (const k of inputToken) if (!(k in tokens)) tokens[k] = null;
   return { tokens, truncate: (amount as number | undefined) ?? 0, raw: false };
@@ -174,7 +182,9 @@ function fromRawToken(text: string, inputToken: string[]): StartingPoint {
   }
   if (parts.length > inputToken.length) parts = [text];
   const tokens: TokenDict = {};
-  inputToken.forEach((k, i) => (tokens[k] = parts[i] === undefined || parts[i] === "None" ? null : parts[i]));
+  inputToken.forEach((k, i) => {
+    tokens[k] = parts[i] === undefined || parts[i] === "None" ? null : parts[i];
+  });
   return { tokens, truncate, raw: true };
 }
 

@@ -9,7 +9,33 @@ import type { BOTO_NAMES, OPERATIONS, OperationDef, OperationTable } from "./ope
 
 type Table = typeof OPERATIONS;
 
-type Upper = "A" | "B" | "C" | "D" | "E" | "F" | "G" | "H" | "I" | "J" | "K" | "L" | "M" | "N" | "O" | "P" | "Q" | "R" | "S" | "T" | "U" | "V" | "W" | "X" | "Y" | "Z";
+type Upper =
+  | "A"
+  | "B"
+  | "C"
+  | "D"
+  | "E"
+  | "F"
+  | "G"
+  | "H"
+  | "I"
+  | "J"
+  | "K"
+  | "L"
+  | "M"
+  | "N"
+  | "O"
+  | "P"
+  | "Q"
+  | "R"
+  | "S"
+  | "T"
+  | "U"
+  | "V"
+  | "W"
+  | "X"
+  | "Y"
+  | "Z";
 type LowerOrDigit = Lowercase<Upper> | "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9";
 
 /** An underscore before `C`, where `botoName()`'s two rules put one (aB -> a_b, ABc -> a_bc). */
@@ -24,12 +50,20 @@ type Separator<Prev extends string, C extends string, Rest extends string> = C e
   : "";
 
 /** `botoName()` as a type: `BotoName<"ListObjectsV2">` is `"list_objects_v2"`. */
-export type BotoName<S extends string, Prev extends string = "", Done extends string = ""> = S extends `${infer C}${infer Rest}`
+export type BotoName<
+  S extends string,
+  Prev extends string = "",
+  Done extends string = "",
+> = S extends `${infer C}${infer Rest}`
   ? BotoName<Rest, C, `${Done}${Separator<Prev, C, Rest>}${Lowercase<C>}`>
   : Done;
 
 /** A row's boto3 name: its override, or the name derived from the SDK's. */
-export type BotoNameOfRow<R> = R extends { botoNameOverride: infer B extends string } ? B : R extends { operation: infer N extends string } ? BotoName<N> : never;
+export type BotoNameOfRow<R> = R extends { botoNameOverride: infer B extends string }
+  ? B
+  : R extends { operation: infer N extends string }
+    ? BotoName<N>
+    : never;
 
 type InputOfRow<R> = R extends OperationDef<string, infer I, infer _O> ? I : never;
 type OutputOfRow<R> = R extends OperationDef<string, infer _I, infer O> ? O : never;
@@ -44,7 +78,9 @@ export type OperationTypes<T extends OperationTable = Table> = {
  * build writes out in dist's declarations: a notebook's first `getPaginator` call does not
  * derive twelve names character by character again (about 70 ms of type-checking).
  */
-export type BotoNames<T extends OperationTable = Table> = T extends Table ? typeof BOTO_NAMES : BotoNamesOf<T>;
+export type BotoNames<T extends OperationTable = Table> = T extends Table
+  ? typeof BOTO_NAMES
+  : BotoNamesOf<T>;
 export type BotoNamesOf<T extends OperationTable> = {
   [R in T[number] as BotoNameOfRow<R>]: R["operation"];
 };
@@ -56,8 +92,13 @@ export type ServiceOf<T extends OperationTable = Table> = T[number]["service"];
 type SdkNames<T extends OperationTable> = T[number]["operation"];
 
 export type OperationName<T extends OperationTable = Table> = SdkNames<T> | (keyof BotoNames<T> & string);
-export type SdkName<N, T extends OperationTable = Table> = N extends SdkNames<T> ? N : N extends keyof BotoNames<T> ? BotoNames<T>[N] : never;
+export type SdkName<N, T extends OperationTable = Table> =
+  N extends SdkNames<T> ? N : N extends keyof BotoNames<T> ? BotoNames<T>[N] : never;
 /** The row an operation name (either spelling) means. */
 type RowOf<N, T extends OperationTable> = Extract<T[number], { operation: SdkName<N, T> }>;
-export type InputOf<N, T extends OperationTable = Table> = [RowOf<N, T>] extends [never] ? Record<string, unknown> : InputOfRow<RowOf<N, T>>;
-export type OutputOf<N, T extends OperationTable = Table> = [RowOf<N, T>] extends [never] ? Record<string, unknown> : OutputOfRow<RowOf<N, T>>;
+export type InputOf<N, T extends OperationTable = Table> = [RowOf<N, T>] extends [never]
+  ? Record<string, unknown>
+  : InputOfRow<RowOf<N, T>>;
+export type OutputOf<N, T extends OperationTable = Table> = [RowOf<N, T>] extends [never]
+  ? Record<string, unknown>
+  : OutputOfRow<RowOf<N, T>>;

@@ -40,8 +40,21 @@ export const FUTURES_ROOTS: Record<string, string[]> = {
   nymex: ["CL", "NG", "RB"],
 };
 
-function ds(asset: string, name: string, kind: SandboxDataset["kind"], header: string[], calendar: SandboxCalendar, start: string): SandboxDataset {
-  const interval = name.startsWith("day_") ? "day" : name.startsWith("minute_") ? "minute" : name.startsWith("session_") ? "session" : undefined;
+function ds(
+  asset: string,
+  name: string,
+  kind: SandboxDataset["kind"],
+  header: string[],
+  calendar: SandboxCalendar,
+  start: string,
+): SandboxDataset {
+  const interval = name.startsWith("day_")
+    ? "day"
+    : name.startsWith("minute_")
+      ? "minute"
+      : name.startsWith("session_")
+        ? "session"
+        : undefined;
   return { id: `${asset}/${name}`, asset, name, kind, interval, header, calendar, start };
 }
 
@@ -54,28 +67,108 @@ const FUTURES_START = "2025-01-02";
 export const SANDBOX_DATASETS: readonly SandboxDataset[] = [
   ds("us_stocks_sip", "day_aggs_v1", "aggs", AGGS, "nyse", STOCKS_START),
   ds("us_stocks_sip", "minute_aggs_v1", "aggs", AGGS, "nyse", STOCKS_START),
-  ds("us_stocks_sip", "trades_v1", "trades", h("ticker,conditions,correction,exchange,id,participant_timestamp,price,sequence_number,sip_timestamp,size,tape,trf_id,trf_timestamp"), "nyse", STOCKS_START),
-  ds("us_stocks_sip", "quotes_v1", "quotes", h("ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,conditions,indicators,participant_timestamp,sequence_number,sip_timestamp,tape,trf_timestamp"), "nyse", STOCKS_START),
+  ds(
+    "us_stocks_sip",
+    "trades_v1",
+    "trades",
+    h(
+      "ticker,conditions,correction,exchange,id,participant_timestamp,price,sequence_number,sip_timestamp,size,tape,trf_id,trf_timestamp",
+    ),
+    "nyse",
+    STOCKS_START,
+  ),
+  ds(
+    "us_stocks_sip",
+    "quotes_v1",
+    "quotes",
+    h(
+      "ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,conditions,indicators,participant_timestamp,sequence_number,sip_timestamp,tape,trf_timestamp",
+    ),
+    "nyse",
+    STOCKS_START,
+  ),
   ds("us_options_opra", "day_aggs_v1", "aggs", AGGS, "nyse", "2014-06-02"),
   ds("us_options_opra", "minute_aggs_v1", "aggs", AGGS, "nyse", "2014-06-02"),
   // Real files have 7 columns (heads of 2015 and 2026 files); only the documentation's sample has 8.
-  ds("us_options_opra", "trades_v1", "trades", h("ticker,conditions,correction,exchange,price,sip_timestamp,size"), "nyse", "2014-06-02"),
-  ds("us_options_opra", "quotes_v1", "quotes", h("ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,sequence_number,sip_timestamp"), "nyse", "2022-03-07"),
+  ds(
+    "us_options_opra",
+    "trades_v1",
+    "trades",
+    h("ticker,conditions,correction,exchange,price,sip_timestamp,size"),
+    "nyse",
+    "2014-06-02",
+  ),
+  ds(
+    "us_options_opra",
+    "quotes_v1",
+    "quotes",
+    h("ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,sequence_number,sip_timestamp"),
+    "nyse",
+    "2022-03-07",
+  ),
   ds("us_indices", "day_aggs_v1", "aggs", INDEX_AGGS, "weekdays", "2023-02-01"),
   ds("us_indices", "minute_aggs_v1", "aggs", INDEX_AGGS, "weekdays", "2023-02-01"),
   ds("us_indices", "values_v1", "values", h("ticker,value,timestamp"), "weekdays", "2023-02-01"),
   ds("global_forex", "day_aggs_v1", "aggs", AGGS, "sunday-friday", SHORT_START),
   ds("global_forex", "minute_aggs_v1", "aggs", AGGS, "sunday-friday", SHORT_START),
-  ds("global_forex", "quotes_v1", "quotes", h("ticker,ask_exchange,ask_price,bid_exchange,bid_price,participant_timestamp"), "sunday-friday", SHORT_START),
+  ds(
+    "global_forex",
+    "quotes_v1",
+    "quotes",
+    h("ticker,ask_exchange,ask_price,bid_exchange,bid_price,participant_timestamp"),
+    "sunday-friday",
+    SHORT_START,
+  ),
   ds("global_crypto", "day_aggs_v1", "aggs", AGGS, "daily", SHORT_START),
   ds("global_crypto", "minute_aggs_v1", "aggs", AGGS, "daily", SHORT_START),
-  ds("global_crypto", "trades_v1", "trades", h("ticker,conditions,exchange,id,participant_timestamp,price,size"), "daily", SHORT_START),
+  ds(
+    "global_crypto",
+    "trades_v1",
+    "trades",
+    h("ticker,conditions,exchange,id,participant_timestamp,price,size"),
+    "daily",
+    SHORT_START,
+  ),
   ...Object.keys(FUTURES_ROOTS).flatMap((ex) => [
     // Order from community readers; the documentation lists the same columns alphabetically.
-    ds(`us_futures_${ex}`, "session_aggs_v1", "aggs", h("ticker,session_end_date,window_start,open,high,low,close,volume,dollar_volume,transactions,settlement_price"), "cme", FUTURES_START),
-    ds(`us_futures_${ex}`, "minute_aggs_v1", "aggs", h("ticker,exchange,session_end_date,window_start,open,high,low,close,volume,dollar_volume,transactions"), "cme", FUTURES_START),
-    ds(`us_futures_${ex}`, "trades_v1", "trades", h("ticker,timestamp,sequence_number,report_sequence,price,size,correction,exchange,session_end_date"), "cme", FUTURES_START),
-    ds(`us_futures_${ex}`, "quotes_v1", "quotes", h("ticker,timestamp,sequence_number,report_sequence,ask_timestamp,ask_price,ask_size,bid_timestamp,bid_price,bid_size,exchange,session_end_date"), "cme", FUTURES_START),
+    ds(
+      `us_futures_${ex}`,
+      "session_aggs_v1",
+      "aggs",
+      h(
+        "ticker,session_end_date,window_start,open,high,low,close,volume,dollar_volume,transactions,settlement_price",
+      ),
+      "cme",
+      FUTURES_START,
+    ),
+    ds(
+      `us_futures_${ex}`,
+      "minute_aggs_v1",
+      "aggs",
+      h(
+        "ticker,exchange,session_end_date,window_start,open,high,low,close,volume,dollar_volume,transactions",
+      ),
+      "cme",
+      FUTURES_START,
+    ),
+    ds(
+      `us_futures_${ex}`,
+      "trades_v1",
+      "trades",
+      h("ticker,timestamp,sequence_number,report_sequence,price,size,correction,exchange,session_end_date"),
+      "cme",
+      FUTURES_START,
+    ),
+    ds(
+      `us_futures_${ex}`,
+      "quotes_v1",
+      "quotes",
+      h(
+        "ticker,timestamp,sequence_number,report_sequence,ask_timestamp,ask_price,ask_size,bid_timestamp,bid_price,bid_size,exchange,session_end_date",
+      ),
+      "cme",
+      FUTURES_START,
+    ),
   ]),
 ];
 
@@ -84,7 +177,6 @@ export function sandboxDataset(id: string): SandboxDataset {
   if (!d) throw new Error(`The sandbox has no dataset "${id}".`);
   return d;
 }
-
 
 /** How values are written, as in the real files. */
 export const VALUE_FORMATS = {

@@ -69,7 +69,10 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const failure = (what: string) =>
-    new KitError("sandbox.start", `The sandbox ${what}. Its last output:\n${stderr.join("").split("\n").slice(-15).join("\n")}`);
+    new KitError(
+      "sandbox.start",
+      `The sandbox ${what}. Its last output:\n${stderr.join("").split("\n").slice(-15).join("\n")}`,
+    );
 
   try {
     const seeding = ensureSeedData(cacheDir, log).then(() => child.stdin!.write("load\n"));
@@ -116,7 +119,11 @@ function writeState(file: string, info: SandboxInfo): void {
   fs.renameSync(tmp, file);
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<number | null>, stateFile: string | null): Promise<void> {
+async function stopChild(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  stateFile: string | null,
+): Promise<void> {
   if (stateFile) {
     try {
       const st = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { pid?: number };

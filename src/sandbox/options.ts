@@ -50,7 +50,12 @@ const OCC = /^O:([A-Z]{1,6})(\d{2})(\d{2})(\d{2})([CP])(\d{8})$/;
 export function parseOcc(ticker: string): Contract | null {
   const m = OCC.exec(ticker);
   if (!m) return null;
-  return { underlying: m[1], expiry: `20${m[2]}-${m[3]}-${m[4]}`, call: m[5] === "C", strike: Number(m[6]) / 1000 };
+  return {
+    underlying: m[1],
+    expiry: `20${m[2]}-${m[3]}-${m[4]}`,
+    call: m[5] === "C",
+    strike: Number(m[6]) / 1000,
+  };
 }
 
 export function occTicker(c: Contract): string {
@@ -59,7 +64,8 @@ export function occTicker(c: Contract): string {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 /**
  * A Friday expiry, or the Thursday before when the Friday is an NYSE holiday (Good Friday
@@ -106,9 +112,11 @@ export function optionExpiries(date: string): Expiry[] {
     if (e >= date) monthly.add(e);
   }
   monthly.add(thirdFriday(y + 2, 0));
-  return [...new Set([...weekly, ...monthly])]
-    .sort()
-    .map((e) => ({ date: e, days: Math.round((Date.parse(`${e}T00:00:00Z`) - t) / DAY_MS), monthly: monthly.has(e) }));
+  return [...new Set([...weekly, ...monthly])].sort().map((e) => ({
+    date: e,
+    days: Math.round((Date.parse(`${e}T00:00:00Z`) - t) / DAY_MS),
+    monthly: monthly.has(e),
+  }));
 }
 
 /**
@@ -125,7 +133,11 @@ export function strikeStep(underlying: string, price: number, days: number): num
 function normal(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * z);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-z * z);
   return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
@@ -168,7 +180,9 @@ export function optionVolume(c: Contract, date: string, spot: number): number {
   const z = Math.log(c.strike / spot) / (u.vol * Math.sqrt(Math.max(days, 1) / 365));
   const near = Math.exp(-(z * z) / 2) + 0.03 / (1 + z * z);
   const inTheMoney = c.call ? c.strike < spot : c.strike > spot;
-  return u.volume * expiryWeight(days) * near * (inTheMoney ? 1 / (1 + Math.abs(z)) : 1) * (c.call ? 1 : u.puts);
+  return (
+    u.volume * expiryWeight(days) * near * (inTheMoney ? 1 / (1 + Math.abs(z)) : 1) * (c.call ? 1 : u.puts)
+  );
 }
 
 /**
@@ -180,14 +194,32 @@ export function optionVolume(c: Contract, date: string, spot: number): number {
  */
 export function optionChain(date: string, n: number, spot: (underlying: string) => number): string[] {
   const expiries = optionExpiries(date);
-  const series: { u: string; ui: number; ei: number; expiry: string; step: number; atm: number; breadth: number; activity: number }[] = [];
+  const series: {
+    u: string;
+    ui: number;
+    ei: number;
+    expiry: string;
+    step: number;
+    atm: number;
+    breadth: number;
+    activity: number;
+  }[] = [];
   NAMES.forEach((u, ui) => {
     const s = spot(u);
     const { breadth, volume } = OPTION_UNDERLYINGS[u];
     expiries.forEach(({ date: expiry, days, monthly }, ei) => {
       const step = strikeStep(u, s, days);
       const kind = ei === 0 ? 1.3 : days > 365 ? 0.7 : monthly ? 1.1 : 0.9;
-      series.push({ u, ui, ei, expiry, step, atm: Math.max(1, Math.round(s / step)), breadth: breadth * kind, activity: volume * expiryWeight(days) });
+      series.push({
+        u,
+        ui,
+        ei,
+        expiry,
+        step,
+        atm: Math.max(1, Math.round(s / step)),
+        breadth: breadth * kind,
+        activity: volume * expiryWeight(days),
+      });
     });
   });
   const pairs = Math.ceil(n / 2);
@@ -195,20 +227,39 @@ export function optionChain(date: string, n: number, spot: (underlying: string) 
   // Strike j of a series (0 at the money, then +1, -1, +2, -2... steps) has the key j / breadth;
   // every candidate under the key that yields enough pairs is generated, so the order is the same for any n.
   for (let limit = pairs / total; ; limit *= 2) {
-    const cands: { key: number; activity: number; ui: number; ei: number; j: number; strike: number; expiry: string; u: string }[] = [];
+    const cands: {
+      key: number;
+      activity: number;
+      ui: number;
+      ei: number;
+      j: number;
+      strike: number;
+      expiry: string;
+      u: string;
+    }[] = [];
     for (const s of series) {
       for (let j = 0; j <= limit * s.breadth + 1; j++) {
         const offset = j % 2 ? (j + 1) / 2 : -j / 2;
         const k = s.atm + offset;
         if (k < 1) continue;
-        cands.push({ key: j / s.breadth, activity: s.activity, ui: s.ui, ei: s.ei, j, strike: k * s.step, expiry: s.expiry, u: s.u });
+        cands.push({
+          key: j / s.breadth,
+          activity: s.activity,
+          ui: s.ui,
+          ei: s.ei,
+          j,
+          strike: k * s.step,
+          expiry: s.expiry,
+          u: s.u,
+        });
       }
     }
     if (cands.length < pairs && limit < 1e6) continue;
     cands.sort((a, b) => a.key - b.key || b.activity - a.activity || a.ui - b.ui || a.ei - b.ei || a.j - b.j);
     const out: string[] = [];
     for (const c of cands.slice(0, pairs)) {
-      for (const call of [true, false]) out.push(occTicker({ underlying: c.u, expiry: c.expiry, call, strike: c.strike }));
+      for (const call of [true, false])
+        out.push(occTicker({ underlying: c.u, expiry: c.expiry, call, strike: c.strike }));
     }
     return out.slice(0, n);
   }

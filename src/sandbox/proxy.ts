@@ -37,67 +37,77 @@ export async function startProxy(target: string, hooks: ProxyHooks = {}): Promis
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
-      setTimeout(() => {
-        const cached = hooks.replay && req.method === "GET" ? cache.get(req.url!) : undefined;
-        if (cached) {
-          res.writeHead(cached.status, cached.headers);
-          res.end(cached.body);
-          return;
-        }
-        const fault = hooks.respond?.(req, n);
-        if (fault) {
-          res.writeHead(fault.status, { "content-type": "application/xml" });
-          res.end(fault.body ?? "");
-          return;
-        }
-        const up = http.request(
-          { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
-          (upRes) => {
-            if (hooks.replay && req.method === "GET") {
+      setTimeout(
+        () => {
+          const cached = hooks.replay && req.method === "GET" ? cache.get(req.url!) : undefined;
+          if (cached) {
+            res.writeHead(cached.status, cached.headers);
+            res.end(cached.body);
+            return;
+          }
+          const fault = hooks.respond?.(req, n);
+          if (fault) {
+            res.writeHead(fault.status, { "content-type": "application/xml" });
+            res.end(fault.body ?? "");
+            return;
+          }
+          const up = http.request(
+            { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
+            (upRes) => {
+              if (hooks.replay && req.method === "GET") {
+                const body: Buffer[] = [];
+                upRes.on("data", (c) => body.push(c));
+                upRes.on("end", () => {
+                  const entry = {
+                    status: upRes.statusCode ?? 502,
+                    headers: upRes.headers,
+                    body: Buffer.concat(body),
+                  };
+                  if (entry.status === 200) cache.set(req.url!, entry);
+                  res.writeHead(entry.status, entry.headers);
+                  res.end(entry.body);
+                });
+                return;
+              }
+              const breakage = hooks.breakBody?.(req, n) ?? null;
+              if (breakage) {
+                const body: Buffer[] = [];
+                upRes.on("data", (c) => body.push(c));
+                upRes.on("end", () => {
+                  const all = Buffer.concat(body);
+                  const half = all.subarray(0, Math.floor(all.length / 2));
+                  const headers = { ...upRes.headers };
+                  if (breakage === "reset") delete headers["content-length"];
+                  res.writeHead(upRes.statusCode ?? 502, headers);
+                  res.write(half, () => res.socket?.destroy());
+                });
+                return;
+              }
+              if (!hooks.rewrite || req.method === "HEAD") {
+                res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+                upRes.pipe(res);
+                return;
+              }
               const body: Buffer[] = [];
               upRes.on("data", (c) => body.push(c));
               upRes.on("end", () => {
-                const entry = { status: upRes.statusCode ?? 502, headers: upRes.headers, body: Buffer.concat(body) };
-                if (entry.status === 200) cache.set(req.url!, entry);
-                res.writeHead(entry.status, entry.headers);
-                res.end(entry.body);
+                const out = hooks.rewrite!(Buffer.concat(body), req, n);
+                res.writeHead(upRes.statusCode ?? 502, {
+                  ...upRes.headers,
+                  "content-length": String(out.length),
+                });
+                res.end(out);
               });
-              return;
-            }
-            const breakage = hooks.breakBody?.(req, n) ?? null;
-            if (breakage) {
-              const body: Buffer[] = [];
-              upRes.on("data", (c) => body.push(c));
-              upRes.on("end", () => {
-                const all = Buffer.concat(body);
-                const half = all.subarray(0, Math.floor(all.length / 2));
-                const headers = { ...upRes.headers };
-                if (breakage === "reset") delete headers["content-length"];
-                res.writeHead(upRes.statusCode ?? 502, headers);
-                res.write(half, () => res.socket?.destroy());
-              });
-              return;
-            }
-            if (!hooks.rewrite || req.method === "HEAD") {
-              res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-              upRes.pipe(res);
-              return;
-            }
-            const body: Buffer[] = [];
-            upRes.on("data", (c) => body.push(c));
-            upRes.on("end", () => {
-              const out = hooks.rewrite!(Buffer.concat(body), req, n);
-              res.writeHead(upRes.statusCode ?? 502, { ...upRes.headers, "content-length": String(out.length) });
-              res.end(out);
-            });
-          },
-        );
-        up.on("error", (e) => {
-          res.writeHead(502);
-          res.end(String(e));
-        });
-        up.end(Buffer.concat(chunks));
-      }, typeof hooks.delayMs === "function" ? hooks.delayMs(req, n) : (hooks.delayMs ?? 0));
+            },
+          );
+          up.on("error", (e) => {
+            res.writeHead(502);
+            res.end(String(e));
+          });
+          up.end(Buffer.concat(chunks));
+        },
+        typeof hooks.delayMs === "function" ? hooks.delayMs(req, n) : (hooks.delayMs ?? 0),
+      );
     });
   });
   return listenOnLoopback(server, () => state.requests, 1000);
@@ -130,6 +140,7 @@ export function startFaultProxy(target: string, fault: Fault, rate: number, seed
     "429": { status: 429, body: "<Error><Code>TooManyRequests</Code><Message>injected</Message></Error>" },
   };
   if (fault === "delay") return startProxy(target, { delayMs: () => (hit() ? 300 : 0) });
-  if (fault === "reset" || fault === "truncate") return startProxy(target, { breakBody: () => (hit() ? fault : null) });
+  if (fault === "reset" || fault === "truncate")
+    return startProxy(target, { breakBody: () => (hit() ? fault : null) });
   return startProxy(target, { respond: () => (hit() ? answers[fault] : null) });
 }

@@ -46,11 +46,16 @@ function markerMatches(venvDir: string): boolean {
 }
 
 function venvPython(dir: string): string {
-  return process.platform === "win32" ? path.join(dir, "Scripts", "python.exe") : path.join(dir, "bin", "python");
+  return process.platform === "win32"
+    ? path.join(dir, "Scripts", "python.exe")
+    : path.join(dir, "bin", "python");
 }
 
 function runs(python: string, env?: NodeJS.ProcessEnv): boolean {
-  const r = spawnSync(python, ["-c", "import sys, venv; sys.exit(0 if sys.version_info >= (3, 9) else 1)"], { stdio: "ignore", env });
+  const r = spawnSync(python, ["-c", "import sys, venv; sys.exit(0 if sys.version_info >= (3, 9) else 1)"], {
+    stdio: "ignore",
+    env,
+  });
   return r.status === 0;
 }
 
@@ -91,7 +96,10 @@ export function ensureSandboxPython(options: PythonOptions = {}): string {
 
   const base = candidates.find((py) => runs(py));
   if (!base) {
-    throw new KitError("sandbox.python", `No Python 3.9 or newer was found (tried ${candidates.join(", ")}). ${installAdvice()}`);
+    throw new KitError(
+      "sandbox.python",
+      `No Python 3.9 or newer was found (tried ${candidates.join(", ")}). ${installAdvice()}`,
+    );
   }
   log(`installing the emulator (${EMULATOR_REQUIREMENTS.join(", ")}) into ${venvDir} (first start only)...`);
   // A half-made environment is never used: it is removed first, and the marker is written last.
@@ -101,15 +109,29 @@ export function ensureSandboxPython(options: PythonOptions = {}): string {
     const r = spawnSync(cmd, args, { env, encoding: "utf8" });
     if (r.status !== 0) {
       fs.rmSync(venvDir, { recursive: true, force: true });
-      const tail = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? r.error.message : ""}`.trim().split("\n").slice(-4).join("\n");
+      const tail = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? r.error.message : ""}`
+        .trim()
+        .split("\n")
+        .slice(-4)
+        .join("\n");
       throw new KitError("sandbox.install", `Could not ${what} with ${base}:\n${tail}\n${installAdvice()}`);
     }
   };
   step("create a virtual environment", base, ["-m", "venv", venvDir]);
-  step("install the emulator", own, ["-m", "pip", "install", "--disable-pip-version-check", "--quiet", ...EMULATOR_REQUIREMENTS]);
+  step("install the emulator", own, [
+    "-m",
+    "pip",
+    "install",
+    "--disable-pip-version-check",
+    "--quiet",
+    ...EMULATOR_REQUIREMENTS,
+  ]);
   if (!hasEmulator(own)) {
     fs.rmSync(venvDir, { recursive: true, force: true });
-    throw new KitError("sandbox.install", `pip finished but ${own} still cannot import moto, boto3 and flask. ${installAdvice()}`);
+    throw new KitError(
+      "sandbox.install",
+      `pip finished but ${own} still cannot import moto, boto3 and flask. ${installAdvice()}`,
+    );
   }
   fs.writeFileSync(path.join(venvDir, MARKER), JSON.stringify({ requirements: EMULATOR_REQUIREMENTS, base }));
   return own;

@@ -46,7 +46,11 @@ export function etagOf(body: Buffer, partSize = MULTIPART_PART_SIZE): string {
   if (body.length <= partSize) return createHash("md5").update(body).digest("hex");
   const parts: Buffer[] = [];
   for (let at = 0; at < body.length; at += partSize) {
-    parts.push(createHash("md5").update(body.subarray(at, at + partSize)).digest());
+    parts.push(
+      createHash("md5")
+        .update(body.subarray(at, at + partSize))
+        .digest(),
+    );
   }
   return `${createHash("md5").update(Buffer.concat(parts)).digest("hex")}-${parts.length}`;
 }
@@ -55,7 +59,9 @@ export function etagOf(body: Buffer, partSize = MULTIPART_PART_SIZE): string {
 function sizeOf(dataset: Dataset, age: number): { size: number; liquidity?: number } {
   const stocks = dataset.asset === "us_stocks_sip";
   if (dataset.kind === "aggs" && dataset.interval !== "minute") {
-    return { size: age < 5 ? (stocks ? 10_000 : dataset.asset === "us_options_opra" ? 2_000 : 6) : stocks ? 8 : 6 };
+    return {
+      size: age < 5 ? (stocks ? 10_000 : dataset.asset === "us_options_opra" ? 2_000 : 6) : stocks ? 8 : 6,
+    };
   }
   if (dataset.kind === "aggs") {
     if (stocks && age === 0) return { size: 10_000 };
@@ -124,7 +130,13 @@ export function buildDatasetPack(dataset: Dataset, packPath: string): SeedManife
       // Level 1 keeps million-row days fast to build; the result is an ordinary gzip file.
       const body = zlib.gzipSync(dayFileCsv(file, prices), { level: 1 });
       const etag = etagOf(body); // computed here, so the emulator need not hash
-      objects.push({ key: sandboxKey(dataset, file.date), pack: path.basename(packPath), offset, size: body.length, etag });
+      objects.push({
+        key: sandboxKey(dataset, file.date),
+        pack: path.basename(packPath),
+        offset,
+        size: body.length,
+        etag,
+      });
       offset += body.length;
       // Thousands of tiny writes cost more than the data: write in 4 MB batches.
       pending.push(body);
@@ -183,7 +195,10 @@ async function buildPacks(dir: string): Promise<SeedManifest["objects"]> {
 }
 
 /** Make sure the data cache exists and is current; returns its manifest. */
-export async function ensureSeedData(cacheDir: string, log: (msg: string) => void = () => {}): Promise<SeedManifest> {
+export async function ensureSeedData(
+  cacheDir: string,
+  log: (msg: string) => void = () => {},
+): Promise<SeedManifest> {
   const existing = readManifest(cacheDir);
   if (existing) return existing;
   const t0 = performance.now();

@@ -9,7 +9,13 @@
  * file's key. Options are priced from their underlying's stock prices (`options.ts`), and stock
  * prices and volumes are unadjusted across `SANDBOX_SPLITS`.
  */
-import { FUTURES_ROOTS, SANDBOX_DATASETS, SANDBOX_SPLITS, type SandboxDataset as Dataset, VALUE_FORMATS } from "./description";
+import {
+  FUTURES_ROOTS,
+  SANDBOX_DATASETS,
+  SANDBOX_SPLITS,
+  type SandboxDataset as Dataset,
+  VALUE_FORMATS,
+} from "./description";
 import { type Contract, optionChain, optionPrice, optionVolume, parseOcc, yearsTo } from "./options";
 
 /** A small fast PRNG (mulberry32); quality is ample for plausible-looking data. */
@@ -31,8 +37,36 @@ export function hash(text: string): number {
 }
 
 const FAMOUS = [
-  "AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "JPM", "V", "SPY", "QQQ", "IWM", "XOM", "UNH",
-  "JNJ", "WMT", "PG", "MA", "HD", "BAC", "KO", "PEP", "DIS", "NFLX", "AMD", "INTC", "CSCO", "ORCL", "CRM", "F",
+  "AAPL",
+  "MSFT",
+  "NVDA",
+  "AMZN",
+  "GOOGL",
+  "META",
+  "TSLA",
+  "JPM",
+  "V",
+  "SPY",
+  "QQQ",
+  "IWM",
+  "XOM",
+  "UNH",
+  "JNJ",
+  "WMT",
+  "PG",
+  "MA",
+  "HD",
+  "BAC",
+  "KO",
+  "PEP",
+  "DIS",
+  "NFLX",
+  "AMD",
+  "INTC",
+  "CSCO",
+  "ORCL",
+  "CRM",
+  "F",
 ];
 
 /** `n` stock tickers: well-known names first, then made-up symbols of 2-4 letters. */
@@ -110,7 +144,20 @@ function basePrice(dataset: Dataset, ticker: string): number {
 
 /** Price levels of the sandbox's futures roots (E-mini S&P, 10-year note, gold, crude...). */
 function futuresBase(ticker: string, r: number): number {
-  const levels: Record<string, number> = { ES: 5800, NQ: 20500, "6E": 1.08, ZN: 111, ZC: 450, ZS: 1000, GC: 2600, SI: 30, HG: 4.2, CL: 70, NG: 3, RB: 2 };
+  const levels: Record<string, number> = {
+    ES: 5800,
+    NQ: 20500,
+    "6E": 1.08,
+    ZN: 111,
+    ZC: 450,
+    ZS: 1000,
+    GC: 2600,
+    SI: 30,
+    HG: 4.2,
+    CL: 70,
+    NG: 3,
+    RB: 2,
+  };
   return (levels[ticker.slice(0, 2)] ?? 100) * (0.97 + 0.06 * r);
 }
 
@@ -131,7 +178,11 @@ function computeNewYorkMidnight(date: string): number {
   // 05:00Z is midnight in New York in winter (EST) and 01:00 in summer (EDT).
   return utcMidnight + (nyHour === 0 ? 5 : 4) * 3600_000;
 }
-const NY_HOUR = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", hour: "2-digit", hourCycle: "h23" });
+const NY_HOUR = new Intl.DateTimeFormat("en-US", {
+  timeZone: "America/New_York",
+  hour: "2-digit",
+  hourCycle: "h23",
+});
 
 /** Unix nanoseconds as text from milliseconds plus a sub-millisecond part, with no precision lost. */
 function ns(ms: number, subMs = 0): string {
@@ -143,7 +194,8 @@ const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
 /** Prices as text. Integer formatting of cents is ~3x faster than toFixed, which matters for million-row days. */
 function money(x: number, dataset: Dataset): string {
   // Options trade in cents at any price (OPRA's minimum tick), other sub-dollar prices in 1/100 cents.
-  if (dataset.asset === "global_forex" || (x < 1 && dataset.asset !== "us_options_opra")) return x.toFixed(dataset.asset === "global_forex" ? 5 : 4);
+  if (dataset.asset === "global_forex" || (x < 1 && dataset.asset !== "us_options_opra"))
+    return x.toFixed(dataset.asset === "global_forex" ? 5 : 4);
   if (dataset.calendar === "cme" && x < 100) return x.toFixed(4); // 6E at 1.0845, not 1.08
   const cents = Math.round(x * 100);
   return `${Math.floor(cents / 100)}.${PAD2[cents % 100]}`;
@@ -156,7 +208,13 @@ function money(x: number, dataset: Dataset): string {
  */
 function onTick(x: number, dataset: Dataset): number {
   const per =
-    dataset.asset === "global_forex" ? 1e5 : dataset.asset === "us_options_opra" ? 100 : x < 1 || (dataset.calendar === "cme" && x < 100) ? 1e4 : 100;
+    dataset.asset === "global_forex"
+      ? 1e5
+      : dataset.asset === "us_options_opra"
+        ? 100
+        : x < 1 || (dataset.calendar === "cme" && x < 100)
+          ? 1e4
+          : 100;
   return Math.max(1, Math.round(x * per)) / per;
 }
 
@@ -170,9 +228,9 @@ function closeOn(asset: string, ticker: string, day: number, base: number): numb
   let wave = 0;
   for (let k = 1; k <= 5; k++) {
     const period = 20 + r() * 600 * k;
-    wave += ((0.35 / k) * Math.sin((2 * Math.PI * day) / period + r() * 2 * Math.PI));
+    wave += (0.35 / k) * Math.sin((2 * Math.PI * day) / period + r() * 2 * Math.PI);
   }
-  const noise = ((hash(`${ticker}@${day}`) / 4294967296) - 0.5) * 0.03;
+  const noise = (hash(`${ticker}@${day}`) / 4294967296 - 0.5) * 0.03;
   return Math.max(0.01, base * Math.exp(wave + noise));
 }
 
@@ -194,7 +252,11 @@ export class PriceModel {
     const premium = futures ? 1 + (hash(ticker) % 100) / 20_000 : 1;
     const base = basePrice(this.dataset, path) * premium * this.split(ticker, date);
     const n = Date.parse(`${date}T00:00:00Z`) / 86_400_000;
-    return { open: closeOn(this.dataset.asset, path, n - 1, base), close: closeOn(this.dataset.asset, path, n, base), path };
+    return {
+      open: closeOn(this.dataset.asset, path, n - 1, base),
+      close: closeOn(this.dataset.asset, path, n, base),
+      path,
+    };
   }
 
   /**
@@ -212,7 +274,10 @@ export class PriceModel {
    * An option's day: Black-Scholes prices at the underlying's open (with the day still to run)
    * and at its close, and the contracts it trades (a little noise around `optionVolume`).
    */
-  option(ticker: string, date: string): { contract: Contract; open: number; close: number; volume: number } | null {
+  option(
+    ticker: string,
+    date: string,
+  ): { contract: Contract; open: number; close: number; volume: number } | null {
     if (this.dataset.asset !== "us_options_opra") return null;
     const key = `${ticker}@${date}`;
     let o = this.options.get(key);
@@ -342,7 +407,7 @@ export class PricePath {
     let t = (this.seed + Math.imul(m, 0x9e3779b9)) | 0;
     t = Math.imul(t ^ (t >>> 16), 0x85ebca6b);
     t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35);
-    return ((((t ^ (t >>> 16)) >>> 0) / 4294967296) - 0.5) * this.jitter;
+    return (((t ^ (t >>> 16)) >>> 0) / 4294967296 - 0.5) * this.jitter;
   }
 }
 
@@ -400,8 +465,18 @@ function rowWriter(header: string[], slots: readonly string[]): (vals: string[])
 }
 
 const AGG_SLOTS = [
-  "ticker", "volume", "open", "close", "high", "low", "window_start", "transactions", "session_end_date",
-  "settlement_price", "exchange", "dollar_volume",
+  "ticker",
+  "volume",
+  "open",
+  "close",
+  "high",
+  "low",
+  "window_start",
+  "transactions",
+  "session_end_date",
+  "settlement_price",
+  "exchange",
+  "dollar_volume",
 ] as const;
 
 /** Crypto volumes and sizes are counted in 10^-8 coins, so sums of them are exact. */
@@ -459,8 +534,13 @@ class Day {
 
   /** A ticker's minute bars into `out`: its trades' if it is in the trades file, else drawn around its price path. */
   minuteBars(ticker: string, rank: number, liquidity: number | undefined, out: Bars): Bars {
-    if (this.ticks > 0 && rank < TAPE_TICKERS) return this.barsFromTape(new Tape(this, ticker, rank, this.ticks), out);
-    return this.barsFromPath(ticker, liquidity ?? (rank < 30 ? 1 : Math.max(0.03, 1 / (1 + rank / 2500))), out);
+    if (this.ticks > 0 && rank < TAPE_TICKERS)
+      return this.barsFromTape(new Tape(this, ticker, rank, this.ticks), out);
+    return this.barsFromPath(
+      ticker,
+      liquidity ?? (rank < 30 ? 1 : Math.max(0.03, 1 / (1 + rank / 2500))),
+      out,
+    );
   }
 
   private barsFromTape(tape: Tape, out: Bars): Bars {
@@ -562,7 +642,10 @@ class Bars {
 
   private constructor(minutes: number) {
     this.minute = new Int32Array(minutes);
-    [this.open, this.high, this.low, this.close, this.volume, this.count, this.dollars] = Array.from({ length: 7 }, () => new Float64Array(minutes));
+    [this.open, this.high, this.low, this.close, this.volume, this.count, this.dollars] = Array.from(
+      { length: 7 },
+      () => new Float64Array(minutes),
+    );
     this.knots = new Float64Array(Math.ceil(minutes / KNOT_MINUTES) + 1);
   }
 }
@@ -603,7 +686,9 @@ class Tape {
     // (at most 2,000 contracts a trade: on old days' 20-row files its volume falls short).
     const option = day.prices.option(ticker, day.date);
     if (option) this.lot = Math.min(4, option.volume / 250 / Math.max(1, rows / TAPE_TICKERS));
-    else if (day.dataset.asset === "us_stocks_sip") this.lot = Math.min(100, Math.max(1, Math.round(FULL_STOCK_TAPE / rows))) / day.prices.split(ticker, day.date);
+    else if (day.dataset.asset === "us_stocks_sip")
+      this.lot =
+        Math.min(100, Math.max(1, Math.round(FULL_STOCK_TAPE / rows))) / day.prices.split(ticker, day.date);
     else this.lot = 1;
   }
 
@@ -646,7 +731,13 @@ function aggsCsv(file: GeneratedDay, prices: PriceModel, header: string[]): stri
     const lines = [header.join(",")];
     for (let i = 0; i < tickers.length; i++) {
       const t = tickers[i];
-      let open: number, high: number, low: number, close: number, volume: number, count: number, dollars: number;
+      let open: number,
+        high: number,
+        low: number,
+        close: number,
+        volume: number,
+        count: number,
+        dollars: number;
       if (i < withMinutes) {
         // The sum of the ticker's minute bars, exactly as the minute file prints them.
         const b = day.minuteBars(t, i, file.minute?.liquidity, bars);
@@ -701,13 +792,38 @@ function aggsCsv(file: GeneratedDay, prices: PriceModel, header: string[]): stri
 }
 
 const TICK_SLOTS = [
-  "ticker", "conditions", "correction", "exchange", "id", "participant_timestamp", "price", "sequence_number",
-  "sip_timestamp", "size", "tape", "trf_id", "trf_timestamp", "ask_exchange", "ask_price", "ask_size",
-  "bid_exchange", "bid_price", "bid_size", "indicators", "value", "timestamp", "report_sequence",
-  "ask_timestamp", "bid_timestamp", "session_end_date",
+  "ticker",
+  "conditions",
+  "correction",
+  "exchange",
+  "id",
+  "participant_timestamp",
+  "price",
+  "sequence_number",
+  "sip_timestamp",
+  "size",
+  "tape",
+  "trf_id",
+  "trf_timestamp",
+  "ask_exchange",
+  "ask_price",
+  "ask_size",
+  "bid_exchange",
+  "bid_price",
+  "bid_size",
+  "indicators",
+  "value",
+  "timestamp",
+  "report_sequence",
+  "ask_timestamp",
+  "bid_timestamp",
+  "session_end_date",
 ] as const;
 const slot = (name: (typeof TICK_SLOTS)[number]) => TICK_SLOTS.indexOf(name);
-const S = Object.fromEntries(TICK_SLOTS.map((n) => [n, slot(n)])) as Record<(typeof TICK_SLOTS)[number], number>;
+const S = Object.fromEntries(TICK_SLOTS.map((n) => [n, slot(n)])) as Record<
+  (typeof TICK_SLOTS)[number],
+  number
+>;
 
 /** Half the stock bid-ask spread, as a share of the price, at a time of the session (0 to 1). */
 function stockHalfSpread(at: number): number {
@@ -745,7 +861,12 @@ function ticksCsv(file: GeneratedDay, prices: PriceModel, header: string[]): str
   v[S.tape] = "3";
   // Only the columns of this file's header are formatted: trades have no quote prices.
   const has = (n: (typeof TICK_SLOTS)[number]) => header.includes(n);
-  const [hasPrice, hasValue, hasQuote, hasAskTime] = [has("price"), has("value"), has("ask_price"), has("ask_timestamp")];
+  const [hasPrice, hasValue, hasQuote, hasAskTime] = [
+    has("price"),
+    has("value"),
+    has("ask_price"),
+    has("ask_timestamp"),
+  ];
   const lines: string[] = [header.join(",")];
   for (let r = 0; r < file.size; r++) {
     const k = r % tapes.length;
@@ -771,7 +892,11 @@ function ticksCsv(file: GeneratedDay, prices: PriceModel, header: string[]): str
         ? "209"
         : stocks && hasPrice && !hasQuote
           ? stockTradeConditions(tape.units < 100, u < 0.08)
-          : u < 0.3 ? '"12,37"' : u2 < 0.5 ? "12" : "";
+          : u < 0.3
+            ? '"12,37"'
+            : u2 < 0.5
+              ? "12"
+              : "";
     v[S.exchange] = String(exchange);
     v[S.id] = String((crypto ? 50_000_000 : 10_000) + r);
     v[S.participant_timestamp] = part;
@@ -801,7 +926,8 @@ function ticksCsv(file: GeneratedDay, prices: PriceModel, header: string[]): str
       // empty with size 0; stocks write 0.0 and 0 (on both sides, as in the 2026 head); options
       // write exchange, price and size 0 on the missing side.
       if (dataset.calendar === "cme" && rand() < 0.02) [v[S.bid_price], v[S.bid_size]] = ["", "0"];
-      if (stocks && rand() < 0.02) [v[S.ask_price], v[S.ask_size], v[S.bid_price], v[S.bid_size]] = ["0.0", "0", "0.0", "0"];
+      if (stocks && rand() < 0.02)
+        [v[S.ask_price], v[S.ask_size], v[S.bid_price], v[S.bid_size]] = ["0.0", "0", "0.0", "0"];
       if (options && rand() < 0.02) [v[S.ask_exchange], v[S.ask_price], v[S.ask_size]] = ["0", "0", "0"]; // no offer
     }
     v[S.indicators] = "";

@@ -9,7 +9,11 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-export async function listenOnLoopback(server: http.Server, requests: () => number, keepAliveMs: number): Promise<LoopbackServer> {
+export async function listenOnLoopback(
+  server: http.Server,
+  requests: () => number,
+  keepAliveMs: number,
+): Promise<LoopbackServer> {
   server.keepAliveTimeout = keepAliveMs;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;

@@ -15,16 +15,28 @@ import { PACKAGE_ROOT } from "../../src/util/paths";
 import { type MainCommand, startMainCommand } from "../helpers/main-command";
 
 const NOTEBOOKS_DIR = path.join(PACKAGE_ROOT, "notebooks");
-const NOTEBOOKS = fs.readdirSync(NOTEBOOKS_DIR).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
+const NOTEBOOKS = fs
+  .readdirSync(NOTEBOOKS_DIR)
+  .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+  .sort();
 
 /** Text each notebook must show once run (beyond "no error"). */
 const EXPECTED: Record<string, string[]> = {
-  "01": ["AWS4-HMAC-SHA256", "5838", "us_options_opra/", "ListObjectsV2 requests for one dataset", "PageSize 500, MaxItems 1,200"],
+  "01": [
+    "AWS4-HMAC-SHA256",
+    "5838",
+    "us_options_opra/",
+    "ListObjectsV2 requests for one dataset",
+    "PageSize 500, MaxItems 1,200",
+  ],
 };
 
 // Screenshots go to a temporary folder, so a test run leaves the clone as it was; with
 // FLATFILES_SCREENSHOTS_DIR=docs/screenshots they refresh the ones the README shows.
-const SHOTS = path.resolve(PACKAGE_ROOT, process.env.FLATFILES_SCREENSHOTS_DIR || path.join(os.tmpdir(), "flatfiles-kit-screenshots"));
+const SHOTS = path.resolve(
+  PACKAGE_ROOT,
+  process.env.FLATFILES_SCREENSHOTS_DIR || path.join(os.tmpdir(), "flatfiles-kit-screenshots"),
+);
 
 interface WideCell {
   index: number;
@@ -51,20 +63,30 @@ after(async () => {
 /** Shut down the notebook's kernel, so notebooks do not pile up kernels on a small machine. */
 async function closeSessions(notebook: string): Promise<void> {
   const api = `${server.base}/api/sessions`;
-  const sessions = (await (await fetch(`${api}?token=${server.token}`)).json()) as { id: string; path: string }[];
+  const sessions = (await (await fetch(`${api}?token=${server.token}`)).json()) as {
+    id: string;
+    path: string;
+  }[];
   for (const s of sessions.filter((s) => s.path.endsWith(notebook))) {
     await fetch(`${api}/${s.id}?token=${server.token}`, { method: "DELETE" });
   }
 }
 
 /** Open the notebook, wait for its kernel, run all cells from the Cell menu; seconds taken. */
-async function runAll(page: Page, notebook: string): Promise<{ kernel: number; firstCell: number; all: number }> {
+async function runAll(
+  page: Page,
+  notebook: string,
+): Promise<{ kernel: number; firstCell: number; all: number }> {
   const t0 = performance.now();
   await page.goto(`${server.base}/notebooks/${notebook}?token=${server.token}`);
-  await page.waitForFunction(() => {
-    const J = (globalThis as any).Jupyter;
-    return J?.notebook?.kernel?.is_connected?.() && J.notebook.kernel_selector;
-  }, null, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => {
+      const J = (globalThis as any).Jupyter;
+      return J?.notebook?.kernel?.is_connected?.() && J.notebook.kernel_selector;
+    },
+    null,
+    { timeout: 120_000 },
+  );
   const kernel = (performance.now() - t0) / 1000;
   await page.evaluate(() => {
     const J = (globalThis as any).Jupyter;
@@ -79,7 +101,9 @@ async function runAll(page: Page, notebook: string): Promise<{ kernel: number; f
   // Done when no cell is running any more (a cell that fails may leave later ones unrun).
   await page.waitForFunction(
     () => {
-      const cells = (globalThis as any).Jupyter.notebook.get_cells().filter((c: any) => c.cell_type === "code");
+      const cells = (globalThis as any).Jupyter.notebook
+        .get_cells()
+        .filter((c: any) => c.cell_type === "code");
       return cells.every((c: any) => !c.element.hasClass("running") && c.input_prompt_number !== "*");
     },
     null,
@@ -113,7 +137,9 @@ function wideCells(page: Page): Promise<WideCell[]> {
         all.push({ line: n + 1, length: text.length, text, past });
       }
       // A line that ends just inside the edge can still make the editor scroll (CodeMirror's padding).
-      const lines = all.some((l) => l.past > 0) ? all.filter((l) => l.past > 0) : all.sort((a, b) => b.past - a.past).slice(0, 1);
+      const lines = all.some((l) => l.past > 0)
+        ? all.filter((l) => l.past > 0)
+        : all.sort((a, b) => b.past - a.past).slice(0, 1);
       out.push({ index, scrollWidth: info.width, clientWidth: info.clientWidth, lines });
     });
     return out;
@@ -125,7 +151,9 @@ for (const notebook of NOTEBOOKS) {
   describe(`notebook ${notebook} in a real browser`, () => {
     let wide: WideCell[] | undefined;
 
-    it("runs every cell from the Cell menu with no error and shows the results", { timeout: 400_000 }, async (t) => {
+    it("runs every cell from the Cell menu with no error and shows the results", {
+      timeout: 400_000,
+    }, async (t) => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       try {
         const times = await runAll(page, notebook);
@@ -141,7 +169,8 @@ for (const notebook of NOTEBOOKS) {
             if (c.cell_type !== "code") return [];
             const bad = c.element[0].querySelector(".output_error, .output_stderr");
             if (bad) return [`cell ${index}: ${bad.innerText.slice(0, 400)}`];
-            if (c.get_text().trim() && typeof c.input_prompt_number !== "number") return [`cell ${index}: did not run`];
+            if (c.get_text().trim() && typeof c.input_prompt_number !== "number")
+              return [`cell ${index}: did not run`];
             return [];
           }),
         );
@@ -153,7 +182,9 @@ for (const notebook of NOTEBOOKS) {
         }
         if (nn === "01") {
           await page.screenshot({ path: path.join(SHOTS, "notebook-01-top.png") });
-          const trace = page.locator(".output_html").filter({ hasText: "ListObjectsV2 requests for one dataset" });
+          const trace = page
+            .locator(".output_html")
+            .filter({ hasText: "ListObjectsV2 requests for one dataset" });
           await trace.scrollIntoViewIfNeeded();
           await page.screenshot({ path: path.join(SHOTS, "notebook-01-requests.png") });
         }
@@ -165,12 +196,19 @@ for (const notebook of NOTEBOOKS) {
 
     it("has no line of code wider than its cell at a 1280-pixel window", () => {
       assert.ok(wide, "the notebook did not open");
-      const ids = (JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, notebook), "utf8")) as { cells: { id?: string }[] }).cells.map((c) => c.id);
+      const ids = (
+        JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, notebook), "utf8")) as {
+          cells: { id?: string }[];
+        }
+      ).cells.map((c) => c.id);
       const report = wide.map(
         (c) =>
           `cell ${c.index}${ids[c.index] ? ` (id ${ids[c.index]})` : ""}: its editor scrolls sideways, ${c.scrollWidth} px of code in ${c.clientWidth} px\n` +
           c.lines
-            .map((l) => `  line ${l.line}, ${l.length} chars, ${l.past > 0 ? `${l.past} px past the edge` : `ends ${-l.past} px before the edge`}: ${l.text}`)
+            .map(
+              (l) =>
+                `  line ${l.line}, ${l.length} chars, ${l.past > 0 ? `${l.past} px past the edge` : `ends ${-l.past} px before the edge`}: ${l.text}`,
+            )
             .join("\n"),
       );
       assert.deepEqual(report, [], `code wider than its cell in ${notebook}:\n${report.join("\n")}`);

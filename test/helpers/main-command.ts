@@ -33,7 +33,8 @@ export async function startMainCommand(timeoutMs = 150_000): Promise<MainCommand
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   const deadline = Date.now() + timeoutMs;
   while (!/Jupyter Notebook is ready/.test(log)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not get ready:\n${log}`);
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`npm start did not get ready:\n${log}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   const m = /(http:\/\/127\.0\.0\.1:(\d+))\/tree\?token=([0-9a-f]+)/.exec(log);

@@ -18,7 +18,9 @@ export interface PublishedEntry {
 
 /** The files of fixtures.json (outdated ones left out: real files no longer look like them). */
 export function publishedFiles(datasetPrefix: string): PublishedEntry[] {
-  const all: PublishedEntry[] = JSON.parse(fs.readFileSync(path.join(PUBLISHED_DIR, "fixtures.json"), "utf8")).files;
+  const all: PublishedEntry[] = JSON.parse(
+    fs.readFileSync(path.join(PUBLISHED_DIR, "fixtures.json"), "utf8"),
+  ).files;
   return all.filter((e) => e.kind !== "outdated" && e.dataset.startsWith(datasetPrefix));
 }
 
@@ -44,7 +46,10 @@ export function csvFields(line: string): string[] {
 
 /** A published file's rows as records of text, keyed by the header's names. */
 export function publishedRows(file: string): Record<string, string>[] {
-  const lines = fs.readFileSync(path.join(PUBLISHED_DIR, file), "utf8").split(/\r?\n/).filter((l) => l !== "");
+  const lines = fs
+    .readFileSync(path.join(PUBLISHED_DIR, file), "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l !== "");
   const header = csvFields(lines[0]).map((h) => h.toLowerCase());
   return lines.slice(1).map((l) => {
     const values = csvFields(l);

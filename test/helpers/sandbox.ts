@@ -6,7 +6,8 @@ import { flatFilesClient } from "../../src/aws/clients";
 
 export function sandboxState(): SandboxState {
   const state = readSandboxState();
-  if (!state) throw new Error("No sandbox for this test run: run the tests with `npm test`, which starts one.");
+  if (!state)
+    throw new Error("No sandbox for this test run: run the tests with `npm test`, which starts one.");
   return state;
 }
 
@@ -21,7 +22,14 @@ export function sandboxS3(): S3Client {
 
 /** An S3 client for the sandbox endpoint with keys of the caller's choosing. */
 export function s3With(accessKeyId: string, secretAccessKey: string): S3Client {
-  return flatFilesClient({ ...sandboxConfig(), accessKeyId: new Secret(accessKeyId), secretAccessKey: new Secret(secretAccessKey) }, { maxAttempts: 1 });
+  return flatFilesClient(
+    {
+      ...sandboxConfig(),
+      accessKeyId: new Secret(accessKeyId),
+      secretAccessKey: new Secret(secretAccessKey),
+    },
+    { maxAttempts: 1 },
+  );
 }
 
 /** An S3 client with the sandbox's keys that talks to `endpoint` (a proxy in front of the sandbox). */

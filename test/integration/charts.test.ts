@@ -14,17 +14,26 @@ const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-charts-"));
 after(() => s3.destroy());
 
 function pngSize(png: Buffer): { width: number; height: number } {
-  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "a PNG signature");
+  assert.deepEqual(
+    [...png.subarray(0, 8)],
+    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+    "a PNG signature",
+  );
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
 describe("analysis and charts", () => {
   it("finds the day's top gainers and losers", async () => {
-    const f = await downloadFile(s3, "flatfiles", "us_stocks_sip/day_aggs_v1/2026/11/2026-11-20.csv.gz", { cacheDir });
+    const f = await downloadFile(s3, "flatfiles", "us_stocks_sip/day_aggs_v1/2026/11/2026-11-20.csv.gz", {
+      cacheDir,
+    });
     const moves = topMovers(loadDay(f.path, "us_stocks_sip/day_aggs_v1"), 5);
     assert.equal(moves.length, 10);
     const pct = moves.map((m) => m.change_pct);
-    assert.deepEqual(pct, [...pct].sort((a, b) => b - a));
+    assert.deepEqual(
+      pct,
+      [...pct].sort((a, b) => b - a),
+    );
     assert.ok(pct[0] > 0 && pct[9] < 0);
     assert.ok(moves.every((m) => m.volume >= 100_000));
     const { width, height } = pngSize(await renderChart(topMoversSpec(moves)));
@@ -32,16 +41,25 @@ describe("analysis and charts", () => {
   });
 
   it("draws one ticker's minute bars and the market's volume through the day as PNG", async () => {
-    const f = await downloadFile(s3, "flatfiles", "us_stocks_sip/minute_aggs_v1/2026/11/2026-11-20.csv.gz", { cacheDir });
+    const f = await downloadFile(s3, "flatfiles", "us_stocks_sip/minute_aggs_v1/2026/11/2026-11-20.csv.gz", {
+      cacheDir,
+    });
     const minutes = loadDay(f.path, "us_stocks_sip/minute_aggs_v1");
     const spec = minuteBarsSpec(minutes, "AAPL") as { data: { values: { time: string }[] } };
     assert.equal(spec.data.values.length, 390, "one point per minute of the session");
     assert.equal(spec.data.values[0].time, "2026-11-20T09:30:00", "in New York time");
     // Every chart the notebooks show comes out at one width, so the page shows them at one scale
     // (the minute-bars chart used to be 40% narrower, with text twice as big on screen).
-    const widths = [await renderChart(spec), await renderChart(volumeThroughDaySpec(minutes))].map((png) => pngSize(png).width);
-    const d = await downloadFile(s3, "flatfiles", "us_stocks_sip/day_aggs_v1/2026/11/2026-11-20.csv.gz", { cacheDir });
-    const movers = pngSize(await renderChart(topMoversSpec(topMovers(loadDay(d.path, "us_stocks_sip/day_aggs_v1"), 5)))).width;
-    for (const w of [...widths, movers]) assert.ok(Math.abs(w - widths[0]) <= 0.1 * widths[0], `chart widths ${widths} and ${movers}`);
+    const widths = [await renderChart(spec), await renderChart(volumeThroughDaySpec(minutes))].map(
+      (png) => pngSize(png).width,
+    );
+    const d = await downloadFile(s3, "flatfiles", "us_stocks_sip/day_aggs_v1/2026/11/2026-11-20.csv.gz", {
+      cacheDir,
+    });
+    const movers = pngSize(
+      await renderChart(topMoversSpec(topMovers(loadDay(d.path, "us_stocks_sip/day_aggs_v1"), 5))),
+    ).width;
+    for (const w of [...widths, movers])
+      assert.ok(Math.abs(w - widths[0]) <= 0.1 * widths[0], `chart widths ${widths} and ${movers}`);
   });
 });

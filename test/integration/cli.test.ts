@@ -27,7 +27,10 @@ describe("flatfiles CLI", () => {
 
   it("lists dates, downloads a day and prints its first rows", () => {
     const dates = cli("dates", "us_stocks_sip/day_aggs_v1", "2024-03-14", "2024-03-19");
-    assert.deepEqual([...dates.out.matchAll(/^(2024-\d\d-\d\d)/gm)].map((m) => m[1]), ["2024-03-14", "2024-03-15", "2024-03-18", "2024-03-19"]);
+    assert.deepEqual(
+      [...dates.out.matchAll(/^(2024-\d\d-\d\d)/gm)].map((m) => m[1]),
+      ["2024-03-14", "2024-03-15", "2024-03-18", "2024-03-19"],
+    );
     const get = cli("get", "us_stocks_sip/day_aggs_v1", "2024-03-15");
     assert.equal(get.code, 0, get.err);
     assert.ok(fs.existsSync(get.out.trim()), get.out);
@@ -59,7 +62,10 @@ describe("flatfiles CLI", () => {
   it("heads one ticker, or one underlying's option contracts, read lazily from the day", () => {
     const aapl = cli("head", "us_stocks_sip/minute_aggs_v1", "2026-11-19", "--ticker", "AAPL", "-n", "2");
     assert.equal(aapl.code, 0, aapl.err);
-    assert.deepEqual([...aapl.out.matchAll(/^(\S+) +\d/gm)].map((m) => m[1]), ["AAPL", "AAPL"]);
+    assert.deepEqual(
+      [...aapl.out.matchAll(/^(\S+) +\d/gm)].map((m) => m[1]),
+      ["AAPL", "AAPL"],
+    );
     assert.match(aapl.out, /\(390 rows of AAPL\)/, "one bar a minute of the session");
     const spy = cli("head", "us_options_opra/day_aggs_v1", "2026-11-20", "-u", "spy", "-n", "500");
     assert.equal(spy.code, 0, spy.err);
@@ -85,13 +91,29 @@ describe("flatfiles CLI", () => {
       [["ls", "--bogus"], 2, /Unknown option '--bogus'/],
       [["head", "us_stocks_sip/day_aggs_v1"], 2, /needs a dataset and a date/],
       [["head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "zero"], 2, /--rows must be a whole number/],
-      [["head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-u", "AAPL"], 2, /--underlying is for options datasets/],
-      [["head", "us_options_opra/day_aggs_v1", "2026-11-20", "-u", "S&P 500"], 2, /an option root such as SPY/],
-      [["head", "us_options_opra/day_aggs_v1", "2026-11-20", "-u", "SPY", "-t", "SPY"], 2, /--ticker or --underlying, not both/],
+      [
+        ["head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-u", "AAPL"],
+        2,
+        /--underlying is for options datasets/,
+      ],
+      [
+        ["head", "us_options_opra/day_aggs_v1", "2026-11-20", "-u", "S&P 500"],
+        2,
+        /an option root such as SPY/,
+      ],
+      [
+        ["head", "us_options_opra/day_aggs_v1", "2026-11-20", "-u", "SPY", "-t", "SPY"],
+        2,
+        /--ticker or --underlying, not both/,
+      ],
       [["get", "us_stocks_sip/day_aggs_v1", "2024-03-16"], 1, /a Saturday.*2024-03-15 and 2024-03-18/],
       [["get", "us_stocks_sip/bars", "2024-03-15"], 1, /Unknown dataset "us_stocks_sip\/bars"/],
       [["get", "us_stocks_sip/day_aggs_v1", "2024-13-01"], 1, /not a real calendar date/],
-      [["get", "global_crypto/day_aggs_v1", "2012-06-01"], 1, /Not listed: .*believed to start on 2013-11-01 \(uncertain: the bucket decides\)/],
+      [
+        ["get", "global_crypto/day_aggs_v1", "2012-06-01"],
+        1,
+        /Not listed: .*believed to start on 2013-11-01 \(uncertain: the bucket decides\)/,
+      ],
     ] as const) {
       const r = cli(...args);
       assert.equal(r.code, code, `${args.join(" ")}: ${r.err}`);
@@ -115,20 +137,43 @@ mod[name] = function plantedBug() { const day = undefined; return day.date; };
 `,
     );
     const bug = (where: string) => {
-      const r = spawnSync(process.execPath, ["--require", plant, path.join(dist, "cli", "main.js"), "dates", "us_stocks_sip/day_aggs_v1", "2024-03-14", "2024-03-19"], {
-        encoding: "utf8",
-        env: { ...process.env, FLATFILES_CACHE_DIR: cacheDir, KIT_TEST_BUG: where },
-      });
+      const r = spawnSync(
+        process.execPath,
+        [
+          "--require",
+          plant,
+          path.join(dist, "cli", "main.js"),
+          "dates",
+          "us_stocks_sip/day_aggs_v1",
+          "2024-03-14",
+          "2024-03-19",
+        ],
+        {
+          encoding: "utf8",
+          env: { ...process.env, FLATFILES_CACHE_DIR: cacheDir, KIT_TEST_BUG: where },
+        },
+      );
       return { code: r.status, err: r.stderr };
     };
     for (const where of ["catalog", "config"]) {
       const r = bug(where);
       assert.equal(r.code, 1, r.err);
-      assert.match(r.err, /^flatfiles: .*TypeError: Cannot read properties of undefined \(reading 'date'\)/, r.err);
+      assert.match(
+        r.err,
+        /^flatfiles: .*TypeError: Cannot read properties of undefined \(reading 'date'\)/,
+        r.err,
+      );
       assert.match(r.err, /bug in flatfiles-kit/);
-      assert.match(r.err, /\nTypeError: Cannot read properties of undefined \(reading 'date'\)\n\s+at plantedBug /, `the bug's own stack: ${r.err}`);
+      assert.match(
+        r.err,
+        /\nTypeError: Cannot read properties of undefined \(reading 'date'\)\n\s+at plantedBug /,
+        `the bug's own stack: ${r.err}`,
+      );
     }
-    assert.match(bug("catalog").err, /^flatfiles: an unexpected error, not from the service or the network: TypeError/);
+    assert.match(
+      bug("catalog").err,
+      /^flatfiles: an unexpected error, not from the service or the network: TypeError/,
+    );
 
     // Expected errors stay one line; with FLATFILES_DEBUG=1 the SDK error behind one is shown too.
     const denied = ["get", "us_options_opra/quotes_v1", "2026-11-20"];

@@ -49,22 +49,42 @@ describe("the sandbox installs its emulator", () => {
   it("makes its own environment with the pinned requirements from the configured index, once", () => {
     const venvDir = path.join(tmp, "emulator-venv");
     const logs: string[] = [];
-    const py = ensureSandboxPython({ candidates: [barePython], venvDir, env: offline, log: (m) => logs.push(m) });
+    const py = ensureSandboxPython({
+      candidates: [barePython],
+      venvDir,
+      env: offline,
+      log: (m) => logs.push(m),
+    });
     assert.equal(py, path.join(venvDir, "bin", "python"));
     assert.match(logs.join("\n"), /installing the emulator \(moto\[server\]==5\.2\.1, boto3>=1\.34\)/);
-    const version = spawnSync(py, ["-c", "import moto, boto3, flask; print(moto.__version__)"], { encoding: "utf8" });
+    const version = spawnSync(py, ["-c", "import moto, boto3, flask; print(moto.__version__)"], {
+      encoding: "utf8",
+    });
     assert.equal(version.stdout.trim(), "5.2.1", "the pinned moto, from the wheel folder");
     const marker = JSON.parse(fs.readFileSync(path.join(venvDir, "flatfiles-kit-emulator.json"), "utf8"));
     assert.deepEqual(marker.requirements, EMULATOR_REQUIREMENTS);
     // A second start reuses it without pip (no index is reachable at all now).
     const again: string[] = [];
-    assert.equal(ensureSandboxPython({ candidates: [barePython], venvDir, env: { ...offline, PIP_FIND_LINKS: "/nonexistent" }, log: (m) => again.push(m) }), py);
+    assert.equal(
+      ensureSandboxPython({
+        candidates: [barePython],
+        venvDir,
+        env: { ...offline, PIP_FIND_LINKS: "/nonexistent" },
+        log: (m) => again.push(m),
+      }),
+      py,
+    );
     assert.deepEqual(again, []);
   });
 
   it("says what to install when there is no Python at all", () => {
     assert.throws(
-      () => ensureSandboxPython({ candidates: ["/nonexistent/python3"], venvDir: path.join(tmp, "none"), env: offline }),
+      () =>
+        ensureSandboxPython({
+          candidates: ["/nonexistent/python3"],
+          venvDir: path.join(tmp, "none"),
+          env: offline,
+        }),
       (e: KitError) => {
         assert.equal(e.code, "sandbox.python");
         assert.match(e.message, /No Python 3\.9 or newer was found \(tried \/nonexistent\/python3\)/);
@@ -80,7 +100,12 @@ describe("the sandbox installs its emulator", () => {
     fs.mkdirSync(empty);
     const venvDir = path.join(tmp, "broken-venv");
     assert.throws(
-      () => ensureSandboxPython({ candidates: [barePython], venvDir, env: { ...offline, PIP_FIND_LINKS: empty } }),
+      () =>
+        ensureSandboxPython({
+          candidates: [barePython],
+          venvDir,
+          env: { ...offline, PIP_FIND_LINKS: empty },
+        }),
       (e: KitError) => {
         assert.equal(e.code, "sandbox.install");
         assert.match(e.message, /Could not install the emulator/);

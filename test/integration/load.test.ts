@@ -29,22 +29,56 @@ describe("loading into nodejs-polars", () => {
     assert.equal(df.height, text.length - 2);
     const aapl = text.find((l) => l.startsWith("AAPL,"))!.split(",");
     const row = df.filter(pl.col("ticker").eq(pl.lit("AAPL")));
-    assert.equal(row.getColumn("window_start").toArray()[0], BigInt(aapl[6]), "the nanosecond value survives exactly, as a BigInt");
+    assert.equal(
+      row.getColumn("window_start").toArray()[0],
+      BigInt(aapl[6]),
+      "the nanosecond value survives exactly, as a BigInt",
+    );
     assert.ok(fs.existsSync(parquetPath(d.path)), "a Parquet copy is kept beside the download");
-    assert.equal(loadDay(d.path, "us_stocks_sip/day_aggs_v1").height, df.height, "the second read (from Parquet) agrees");
+    assert.equal(
+      loadDay(d.path, "us_stocks_sip/day_aggs_v1").height,
+      df.height,
+      "the second read (from Parquet) agrees",
+    );
   });
 
   it("reads decimal volumes (written 150.000000 since 2026-02-23) as floats", async () => {
-    const d = await downloadFile(s3, bucket, "us_stocks_sip/day_aggs_v1/2026/03/2026-03-02.csv.gz", { cacheDir });
+    const d = await downloadFile(s3, bucket, "us_stocks_sip/day_aggs_v1/2026/03/2026-03-02.csv.gz", {
+      cacheDir,
+    });
     assert.match(gunzipSync(fs.readFileSync(d.path)).toString(), /,\d+\.000000,/);
-    assert.equal(String(loadDay(d.path, "us_stocks_sip/day_aggs_v1").getColumn("volume").dtype), "DataType(Float64)");
+    assert.equal(
+      String(loadDay(d.path, "us_stocks_sip/day_aggs_v1").getColumn("volume").dtype),
+      "DataType(Float64)",
+    );
   });
 
   it("queries several days lazily for a few tickers and columns", async () => {
-    const days = await listDays({ client: s3, bucket }, "us_stocks_sip/minute_aggs_v1", "2026-11-16", "2026-11-20");
-    const files = (await downloadFiles(s3, bucket, days.map((d) => d.key), { cacheDir })).map((f) => f.path);
-    const week = scanDays(files, "us_stocks_sip/minute_aggs_v1", { tickers: ["AAPL", "MSFT"], columns: ["ticker", "close", "window_start"] }).collectSync();
-    assert.deepEqual(week.columns, ["ticker", "close", "window_start", "window_start_utc", "window_start_ny"]);
+    const days = await listDays(
+      { client: s3, bucket },
+      "us_stocks_sip/minute_aggs_v1",
+      "2026-11-16",
+      "2026-11-20",
+    );
+    const files = (
+      await downloadFiles(
+        s3,
+        bucket,
+        days.map((d) => d.key),
+        { cacheDir },
+      )
+    ).map((f) => f.path);
+    const week = scanDays(files, "us_stocks_sip/minute_aggs_v1", {
+      tickers: ["AAPL", "MSFT"],
+      columns: ["ticker", "close", "window_start"],
+    }).collectSync();
+    assert.deepEqual(week.columns, [
+      "ticker",
+      "close",
+      "window_start",
+      "window_start_utc",
+      "window_start_ny",
+    ]);
     assert.deepEqual([...new Set(week.getColumn("ticker").toArray())].sort(), ["AAPL", "MSFT"]);
     assert.equal(week.height, 2 * 390 * 5, "both tickers trade every minute of five sessions");
   });
@@ -52,6 +86,9 @@ describe("loading into nodejs-polars", () => {
   it("explains a damaged file instead of failing inside polars", async () => {
     const bad = path.join(cacheDir, "broken.csv.gz");
     fs.writeFileSync(bad, "this is not gzip");
-    assert.throws(() => loadDay(bad, "us_stocks_sip/day_aggs_v1"), /not a readable gzip file.*download it again/);
+    assert.throws(
+      () => loadDay(bad, "us_stocks_sip/day_aggs_v1"),
+      /not a readable gzip file.*download it again/,
+    );
   });
 });

@@ -30,12 +30,19 @@ describe("meterTraffic", () => {
 
 describe("memoryHeldWhilePaging", () => {
   it("reads the heap every few pages: flat when pages are let go, growing when they are kept", async () => {
-    const pages = () => getPaginator(s3, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: "us_stocks_sip/" });
+    const pages = () =>
+      getPaginator(s3, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: "us_stocks_sip/" });
     const streaming = await memoryHeldWhilePaging(pages(), { every: 8 });
     const collecting = await memoryHeldWhilePaging(pages(), { keep: true, every: 8 });
-    assert.deepEqual(streaming.map((r) => r.pages), [8, 16, 24]);
+    assert.deepEqual(
+      streaming.map((r) => r.pages),
+      [8, 16, 24],
+    );
     assert.ok(streaming.at(-1)!.mbHeld <= 2, `nothing kept, yet ${streaming.at(-1)!.mbHeld} MB held`);
-    assert.ok(collecting.at(-1)!.mbHeld >= 5, `24 pages of keys kept, yet only ${collecting.at(-1)!.mbHeld} MB held`);
+    assert.ok(
+      collecting.at(-1)!.mbHeld >= 5,
+      `24 pages of keys kept, yet only ${collecting.at(-1)!.mbHeld} MB held`,
+    );
     assert.ok(collecting.at(-1)!.mbHeld > collecting[0].mbHeld);
   });
 });

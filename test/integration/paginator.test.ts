@@ -15,7 +15,10 @@ import { s3Via, sandboxS3, sandboxState } from "../helpers/sandbox";
 const s3 = sandboxS3();
 const PREFIX = "us_stocks_sip/day_aggs_v1/";
 const list = (config = {}, options = {}) =>
-  getPaginator(s3, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: config }, options);
+  getPaginator(s3, "list_objects_v2").paginate(
+    { Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: config },
+    options,
+  );
 after(() => s3.destroy());
 
 async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
@@ -50,7 +53,11 @@ describe("getPaginator", () => {
 
 describe("paginate", () => {
   it("never changes the caller's input", async () => {
-    const input = Object.freeze({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: Object.freeze({ MaxItems: 1500, PageSize: 700 }) });
+    const input = Object.freeze({
+      Bucket: "flatfiles",
+      Prefix: PREFIX,
+      PaginationConfig: Object.freeze({ MaxItems: 1500, PageSize: 700 }),
+    });
     const copy = structuredClone(input);
     const it = getPaginator(s3, "list_objects_v2").paginate(input);
     await it.toArray();
@@ -59,12 +66,22 @@ describe("paginate", () => {
   });
 
   it("rejects bad PaginationConfig values before any request", async () => {
-    for (const bad of [{ MaxItems: 0 }, { MaxItems: -3 }, { PageSize: 2.5 }, { PageSize: "ten" }, { MaxKeys: 5 }]) {
+    for (const bad of [
+      { MaxItems: 0 },
+      { MaxItems: -3 },
+      { PageSize: 2.5 },
+      { PageSize: "ten" },
+      { MaxKeys: 5 },
+    ]) {
       assert.equal(await codeOf(() => list(bad)), "paginator.config", JSON.stringify(bad));
     }
     const ddb = sandboxClient(DynamoDBClient);
     assert.throws(
-      () => getPaginator(ddb, "list_tags_of_resource").paginate({ ResourceArn: "arn:aws:dynamodb:us-east-1:123456789012:table/tickers", PaginationConfig: { PageSize: 5 } }),
+      () =>
+        getPaginator(ddb, "list_tags_of_resource").paginate({
+          ResourceArn: "arn:aws:dynamodb:us-east-1:123456789012:table/tickers",
+          PaginationConfig: { PageSize: 5 },
+        }),
       /PageSize is not supported for ListTagsOfResource/,
     );
   });
@@ -75,28 +92,43 @@ describe("paginate", () => {
     const badAmount = encodeToken({ ContinuationToken: "x", boto_truncate_amount: -1 });
     assert.equal(await codeOf(() => list({ StartingToken: badAmount })), "token.malformed");
     const iamToken = encodeToken({ Marker: "learner-050" });
-    assert.throws(() => list({ StartingToken: iamToken }), /belongs to another operation: it carries Marker, but ListObjectsV2 resumes with ContinuationToken/);
+    assert.throws(
+      () => list({ StartingToken: iamToken }),
+      /belongs to another operation: it carries Marker, but ListObjectsV2 resumes with ContinuationToken/,
+    );
   });
 
   it("passes a raw service token through, as boto3 does, and explains one the service rejects", async () => {
     const first = await list({ PageSize: 1000 }).toArray(1);
     const raw = first[0].NextContinuationToken as string;
     const resumed = await list({ StartingToken: raw, MaxItems: 2 }).items<{ Key: string }>().toArray();
-    assert.deepEqual(resumed.map((o) => o.Key), (await fullListing()).slice(1000, 1002));
+    assert.deepEqual(
+      resumed.map((o) => o.Key),
+      (await fullListing()).slice(1000, 1002),
+    );
     const strict = s3Via(sandboxState().endpoint, 1);
-    const garbage = getPaginator(strict, "list_objects_v2").paginate({ Bucket: "flatfiles", PaginationConfig: { StartingToken: "not-a-token" } });
-    await assert.rejects(garbage.toArray(), (e: KitError) => e.code === "token.rejected" && /not-a-token/.test(e.message));
+    const garbage = getPaginator(strict, "list_objects_v2").paginate({
+      Bucket: "flatfiles",
+      PaginationConfig: { StartingToken: "not-a-token" },
+    });
+    await assert.rejects(
+      garbage.toArray(),
+      (e: KitError) => e.code === "token.rejected" && /not-a-token/.test(e.message),
+    );
     strict.destroy();
   });
 
   it("checks a JMESPath expression before any request and points at the error", async () => {
     const events: RequestEvent[] = [];
     const it = list({}, { onRequest: (e: RequestEvent) => events.push(e) });
-    assert.throws(() => it.search("Contents[?Size > `100`"), (e: KitError) => {
-      assert.equal(e.code, "jmespath.syntax");
-      assert.match(e.message, /position 22: .*EOF/); // the expression ends before its "]"
-      return true;
-    });
+    assert.throws(
+      () => it.search("Contents[?Size > `100`"),
+      (e: KitError) => {
+        assert.equal(e.code, "jmespath.syntax");
+        assert.match(e.message, /position 22: .*EOF/); // the expression ends before its "]"
+        return true;
+      },
+    );
     assert.throws(() => it.search("Contents[].Key ^ 1"), /position 15: Unknown character:\^/);
     assert.equal(events.length, 0);
   });
@@ -105,7 +137,10 @@ describe("paginate", () => {
     const events: RequestEvent[] = [];
     const it = list({ MaxItems: 2500 }, { onRequest: (e: RequestEvent) => events.push(e) });
     await it.toArray();
-    assert.deepEqual(events.map((e) => e.items), [1000, 1000, 500]);
+    assert.deepEqual(
+      events.map((e) => e.items),
+      [1000, 1000, 500],
+    );
     assert.deepEqual(events[0].sent, { ContinuationToken: null });
     assert.deepEqual(events[1].sent, events[0].received);
     assert.deepEqual(events[2].sent, events[1].received);
@@ -119,10 +154,16 @@ describe("paginate", () => {
     const cut = it.requests[2];
     assert.equal(cut.cut, "MaxItems");
     assert.deepEqual([cut.itemsReceived, cut.items], [500, 200]);
-    assert.ok(cut.received?.ContinuationToken, "the server sent a token for a 4th page; the trace must show it");
+    assert.ok(
+      cut.received?.ContinuationToken,
+      "the server sent a token for a 4th page; the trace must show it",
+    );
     const rows = requestRows(it.requests);
     assert.equal(rows[2].items, "500 received, 200 kept");
-    assert.match(String(rows[2]["token received"]), /^ContinuationToken=.+ \(not followed: MaxItems reached\)$/);
+    assert.match(
+      String(rows[2]["token received"]),
+      /^ContinuationToken=.+ \(not followed: MaxItems reached\)$/,
+    );
     assert.equal(rows[1].items, 500);
 
     // A resumed listing drops the items already handed out from its first page, and says so.
@@ -131,7 +172,10 @@ describe("paginate", () => {
     assert.deepEqual([resumed.requests[0].itemsReceived, resumed.requests[0].items], [500, 100]);
     const last = list({ PageSize: 500, StartingToken: it.resumeToken });
     await last.toArray();
-    assert.deepEqual([last.requests[0].itemsReceived, last.requests[0].items, last.requests[0].cut], [500, 300, "StartingToken"]);
+    assert.deepEqual(
+      [last.requests[0].itemsReceived, last.requests[0].items, last.requests[0].cut],
+      [500, 300, "StartingToken"],
+    );
     assert.equal(last.requests.at(-1)!.received, null);
   });
 
@@ -157,7 +201,9 @@ describe("paginate", () => {
     }
     assert.equal(got.length, 900);
     assert.ok(it.resumeToken, "a resume token after break");
-    const rest = (await list({ StartingToken: it.resumeToken, PageSize: 300 }).items<{ Key: string }>().toArray()).map((o) => o.Key);
+    const rest = (
+      await list({ StartingToken: it.resumeToken, PageSize: 300 }).items<{ Key: string }>().toArray()
+    ).map((o) => o.Key);
     assert.deepEqual([...got, ...rest], all);
   });
 
@@ -175,42 +221,81 @@ describe("paginate", () => {
       }
       token = it.resumeToken;
       assert.ok(token);
-      assert.equal(typeof (tryDecodeToken(token!) as Record<string, unknown>).boto_truncate_amount, "number", "the next item is a truncate amount, as boto3 writes it");
+      assert.equal(
+        typeof (tryDecodeToken(token!) as Record<string, unknown>).boto_truncate_amount,
+        "number",
+        "the next item is a truncate amount, as boto3 writes it",
+      );
     }
     const rest = (await list({ StartingToken: token }).items<{ Key: string }>().toArray()).map((o) => o.Key);
     assert.deepEqual([...seen, ...rest], all, "nothing skipped, nothing repeated");
     // toArray(limit) stops the same way.
     const first = list({ PageSize: 300 });
     const ten = await first.items<{ Key: string }>().toArray(10);
-    const after = await list({ StartingToken: first.resumeToken, MaxItems: 3 }).items<{ Key: string }>().toArray();
-    assert.deepEqual([...ten, ...after].map((o) => o.Key), all.slice(0, 13));
+    const after = await list({ StartingToken: first.resumeToken, MaxItems: 3 })
+      .items<{ Key: string }>()
+      .toArray();
+    assert.deepEqual(
+      [...ten, ...after].map((o) => o.Key),
+      all.slice(0, 13),
+    );
   });
 
   it("refuses a token this process issued for another prefix, bucket or operation, before any request", async () => {
     const a = list({ MaxItems: 1200 });
     await a.toArray();
     const token = a.resumeToken!;
-    const other = () => getPaginator(s3, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: "us_indices/day_aggs_v1/", PaginationConfig: { StartingToken: token } });
+    const other = () =>
+      getPaginator(s3, "list_objects_v2").paginate({
+        Bucket: "flatfiles",
+        Prefix: "us_indices/day_aggs_v1/",
+        PaginationConfig: { StartingToken: token },
+      });
     assert.equal(await codeOf(other), "token.mismatch");
     assert.throws(
-      () => getPaginator(s3, "list_objects_v2").paginate({ Bucket: "kit-scratch", Prefix: PREFIX, PaginationConfig: { StartingToken: token } }),
+      () =>
+        getPaginator(s3, "list_objects_v2").paginate({
+          Bucket: "kit-scratch",
+          Prefix: PREFIX,
+          PaginationConfig: { StartingToken: token },
+        }),
       /continues another listing: it was issued for ListObjectsV2 with Bucket "flatfiles", Prefix "us_stocks_sip\/day_aggs_v1\/", and this request is ListObjectsV2 with Bucket "kit-scratch"/,
     );
     // ListObjects (v1) takes a Marker, not a ContinuationToken: refused as not its token.
-    assert.match(await codeOf(() => getPaginator(s3, "list_objects").paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: { StartingToken: token } })), /^token\./);
+    assert.match(
+      await codeOf(() =>
+        getPaginator(s3, "list_objects").paginate({
+          Bucket: "flatfiles",
+          Prefix: PREFIX,
+          PaginationConfig: { StartingToken: token },
+        }),
+      ),
+      /^token\./,
+    );
     // The same request with another page size is the same listing: accepted, and it continues right.
-    const rest = await list({ StartingToken: token, PageSize: 500, MaxItems: 3 }).items<{ Key: string }>().toArray();
-    assert.deepEqual(rest.map((o) => o.Key), (await fullListing()).slice(1200, 1203));
+    const rest = await list({ StartingToken: token, PageSize: 500, MaxItems: 3 })
+      .items<{ Key: string }>()
+      .toArray();
+    assert.deepEqual(
+      rest.map((o) => o.Key),
+      (await fullListing()).slice(1200, 1203),
+    );
   });
 
   it("shows a paginator and its pages in one line when a notebook prints them, not the SDK client", async () => {
     const p = getPaginator(s3, "list_objects_v2");
-    assert.equal(inspect(p), "Paginator(ListObjectsV2): call .paginate({ ...input, PaginationConfig }) for its pages");
+    assert.equal(
+      inspect(p),
+      "Paginator(ListObjectsV2): call .paginate({ ...input, PaginationConfig }) for its pages",
+    );
     const it = list({ MaxItems: 1200 });
     await it.toArray();
     const shown = inspect(it);
     assert.equal(shown.split("\n").length, 1);
-    assert.match(shown, /^PageIterator\(ListObjectsV2 with Bucket "flatfiles", Prefix "us_stocks_sip\/day_aggs_v1\/", PaginationConfig: \{"MaxItems":1200\}\): 2 requests so far, resumeToken \S+$/);
+    assert.match(
+      shown,
+      /^PageIterator\(ListObjectsV2 with Bucket "flatfiles", Prefix "us_stocks_sip\/day_aggs_v1\/", PaginationConfig: \{"MaxItems":1200\}\): 2 requests so far, resumeToken \S+$/,
+    );
     assert.ok(!shown.includes(sandboxState().accessKeyId));
   });
 
@@ -225,7 +310,9 @@ describe("paginate", () => {
       }),
       (e: KitError) => e.code === "paginator.aborted",
     );
-    const rest = await list({ StartingToken: it.resumeToken, MaxItems: 5 }).items<{ Key: string }>().toArray();
+    const rest = await list({ StartingToken: it.resumeToken, MaxItems: 5 })
+      .items<{ Key: string }>()
+      .toArray();
     assert.deepEqual([...got, ...rest.map((o) => o.Key)], (await fullListing()).slice(0, 805));
   });
 
@@ -237,7 +324,9 @@ describe("paginate", () => {
       respond: (req) => {
         if (!req.url?.includes("list-type=2")) return null;
         listings++;
-        return failing && listings >= 3 ? { status: 500, body: "<Error><Code>InternalError</Code><Message>injected</Message></Error>" } : null;
+        return failing && listings >= 3
+          ? { status: 500, body: "<Error><Code>InternalError</Code><Message>injected</Message></Error>" }
+          : null;
       },
     });
     const client = s3Via(proxy.endpoint, 2);
@@ -251,7 +340,11 @@ describe("paginate", () => {
     assert.equal(got.length, 1000);
     assert.equal(it.requests.at(-1)!.attempts, 2, "the SDK retried before giving up");
     failing = false;
-    const rest = p.paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: { StartingToken: it.resumeToken } });
+    const rest = p.paginate({
+      Bucket: "flatfiles",
+      Prefix: PREFIX,
+      PaginationConfig: { StartingToken: it.resumeToken },
+    });
     for (const o of await rest.items<{ Key: string }>().toArray()) got.push(o.Key);
     assert.deepEqual(got, await fullListing());
     client.destroy();
@@ -265,13 +358,22 @@ describe("paginate", () => {
     const proxy = await startProxy(st.endpoint, { rewrite: (body) => (firstBody ??= body) });
     const iam = sandboxClient(IAMClient, { endpoint: proxy.endpoint, maxAttempts: 1 });
     const users = getPaginator(iam, "list_users").paginate({ PaginationConfig: { PageSize: 10 } });
-    await assert.rejects(users.toArray(), (e: KitError) => e.code === "paginator.repeated-token" && /learner-010/.test(e.message));
+    await assert.rejects(
+      users.toArray(),
+      (e: KitError) => e.code === "paginator.repeated-token" && /learner-010/.test(e.message),
+    );
     assert.equal(users.requests.length, 2);
 
     firstBody = null;
     const ddb = sandboxClient(DynamoDBClient, { endpoint: proxy.endpoint, maxAttempts: 1 });
-    const scan = getPaginator(ddb, "scan").paginate({ TableName: "tickers", PaginationConfig: { PageSize: 10 } });
-    await assert.rejects(scan.toArray(), (e: KitError) => e.code === "paginator.repeated-token" && /ExclusiveStartKey/.test(e.message));
+    const scan = getPaginator(ddb, "scan").paginate({
+      TableName: "tickers",
+      PaginationConfig: { PageSize: 10 },
+    });
+    await assert.rejects(
+      scan.toArray(),
+      (e: KitError) => e.code === "paginator.repeated-token" && /ExclusiveStartKey/.test(e.message),
+    );
     assert.equal(scan.requests.length, 2);
     assert.ok(tryDecodeToken(scan.resumeToken!));
     iam.destroy();

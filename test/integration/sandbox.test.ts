@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { after, describe, it } from "node:test";
-import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient, ListUsersCommand } from "@aws-sdk/client-iam";
@@ -42,8 +47,15 @@ describe("sandbox: flat files in the real layout", () => {
     assert.deepEqual(
       out.CommonPrefixes!.map((p) => p.Prefix),
       [
-        "global_crypto/", "global_forex/", "us_futures_cbot/", "us_futures_cme/", "us_futures_comex/",
-        "us_futures_nymex/", "us_indices/", "us_options_opra/", "us_stocks_sip/",
+        "global_crypto/",
+        "global_forex/",
+        "us_futures_cbot/",
+        "us_futures_cme/",
+        "us_futures_comex/",
+        "us_futures_nymex/",
+        "us_indices/",
+        "us_options_opra/",
+        "us_stocks_sip/",
       ],
     );
   });
@@ -87,7 +99,8 @@ describe("sandbox: flat files in the real layout", () => {
 
 describe("sandbox: credentials are enforced", () => {
   const st = sandboxState();
-  const list = (c: ReturnType<typeof s3With>) => c.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
+  const list = (c: ReturnType<typeof s3With>) =>
+    c.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
 
   it("answers a wrong secret with SignatureDoesNotMatch", async () => {
     await assert.rejects(list(s3With(st.accessKeyId, "x".repeat(40))), { name: "SignatureDoesNotMatch" });
@@ -102,7 +115,15 @@ describe("sandbox: credentials are enforced", () => {
   });
 
   it("checks signatures of keys with spaces, +, %, backslashes, ? and non-ASCII letters as sent (they used to fail)", async () => {
-    const keys = ["odd/a b.txt", "odd/a+b.txt", "odd/100%.txt", "odd/back\\slash.txt", "odd/café.txt", "odd/日本.txt", "odd/q?x=1&y.txt"];
+    const keys = [
+      "odd/a b.txt",
+      "odd/a+b.txt",
+      "odd/100%.txt",
+      "odd/back\\slash.txt",
+      "odd/café.txt",
+      "odd/日本.txt",
+      "odd/q?x=1&y.txt",
+    ];
     for (const Key of keys) {
       await s3.send(new PutObjectCommand({ Bucket: "kit-scratch", Key, Body: Key }));
       const got = await s3.send(new GetObjectCommand({ Bucket: "kit-scratch", Key }));
@@ -113,16 +134,21 @@ describe("sandbox: credentials are enforced", () => {
   });
 
   it("answers an unknown key id with InvalidAccessKeyId", async () => {
-    await assert.rejects(list(s3With("AKIAUNKNOWNKEY000000", st.secretAccessKey)), { name: "InvalidAccessKeyId" });
+    await assert.rejects(list(s3With("AKIAUNKNOWNKEY000000", st.secretAccessKey)), {
+      name: "InvalidAccessKeyId",
+    });
   });
 
   it("denies the dataset the plan lacks with 403, and serves the others", async () => {
     const denied = findDataset("us_options_opra/quotes_v1");
-    await assert.rejects(s3.send(new GetObjectCommand({ Bucket: bucket, Key: keyFor(denied, SANDBOX_END) })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
-      assert.equal(e.name, "AccessDenied");
-      assert.equal(e.$metadata?.httpStatusCode, 403);
-      return true;
-    });
+    await assert.rejects(
+      s3.send(new GetObjectCommand({ Bucket: bucket, Key: keyFor(denied, SANDBOX_END) })),
+      (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
+        assert.equal(e.name, "AccessDenied");
+        assert.equal(e.$metadata?.httpStatusCode, 403);
+        return true;
+      },
+    );
     const allowed = await getText(keyFor(findDataset("us_options_opra/trades_v1"), SANDBOX_END));
     assert.ok(allowed.startsWith("ticker,"));
   });
@@ -149,7 +175,9 @@ describe("sandbox: nothing answers without a signature", () => {
     assert.ok(!text.includes(st.secretAccessKey), "the secret is not served");
     const reset = await fetch(`${st.endpoint}/moto-api/reset`, { method: "POST" });
     assert.equal(reset.status, 403);
-    const after = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "us_indices/", MaxKeys: 1 }));
+    const after = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: "us_indices/", MaxKeys: 1 }),
+    );
     assert.equal(after.KeyCount, 1, "the sandbox is still seeded");
   });
 });
@@ -184,7 +212,10 @@ describe("sandbox: services for the pagination guide", () => {
   it("has a table of ~100 KB items whose Scan pages stop at DynamoDB's 1 MB, not at Limit", async () => {
     const ddb = sandboxClient(DynamoDBClient);
     const page = await ddb.send(new ScanCommand({ TableName: "filings", Limit: 100 }));
-    assert.ok(page.Count! >= 5 && page.Count! < 11, `a 1 MB page holds 9 or 10 such items, got ${page.Count}`);
+    assert.ok(
+      page.Count! >= 5 && page.Count! < 11,
+      `a 1 MB page holds 9 or 10 such items, got ${page.Count}`,
+    );
     assert.ok(page.LastEvaluatedKey, "more remain");
   });
 
@@ -192,14 +223,22 @@ describe("sandbox: services for the pagination guide", () => {
     const config = sandboxConfig();
     const probe = new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 });
     const slow = flatFilesClient(config, { systemClockOffset: -20 * 60_000, maxAttempts: 1 });
-    const err = await slow.send(probe).then(() => null, (e) => e);
+    const err = await slow.send(probe).then(
+      () => null,
+      (e) => e,
+    );
     assert.equal(err?.name, "RequestTimeTooSkewed");
     assert.equal(err.$metadata.httpStatusCode, 403);
     // The SDK corrected the client's offset from the answer's time: the next call goes through.
-    assert.ok(Math.abs(slow.config.systemClockOffset) < 60_000, `offset still ${slow.config.systemClockOffset} ms`);
+    assert.ok(
+      Math.abs(slow.config.systemClockOffset) < 60_000,
+      `offset still ${slow.config.systemClockOffset} ms`,
+    );
     assert.equal((await slow.send(probe)).KeyCount, 1);
     // Inside the 15-minute window the request is accepted as it is.
-    const near = await flatFilesClient(config, { systemClockOffset: -10 * 60_000, maxAttempts: 1 }).send(probe);
+    const near = await flatFilesClient(config, { systemClockOffset: -10 * 60_000, maxAttempts: 1 }).send(
+      probe,
+    );
     assert.equal(near.KeyCount, 1);
   });
 });

@@ -40,12 +40,18 @@ function pidsMentioning(text: string): number[] {
 }
 
 describe("npm start", () => {
-  it("serves the notebooks with a tslab kernel and stops everything on Ctrl-C", { timeout: 180_000 }, async () => {
+  it("serves the notebooks with a tslab kernel and stops everything on Ctrl-C", {
+    timeout: 180_000,
+  }, async () => {
     const { port, token, stateFile, stop } = await startMainCommand();
     const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { endpoint: string; pid: number };
     const sandboxPort = Number(new URL(state.endpoint).port);
 
-    assert.equal((await fetch(`http://127.0.0.1:${port}/api/status`)).status, 403, "token authentication stays on");
+    assert.equal(
+      (await fetch(`http://127.0.0.1:${port}/api/status`)).status,
+      403,
+      "token authentication stays on",
+    );
     const specs = (await (await fetch(`http://127.0.0.1:${port}/api/kernelspecs?token=${token}`)).json()) as {
       default: string;
       kernelspecs: Record<string, unknown>;

@@ -45,12 +45,27 @@ async function uploadInParts(key: string, body: Buffer, sizes: number[]): Promis
   const parts = [];
   let at = 0;
   for (const [i, n] of sizes.entries()) {
-    const out = await s3.send(new UploadPartCommand({ Bucket: scratch, Key: key, UploadId, PartNumber: i + 1, Body: body.subarray(at, at + n) }));
+    const out = await s3.send(
+      new UploadPartCommand({
+        Bucket: scratch,
+        Key: key,
+        UploadId,
+        PartNumber: i + 1,
+        Body: body.subarray(at, at + n),
+      }),
+    );
     parts.push({ ETag: out.ETag, PartNumber: i + 1 });
     at += n;
   }
   assert.equal(at, body.length);
-  const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: scratch, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+  const done = await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: scratch,
+      Key: key,
+      UploadId,
+      MultipartUpload: { Parts: parts },
+    }),
+  );
   return done.ETag!.replace(/"/g, "");
 }
 
@@ -66,7 +81,9 @@ function multipartEtag(body: Buffer, sizes: number[]): string {
   let end = 0;
   const md5s = sizes.map((n) => {
     end += n;
-    return createHash("md5").update(body.subarray(end - n, end)).digest();
+    return createHash("md5")
+      .update(body.subarray(end - n, end))
+      .digest();
   });
   return `${createHash("md5").update(Buffer.concat(md5s)).digest("hex")}-${sizes.length}`;
 }
@@ -98,7 +115,10 @@ describe("multipart ETags", () => {
     assert.equal(etag, multipartEtag(body, sizes), "the emulator's ETag is the multipart ETag");
     const check = await planCheck(s3, scratch, "verify/uneven.bin", body.length, etag);
     assert.equal(check.kind === "multipart" && check.partsFrom, "server");
-    assert.deepEqual(check.segments.map((s) => s.length), sizes);
+    assert.deepEqual(
+      check.segments.map((s) => s.length),
+      sizes,
+    );
     const d = await downloadFile(s3, scratch, "verify/uneven.bin", { cacheDir: tmp(), partSize: 4 * MIB });
     assert.equal(d.verified, "multipart-etag");
     assert.deepEqual(fs.readFileSync(d.path), body);
@@ -120,7 +140,10 @@ describe("multipart ETags", () => {
     let via: ReturnType<typeof s3Via>;
     before(async () => {
       proxy = await startProxy(sandboxState().endpoint, {
-        respond: (req) => (req.method === "HEAD" && /[?&]partNumber=/.test(req.url ?? "") ? { status: 501, body: "<Error><Code>NotImplemented</Code></Error>" } : null),
+        respond: (req) =>
+          req.method === "HEAD" && /[?&]partNumber=/.test(req.url ?? "")
+            ? { status: 501, body: "<Error><Code>NotImplemented</Code></Error>" }
+            : null,
       });
       via = s3Via(proxy.endpoint, 1);
     });
@@ -145,13 +168,18 @@ describe("multipart ETags", () => {
       const warn = console.warn;
       console.warn = (m: string) => warnings.push(m);
       try {
-        const d = await downloadFile(via, bucket, "us_stocks_sip/trades_v1/2026/11/2026-11-20.csv.gz", { cacheDir: tmp() });
+        const d = await downloadFile(via, bucket, "us_stocks_sip/trades_v1/2026/11/2026-11-20.csv.gz", {
+          cacheDir: tmp(),
+        });
         assert.equal(d.verified, "size");
       } finally {
         console.warn = warn;
       }
       assert.equal(warnings.length, 1);
-      assert.match(warnings[0], /only the size of us_stocks_sip\/trades_v1\/2026\/11\/2026-11-20\.csv\.gz could be checked: the server does not tell the part size/);
+      assert.match(
+        warnings[0],
+        /only the size of us_stocks_sip\/trades_v1\/2026\/11\/2026-11-20\.csv\.gz could be checked: the server does not tell the part size/,
+      );
     });
   });
 });
@@ -181,12 +209,20 @@ describe("damaged bytes", () => {
       const via = s3Via(proxy.endpoint, 1);
       const cacheDir = tmp();
       try {
-        await assert.rejects(downloadFile(via, bucket, key, { cacheDir, partSize: 2 * MIB }), (e: KitError) => {
-          assert.equal(e.code, "download.corrupt");
-          assert.match(e.message, what === "multipart" ? /its multipart ETag is [0-9a-f]{32}-\d+, the server's is/ : /its MD5 is [0-9a-f]{32}, the server's is/);
-          assert.match(e.message, /the partial file was removed, run again/);
-          return true;
-        });
+        await assert.rejects(
+          downloadFile(via, bucket, key, { cacheDir, partSize: 2 * MIB }),
+          (e: KitError) => {
+            assert.equal(e.code, "download.corrupt");
+            assert.match(
+              e.message,
+              what === "multipart"
+                ? /its multipart ETag is [0-9a-f]{32}-\d+, the server's is/
+                : /its MD5 is [0-9a-f]{32}, the server's is/,
+            );
+            assert.match(e.message, /the partial file was removed, run again/);
+            return true;
+          },
+        );
       } finally {
         via.destroy();
         await proxy.close();
@@ -198,10 +234,21 @@ describe("damaged bytes", () => {
   }
 
   /** Start a download, stop it after `afterBytes`, then damage the saved bytes at `at`. */
-  async function interruptAndDamage(key: string, cacheDir: string, afterBytes: number, at: number): Promise<string> {
+  async function interruptAndDamage(
+    key: string,
+    cacheDir: string,
+    afterBytes: number,
+    at: number,
+  ): Promise<string> {
     const stop = new AbortController();
     await assert.rejects(
-      downloadFile(s3, bucket, key, { cacheDir, partSize: MIB, concurrency: 1, signal: stop.signal, onProgress: (p) => p.bytes > afterBytes && stop.abort() }),
+      downloadFile(s3, bucket, key, {
+        cacheDir,
+        partSize: MIB,
+        concurrency: 1,
+        signal: stop.signal,
+        onProgress: (p) => p.bytes > afterBytes && stop.abort(),
+      }),
     );
     const part = path.join(cacheDir, bucket, ...key.split("/")) + ".part";
     const fd = fs.openSync(part, "r+");
@@ -213,7 +260,8 @@ describe("damaged bytes", () => {
   it("a resumed multipart download re-checks the parts it reuses and fetches a damaged one again", async () => {
     const cacheDir = tmp();
     const part = await interruptAndDamage(large, cacheDir, 18 * MIB, 9 * MIB); // inside upload part 2 (8-16 MiB)
-    const saved = (JSON.parse(fs.readFileSync(`${part}.json`, "utf8")) as { done: number[] }).done.length * MIB;
+    const saved =
+      (JSON.parse(fs.readFileSync(`${part}.json`, "utf8")) as { done: number[] }).done.length * MIB;
     assert.ok(saved >= 16 * MIB, `${saved} bytes saved before the stop`);
     const d = await downloadFile(s3, bucket, large, { cacheDir, partSize: MIB, concurrency: 1 });
     assert.equal(d.verified, "multipart-etag");
@@ -229,7 +277,10 @@ describe("damaged bytes", () => {
     assert.ok(head.ContentLength! > 3 * MIB, `${head.ContentLength} bytes`);
     const cacheDir = tmp();
     await interruptAndDamage(key, cacheDir, 2 * MIB, 100);
-    await assert.rejects(downloadFile(s3, bucket, key, { cacheDir, partSize: MIB, concurrency: 1 }), (e: KitError) => e.code === "download.corrupt");
+    await assert.rejects(
+      downloadFile(s3, bucket, key, { cacheDir, partSize: MIB, concurrency: 1 }),
+      (e: KitError) => e.code === "download.corrupt",
+    );
     const d = await downloadFile(s3, bucket, key, { cacheDir, partSize: MIB });
     assert.equal(d.fetched, d.size, "started over");
     assert.deepEqual(fs.readFileSync(d.path), await bytesOf(bucket, key));

@@ -16,24 +16,79 @@ import { readSolutions } from "../../scripts/lib/solutions";
 import { sandboxState } from "../helpers/sandbox";
 
 const dir = path.join(PACKAGE_ROOT, "notebooks");
-const notebooks = fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
+const notebooks = fs
+  .readdirSync(dir)
+  .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+  .sort();
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-notebooks-"));
 
 /** What each notebook must show when it runs against the sandbox. */
 const EXPECTED: Record<string, RegExp[]> = {
-  "00-check-your-setup.ipynb": [/local sandbox/, /us_stocks_sip\//, /global_crypto\//, /SignatureDoesNotMatch/, /Secret\(••••••••\)/],
-  "01-flat-files-requests-and-paginators.ipynb": [/RequestTimeTooSkewed/, /500 received, 200 kept/, /AWS4-HMAC-SHA256/, /\b5838\b/, /ContinuationToken=/, /us_options_opra\//, /day_aggs_v1\/ +minute_aggs_v1/, /<td>2024<\/td><td>252<\/td>/],
-  "02-pagination-step-by-step.ipynb": [
-    /<td>IAM ListUsers<\/td><td>100<\/td>/, /<td>S3 ListObjectsV2<\/td><td>5,000<\/td><td>1,000<\/td>/,
-    /<td>DynamoDB Scan, 100 KB items<\/td><td>100<\/td><td>9<\/td>/, /100 received, 50 kept/,
-    /distinct: 500, tableSize: 500/, /5838 keys, all there/, /33 instances/, /5 of 5838 files are over 1,000 bytes/,
-    /<td>MaxItems 10<\/td><td>10<\/td><td>1<\/td><td>1,000<\/td>/, /<td>MaxItems 10, PageSize 10<\/td><td>10<\/td><td>1<\/td><td>10<\/td>/,
+  "00-check-your-setup.ipynb": [
+    /local sandbox/,
+    /us_stocks_sip\//,
+    /global_crypto\//,
+    /SignatureDoesNotMatch/,
+    /Secret\(••••••••\)/,
   ],
-  "04-exploring-flat-files.ipynb": [/<td>2026-11-13<\/td>/, /a Saturday/, /window_start_ny/, /EST/, /minute bars, \d+ MB gzipped/, /cached: nothing fetched/, /Forbidden \(HTTP 403\)/],
-  "05-options.ipynb": [/is not an option ticker: its expiration "251319"/, /<th>call_volume<\/th><th>call_close<\/th>/, /<td>SPY<\/td><td>[\d,]+<\/td><td>[\d,]+<\/td><td>1\.\d+<\/td>/, /\d+ SPY option trades/],
-  "06-trades-and-quotes.ipynb": [/780 of 780 minutes: VWAP inside the bar's range/, /Odd Lot Trade/, /1-99 \(odd lot\)/, /inside the spread/],
-  "07-around-the-clock.ipynb": [/C:EURUSD/, /a Sunday/, /<td>2024-06-07<\/td><td>1,?3\d\d\.\d+<\/td>/, /<td>2024-06-10<\/td><td>13\d\.\d+<\/td>/, /2026-11-19 18:00:00 EST/],
-  "03-paginator-reference.ipynb": [/151 of 232/, /ContinuationToken: '/, /\(not sent\)/, /boto_truncate_amount: 10/, /'page had no Contents': \[ null \]/, /position 22/],
+  "01-flat-files-requests-and-paginators.ipynb": [
+    /RequestTimeTooSkewed/,
+    /500 received, 200 kept/,
+    /AWS4-HMAC-SHA256/,
+    /\b5838\b/,
+    /ContinuationToken=/,
+    /us_options_opra\//,
+    /day_aggs_v1\/ +minute_aggs_v1/,
+    /<td>2024<\/td><td>252<\/td>/,
+  ],
+  "02-pagination-step-by-step.ipynb": [
+    /<td>IAM ListUsers<\/td><td>100<\/td>/,
+    /<td>S3 ListObjectsV2<\/td><td>5,000<\/td><td>1,000<\/td>/,
+    /<td>DynamoDB Scan, 100 KB items<\/td><td>100<\/td><td>9<\/td>/,
+    /100 received, 50 kept/,
+    /distinct: 500, tableSize: 500/,
+    /5838 keys, all there/,
+    /33 instances/,
+    /5 of 5838 files are over 1,000 bytes/,
+    /<td>MaxItems 10<\/td><td>10<\/td><td>1<\/td><td>1,000<\/td>/,
+    /<td>MaxItems 10, PageSize 10<\/td><td>10<\/td><td>1<\/td><td>10<\/td>/,
+  ],
+  "04-exploring-flat-files.ipynb": [
+    /<td>2026-11-13<\/td>/,
+    /a Saturday/,
+    /window_start_ny/,
+    /EST/,
+    /minute bars, \d+ MB gzipped/,
+    /cached: nothing fetched/,
+    /Forbidden \(HTTP 403\)/,
+  ],
+  "05-options.ipynb": [
+    /is not an option ticker: its expiration "251319"/,
+    /<th>call_volume<\/th><th>call_close<\/th>/,
+    /<td>SPY<\/td><td>[\d,]+<\/td><td>[\d,]+<\/td><td>1\.\d+<\/td>/,
+    /\d+ SPY option trades/,
+  ],
+  "06-trades-and-quotes.ipynb": [
+    /780 of 780 minutes: VWAP inside the bar's range/,
+    /Odd Lot Trade/,
+    /1-99 \(odd lot\)/,
+    /inside the spread/,
+  ],
+  "07-around-the-clock.ipynb": [
+    /C:EURUSD/,
+    /a Sunday/,
+    /<td>2024-06-07<\/td><td>1,?3\d\d\.\d+<\/td>/,
+    /<td>2024-06-10<\/td><td>13\d\.\d+<\/td>/,
+    /2026-11-19 18:00:00 EST/,
+  ],
+  "03-paginator-reference.ipynb": [
+    /151 of 232/,
+    /ContinuationToken: '/,
+    /\(not sent\)/,
+    /boto_truncate_amount: 10/,
+    /'page had no Contents': \[ null \]/,
+    /position 22/,
+  ],
 };
 
 /**
@@ -44,7 +99,13 @@ function withSolutions(name: string): { file: string; cells: number } {
   const nb = readNotebook(path.join(dir, name));
   const cells = nb.cells.length;
   for (const s of readSolutions(name)) {
-    nb.cells.push({ cell_type: "code", source: s.code, metadata: { solution: s.exercise }, outputs: [], execution_count: null });
+    nb.cells.push({
+      cell_type: "code",
+      source: s.code,
+      metadata: { solution: s.exercise },
+      outputs: [],
+      execution_count: null,
+    });
   }
   // Written beside the original, so relative imports ("../dist") resolve the same way.
   const file = path.join(dir, `.solutions-${name}`);
@@ -65,7 +126,17 @@ describe("notebooks run green against the sandbox", () => {
       try {
         r = spawnSync(
           "jupyter-nbconvert",
-          ["--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output-dir", outDir, "--output", name, input.file],
+          [
+            "--to",
+            "notebook",
+            "--execute",
+            "--ExecutePreprocessor.timeout=300",
+            "--output-dir",
+            outDir,
+            "--output",
+            name,
+            input.file,
+          ],
           { encoding: "utf8", env: process.env, cwd: dir },
         );
       } finally {
@@ -75,16 +146,26 @@ describe("notebooks run green against the sandbox", () => {
       const executed = readNotebook(path.join(outDir, name));
       const solved = solutionOutputs(executed, input.cells);
       readSolutions(name).forEach((s, i) => {
-        assert.match(solved[i], s.expect!, `exercise ${s.exercise}'s solution (docs/solutions) shows:\n${solved[i]}`);
+        assert.match(
+          solved[i],
+          s.expect!,
+          `exercise ${s.exercise}'s solution (docs/solutions) shows:\n${solved[i]}`,
+        );
       });
       const fresh = { ...executed, cells: executed.cells.slice(0, input.cells) };
       // Saved notebooks keep their prompt numbers, as a reader expects ([1], [2]...); tslab only
       // sends them on IOPub with the kit's patch (execute_input).
       for (const nb of [fresh, readNotebook(path.join(dir, name))]) {
         const counts = nb.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count);
-        assert.deepEqual(counts, counts.map((_, i) => i + 1), "execution counts 1, 2, 3...");
+        assert.deepEqual(
+          counts,
+          counts.map((_, i) => i + 1),
+          "execution counts 1, 2, 3...",
+        );
       }
-      const errors = executed.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "error" || o.name === "stderr");
+      const errors = executed.cells
+        .flatMap((c) => c.outputs ?? [])
+        .filter((o) => o.output_type === "error" || o.name === "stderr");
       assert.deepEqual(errors, []);
       const text = outputText(fresh);
       for (const re of EXPECTED[name] ?? []) assert.match(text, re);
@@ -93,9 +174,15 @@ describe("notebooks run green against the sandbox", () => {
       if (CHARTS[name.slice(0, 2)]) assert.equal(charts, CHARTS[name.slice(0, 2)], "charts, as PNG");
 
       const st = sandboxState();
-      for (const [what, secret] of [["access key id", st.accessKeyId], ["secret key", st.secretAccessKey]]) {
+      for (const [what, secret] of [
+        ["access key id", st.accessKeyId],
+        ["secret key", st.secretAccessKey],
+      ]) {
         assert.ok(!text.includes(secret), `the ${what} appears in the outputs of ${name}`);
-        assert.ok(!fs.readFileSync(path.join(dir, name), "utf8").includes(secret), `the ${what} is in the committed ${name}`);
+        assert.ok(
+          !fs.readFileSync(path.join(dir, name), "utf8").includes(secret),
+          `the ${what} is in the committed ${name}`,
+        );
       }
 
       const diff = firstDifference(readNotebook(path.join(dir, name)), fresh);

@@ -35,26 +35,142 @@ const S3P = { Bucket: "flatfiles", Prefix: DAY };
 
 const SCENARIOS: Scenario[] = [
   { name: "whole dataset", service: "s3", operation: "list_objects_v2", params: S3P },
-  { name: "MaxItems smaller than a page", service: "s3", operation: "list_objects_v2", params: S3P, config: { MaxItems: 250 } },
-  { name: "MaxItems equal to a page", service: "s3", operation: "list_objects_v2", params: S3P, config: { MaxItems: 1000 } },
-  { name: "MaxItems larger than a page", service: "s3", operation: "list_objects_v2", params: S3P, config: { MaxItems: 2345 } },
-  { name: "PageSize with MaxItems", service: "s3", operation: "list_objects_v2", params: S3P, config: { PageSize: 300, MaxItems: 1000 } },
-  { name: "empty prefix", service: "s3", operation: "list_objects_v2", params: { Bucket: "flatfiles", Prefix: "no/such/prefix/" } },
-  { name: "empty prefix, full result", service: "s3", operation: "list_objects_v2", params: { Bucket: "flatfiles", Prefix: "no/such/" }, mode: "full" },
-  { name: "Delimiter: prefixes, no Contents", service: "s3", operation: "list_objects_v2", params: { Bucket: "flatfiles", Delimiter: "/" } },
-  { name: "full result with MaxItems", service: "s3", operation: "list_objects_v2", params: S3P, config: { MaxItems: 1500 }, mode: "full" },
-  { name: "search, flat-mapped", service: "s3", operation: "list_objects_v2", params: { ...S3P, Prefix: `${DAY}2024/` }, mode: "search", expression: "Contents[?Size > `1000`].Key" },
-  { name: "search, page without a match yields null", service: "s3", operation: "list_objects_v2", params: { Bucket: "flatfiles", Delimiter: "/" }, mode: "search", expression: "Contents[].Key" },
-  { name: "search, scalar per page", service: "s3", operation: "list_objects_v2", params: S3P, config: { PageSize: 2000 }, mode: "search", expression: "KeyCount" },
-  { name: "ListObjects v1 without NextMarker", service: "s3", operation: "list_objects", params: S3P, config: { MaxItems: 2200 } },
-  { name: "ListObjects v1 with Delimiter", service: "s3", operation: "list_objects", params: { Bucket: "flatfiles", Prefix: DAY, Delimiter: "/" , MaxKeys: 5 } },
-  { name: "ListObjectVersions, two tokens", service: "s3", operation: "list_object_versions", params: { Bucket: "kit-versions" }, config: { PageSize: 7, MaxItems: 60 } },
-  { name: "ListObjectVersions, delete markers in the full result", service: "s3", operation: "list_object_versions", params: { Bucket: "kit-versions", Prefix: "reports/" }, config: { PageSize: 9 }, mode: "full" },
-  { name: "DynamoDB Scan with Limit", service: "dynamodb", operation: "scan", params: { TableName: "tickers" }, config: { PageSize: 60, MaxItems: 150 } },
-  { name: "DynamoDB Scan full result sums counts", service: "dynamodb", operation: "scan", params: { TableName: "tickers" }, config: { PageSize: 120 }, mode: "full" },
+  {
+    name: "MaxItems smaller than a page",
+    service: "s3",
+    operation: "list_objects_v2",
+    params: S3P,
+    config: { MaxItems: 250 },
+  },
+  {
+    name: "MaxItems equal to a page",
+    service: "s3",
+    operation: "list_objects_v2",
+    params: S3P,
+    config: { MaxItems: 1000 },
+  },
+  {
+    name: "MaxItems larger than a page",
+    service: "s3",
+    operation: "list_objects_v2",
+    params: S3P,
+    config: { MaxItems: 2345 },
+  },
+  {
+    name: "PageSize with MaxItems",
+    service: "s3",
+    operation: "list_objects_v2",
+    params: S3P,
+    config: { PageSize: 300, MaxItems: 1000 },
+  },
+  {
+    name: "empty prefix",
+    service: "s3",
+    operation: "list_objects_v2",
+    params: { Bucket: "flatfiles", Prefix: "no/such/prefix/" },
+  },
+  {
+    name: "empty prefix, full result",
+    service: "s3",
+    operation: "list_objects_v2",
+    params: { Bucket: "flatfiles", Prefix: "no/such/" },
+    mode: "full",
+  },
+  {
+    name: "Delimiter: prefixes, no Contents",
+    service: "s3",
+    operation: "list_objects_v2",
+    params: { Bucket: "flatfiles", Delimiter: "/" },
+  },
+  {
+    name: "full result with MaxItems",
+    service: "s3",
+    operation: "list_objects_v2",
+    params: S3P,
+    config: { MaxItems: 1500 },
+    mode: "full",
+  },
+  {
+    name: "search, flat-mapped",
+    service: "s3",
+    operation: "list_objects_v2",
+    params: { ...S3P, Prefix: `${DAY}2024/` },
+    mode: "search",
+    expression: "Contents[?Size > `1000`].Key",
+  },
+  {
+    name: "search, page without a match yields null",
+    service: "s3",
+    operation: "list_objects_v2",
+    params: { Bucket: "flatfiles", Delimiter: "/" },
+    mode: "search",
+    expression: "Contents[].Key",
+  },
+  {
+    name: "search, scalar per page",
+    service: "s3",
+    operation: "list_objects_v2",
+    params: S3P,
+    config: { PageSize: 2000 },
+    mode: "search",
+    expression: "KeyCount",
+  },
+  {
+    name: "ListObjects v1 without NextMarker",
+    service: "s3",
+    operation: "list_objects",
+    params: S3P,
+    config: { MaxItems: 2200 },
+  },
+  {
+    name: "ListObjects v1 with Delimiter",
+    service: "s3",
+    operation: "list_objects",
+    params: { Bucket: "flatfiles", Prefix: DAY, Delimiter: "/", MaxKeys: 5 },
+  },
+  {
+    name: "ListObjectVersions, two tokens",
+    service: "s3",
+    operation: "list_object_versions",
+    params: { Bucket: "kit-versions" },
+    config: { PageSize: 7, MaxItems: 60 },
+  },
+  {
+    name: "ListObjectVersions, delete markers in the full result",
+    service: "s3",
+    operation: "list_object_versions",
+    params: { Bucket: "kit-versions", Prefix: "reports/" },
+    config: { PageSize: 9 },
+    mode: "full",
+  },
+  {
+    name: "DynamoDB Scan with Limit",
+    service: "dynamodb",
+    operation: "scan",
+    params: { TableName: "tickers" },
+    config: { PageSize: 60, MaxItems: 150 },
+  },
+  {
+    name: "DynamoDB Scan full result sums counts",
+    service: "dynamodb",
+    operation: "scan",
+    params: { TableName: "tickers" },
+    config: { PageSize: 120 },
+    mode: "full",
+  },
   { name: "IAM ListUsers default page", service: "iam", operation: "list_users" },
-  { name: "IAM ListUsers PageSize and MaxItems", service: "iam", operation: "list_users", config: { PageSize: 50, MaxItems: 70 } },
-  { name: "EC2 DescribeInstances", service: "ec2", operation: "describe_instances", config: { PageSize: 5, MaxItems: 7 } },
+  {
+    name: "IAM ListUsers PageSize and MaxItems",
+    service: "iam",
+    operation: "list_users",
+    config: { PageSize: 50, MaxItems: 70 },
+  },
+  {
+    name: "EC2 DescribeInstances",
+    service: "ec2",
+    operation: "describe_instances",
+    config: { PageSize: 5, MaxItems: 7 },
+  },
 ];
 
 let python = "";
@@ -62,7 +178,11 @@ const clients: Record<string, unknown> = {};
 
 function boto3(scenarios: Scenario[]): Result[] {
   const input = JSON.stringify({ sandbox: sandboxState(), scenarios });
-  const r = spawnSync(python, [path.join(__dirname, "boto3_runner.py")], { input, encoding: "utf8", maxBuffer: 64 << 20 });
+  const r = spawnSync(python, [path.join(__dirname, "boto3_runner.py")], {
+    input,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Result[];
 }
@@ -83,21 +203,30 @@ function plain(v: unknown): unknown {
 
 async function kit(s: Scenario): Promise<Result> {
   try {
-    const it = getPaginator(clients[s.service], s.operation).paginate({ ...s.params, PaginationConfig: s.config });
+    const it = getPaginator(clients[s.service], s.operation).paginate({
+      ...s.params,
+      PaginationConfig: s.config,
+    });
     const resultKeys = it.definition.resultKeys;
     const out: Result = { resultKeys };
     if (s.mode === "search") {
-      out.search = (await it.search(s.expression!).toArray()).map((x) => (x && typeof x === "object" ? identity(x) : (x ?? null)));
+      out.search = (await it.search(s.expression!).toArray()).map((x) =>
+        x && typeof x === "object" ? identity(x) : (x ?? null),
+      );
     } else if (s.mode === "full") {
       const full = await it.buildFullResult();
       out.full = Object.fromEntries(
-        Object.entries(full).map(([k, v]) => [k, Array.isArray(v) ? v.map(identity) : k === "NextToken" ? tryDecodeToken(v as string) : plain(v)]),
+        Object.entries(full).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v.map(identity) : k === "NextToken" ? tryDecodeToken(v as string) : plain(v),
+        ]),
       );
     } else {
       const pages: Result[] = [];
       await it.forEach((page) => {
         const p: Result = {};
-        for (const k of resultKeys) if (page[k] !== undefined) p[k] = Array.isArray(page[k]) ? (page[k] as unknown[]).length : page[k];
+        for (const k of resultKeys)
+          if (page[k] !== undefined) p[k] = Array.isArray(page[k]) ? (page[k] as unknown[]).length : page[k];
         const primary = page[resultKeys[0]];
         p.ids = Array.isArray(primary) ? primary.slice(0, 3).map(identity) : [];
         pages.push(p);
@@ -139,10 +268,18 @@ describe("parity with boto3 on the same sandbox", () => {
     let kitToken: string | undefined;
     let botoToken: string | undefined;
     for (const n of steps) {
-      const s: Scenario = { name: "chain", service: "s3", operation: "list_objects_v2", params: S3P, config: { MaxItems: n } };
+      const s: Scenario = {
+        name: "chain",
+        service: "s3",
+        operation: "list_objects_v2",
+        params: S3P,
+        config: { MaxItems: n },
+      };
       // The kit resumes from boto3's token, and boto3 from the kit's.
       const k = await kit({ ...s, config: { ...s.config, StartingToken: botoToken } });
-      const [b] = boto3([{ ...s, config: { ...s.config, ...(kitToken ? { StartingToken: kitToken } : {}) } }]);
+      const [b] = boto3([
+        { ...s, config: { ...s.config, ...(kitToken ? { StartingToken: kitToken } : {}) } },
+      ]);
       assert.deepEqual(k.pages, b.pages, `step MaxItems=${n}`);
       assert.equal(k.resumeToken, b.resumeToken, "byte-identical tokens");
       kitToken = k.resumeToken as string;
@@ -155,8 +292,30 @@ describe("parity with boto3 on the same sandbox", () => {
     const aws = (extra: string[]) => {
       const r = spawnSync(
         "aws",
-        ["s3api", "list-objects-v2", "--bucket", "flatfiles", "--prefix", DAY, "--endpoint-url", st.endpoint, "--region", st.region, "--output", "json", ...extra],
-        { encoding: "utf8", env: { ...process.env, AWS_ACCESS_KEY_ID: st.accessKeyId, AWS_SECRET_ACCESS_KEY: st.secretAccessKey }, maxBuffer: 64 << 20 },
+        [
+          "s3api",
+          "list-objects-v2",
+          "--bucket",
+          "flatfiles",
+          "--prefix",
+          DAY,
+          "--endpoint-url",
+          st.endpoint,
+          "--region",
+          st.region,
+          "--output",
+          "json",
+          ...extra,
+        ],
+        {
+          encoding: "utf8",
+          env: {
+            ...process.env,
+            AWS_ACCESS_KEY_ID: st.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: st.secretAccessKey,
+          },
+          maxBuffer: 64 << 20,
+        },
       );
       assert.equal(r.status, 0, r.stderr);
       return JSON.parse(r.stdout) as { Contents: { Key: string }[]; NextToken?: string };
@@ -168,6 +327,9 @@ describe("parity with boto3 on the same sandbox", () => {
       .paginate({ ...S3P, PaginationConfig: { MaxItems: 5, StartingToken: first.NextToken } })
       .items<{ Key: string }>()
       .toArray();
-    assert.deepEqual(kitNext.map((o) => o.Key), cliNext.Contents.map((o) => o.Key));
+    assert.deepEqual(
+      kitNext.map((o) => o.Key),
+      cliNext.Contents.map((o) => o.Key),
+    );
   });
 });

@@ -20,12 +20,15 @@ const SAMPLES: unknown[] = [
 
 describe("resume tokens against Python", () => {
   it("serialise JSON exactly as Python's json.dumps does", () => {
-    const py = spawnSync(ensureSandboxPython(), ["-c", "import json,sys\nfor o in json.load(sys.stdin): print(json.dumps(o))"], {
-      input: JSON.stringify(SAMPLES),
-      encoding: "utf8",
-    });
+    const py = spawnSync(
+      ensureSandboxPython(),
+      ["-c", "import json,sys\nfor o in json.load(sys.stdin): print(json.dumps(o))"],
+      {
+        input: JSON.stringify(SAMPLES),
+        encoding: "utf8",
+      },
+    );
     assert.equal(py.status, 0, py.stderr);
     assert.deepEqual(SAMPLES.map(pythonJson), py.stdout.trimEnd().split("\n"));
   });
-
 });

@@ -19,7 +19,11 @@ after(() => s3.destroy());
 
 function worker(cacheDir: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "crash-worker.ts"), "download", cacheDir], { env: process.env });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(__dirname, "crash-worker.ts"), "download", cacheDir],
+      { env: process.env },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (b) => (out += b));
@@ -37,7 +41,11 @@ it("two processes downloading the same file: one fetches, the other waits and re
   const size = JSON.parse(a.out.trim()).size as number;
   assert.deepEqual(fetched, [0, size], "one download, one cache hit");
   const file = cachePath(cacheDir, "flatfiles", KEY);
-  const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: "flatfiles", Key: KEY }))).Body!.transformToByteArray());
+  const body = Buffer.from(
+    await (
+      await s3.send(new GetObjectCommand({ Bucket: "flatfiles", Key: KEY }))
+    ).Body!.transformToByteArray(),
+  );
   const md5 = (b: Buffer) => createHash("md5").update(b).digest("hex");
   assert.equal(md5(fs.readFileSync(file)), md5(body), "the cached file is the object, byte for byte");
   const leftovers = fs.readdirSync(path.dirname(file)).filter((f) => /\.(part|part\.json|lock|tmp)$/.test(f));

@@ -15,7 +15,12 @@ const sandbox = loadConfig({ target: "sandbox", cwd: null });
 const client = flatFilesClient({ ...sandbox, endpoint: endpoint ?? sandbox.endpoint });
 
 async function list(out: string) {
-  const lines = fs.existsSync(out) ? fs.readFileSync(out, "utf8").split("\n").filter((l) => l.endsWith("}")) : [];
+  const lines = fs.existsSync(out)
+    ? fs
+        .readFileSync(out, "utf8")
+        .split("\n")
+        .filter((l) => l.endsWith("}"))
+    : [];
   const last = lines.length ? (JSON.parse(lines[lines.length - 1]) as { next?: string }) : null;
   if (last && !last.next) return; // finished earlier
   const pages = getPaginator(client, "list_objects_v2").paginate({
@@ -25,12 +30,22 @@ async function list(out: string) {
   });
   await pages.forEach(async (page) => {
     // One line holds the page's keys and where to resume after it: written together, or not at all.
-    fs.appendFileSync(out, JSON.stringify({ keys: (page.Contents ?? []).map((o) => o.Key), next: pages.checkpoint }) + "\n");
+    fs.appendFileSync(
+      out,
+      JSON.stringify({ keys: (page.Contents ?? []).map((o) => o.Key), next: pages.checkpoint }) + "\n",
+    );
     await new Promise((r) => setTimeout(r, 30));
   });
 }
 
-(mode === "list" ? list(target) : downloadFile(client, "flatfiles", "us_stocks_sip/minute_aggs_v1/2026/11/2026-11-20.csv.gz", { cacheDir: target, partSize: 1 << 20, concurrency: 2 })).then(
+(mode === "list"
+  ? list(target)
+  : downloadFile(client, "flatfiles", "us_stocks_sip/minute_aggs_v1/2026/11/2026-11-20.csv.gz", {
+      cacheDir: target,
+      partSize: 1 << 20,
+      concurrency: 2,
+    })
+).then(
   (result) => {
     if (result) process.stdout.write(JSON.stringify({ fetched: result.fetched, size: result.size }) + "\n");
     process.exit(0);

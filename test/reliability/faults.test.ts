@@ -22,7 +22,12 @@ let expectedKeys: string[] = [];
 let expectedBytes: Buffer;
 
 before(async () => {
-  expectedKeys = (await getPaginator(s3, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: PREFIX }).items<{ Key: string }>().toArray()).map((o) => o.Key);
+  expectedKeys = (
+    await getPaginator(s3, "list_objects_v2")
+      .paginate({ Bucket: "flatfiles", Prefix: PREFIX })
+      .items<{ Key: string }>()
+      .toArray()
+  ).map((o) => o.Key);
   const out = await s3.send(new GetObjectCommand({ Bucket: "flatfiles", Key: BIG }));
   expectedBytes = Buffer.from(await out.Body!.transformToByteArray());
 });
@@ -33,14 +38,22 @@ const client = (endpoint: string) => s3Via(endpoint, 10);
 const FAULTS: Fault[] = ["503", "500", "429", "reset", "truncate", "delay"];
 
 describe("when retries run out", () => {
-  it("a download fails with a clear error and leaves nothing at the final path", { timeout: 60_000 }, async () => {
+  it("a download fails with a clear error and leaves nothing at the final path", {
+    timeout: 60_000,
+  }, async () => {
     // Every ranged GET fails; HEAD still answers, so the download starts and then gives up.
     const proxy = await startProxy(sandboxState().endpoint, {
-      respond: (req) => (req.method === "GET" && req.headers.range ? { status: 500, body: "<Error><Code>InternalError</Code><Message>injected</Message></Error>" } : null),
+      respond: (req) =>
+        req.method === "GET" && req.headers.range
+          ? { status: 500, body: "<Error><Code>InternalError</Code><Message>injected</Message></Error>" }
+          : null,
     });
     const c = s3Via(proxy.endpoint, 2);
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-faults-"));
-    await assert.rejects(downloadFile(c, "flatfiles", BIG, { cacheDir, partSize: 8 << 20 }), (e: Error) => e.name === "KitError" && /InternalError/.test(e.message));
+    await assert.rejects(
+      downloadFile(c, "flatfiles", BIG, { cacheDir, partSize: 8 << 20 }),
+      (e: Error) => e.name === "KitError" && /InternalError/.test(e.message),
+    );
     assert.equal(fs.existsSync(cachePath(cacheDir, "flatfiles", BIG)), false);
     c.destroy();
     await proxy.close();
@@ -50,20 +63,30 @@ describe("when retries run out", () => {
 describe("fault matrix", () => {
   for (const fault of FAULTS) {
     for (const rate of [0.1, 0.3]) {
-      it(`listing under ${fault} at ${rate * 100}%: every key once, in order`, { timeout: 120_000 }, async () => {
+      it(`listing under ${fault} at ${rate * 100}%: every key once, in order`, {
+        timeout: 120_000,
+      }, async () => {
         const proxy = await startFaultProxy(sandboxState().endpoint, fault, rate);
         const c = client(proxy.endpoint);
         const t0 = performance.now();
-        const it = getPaginator(c, "list_objects_v2").paginate({ Bucket: "flatfiles", Prefix: PREFIX, PaginationConfig: { PageSize: 500 } });
+        const it = getPaginator(c, "list_objects_v2").paginate({
+          Bucket: "flatfiles",
+          Prefix: PREFIX,
+          PaginationConfig: { PageSize: 500 },
+        });
         const keys = (await it.items<{ Key: string }>().toArray()).map((o) => o.Key);
         const retries = it.requests.reduce((n, r) => n + r.attempts - 1, 0);
         c.destroy();
         await proxy.close();
         assert.deepEqual(keys, expectedKeys);
-        console.log(`# listing ${fault} ${rate}: ${keys.length} keys, ${it.requests.length} pages, ${retries} retries, ${proxy.requests} requests through the proxy, ${Math.round(performance.now() - t0)} ms`);
+        console.log(
+          `# listing ${fault} ${rate}: ${keys.length} keys, ${it.requests.length} pages, ${retries} retries, ${proxy.requests} requests through the proxy, ${Math.round(performance.now() - t0)} ms`,
+        );
       });
 
-      it(`download under ${fault} at ${rate * 100}%: identical bytes, or a clear error and no file`, { timeout: 180_000 }, async () => {
+      it(`download under ${fault} at ${rate * 100}%: identical bytes, or a clear error and no file`, {
+        timeout: 180_000,
+      }, async () => {
         const proxy = await startFaultProxy(sandboxState().endpoint, fault, rate);
         const c = client(proxy.endpoint);
         const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-faults-"));
@@ -75,13 +98,19 @@ describe("fault matrix", () => {
           outcome = `identical (${d.size} bytes)`;
         } catch (e) {
           assert.equal((e as Error).name, "KitError", String(e));
-          assert.equal(fs.existsSync(cachePath(cacheDir, "flatfiles", BIG)), false, "no file at the final path");
+          assert.equal(
+            fs.existsSync(cachePath(cacheDir, "flatfiles", BIG)),
+            false,
+            "no file at the final path",
+          );
           outcome = `clear error: ${(e as Error).message.slice(0, 80)}`;
         } finally {
           c.destroy();
           await proxy.close();
         }
-        console.log(`# download ${fault} ${rate}: ${outcome}, ${proxy.requests} requests, ${Math.round(performance.now() - t0)} ms`);
+        console.log(
+          `# download ${fault} ${rate}: ${outcome}, ${proxy.requests} requests, ${Math.round(performance.now() - t0)} ms`,
+        );
       });
     }
   }

@@ -18,7 +18,9 @@ describe("secrets in committed files", () => {
 
   it("never contains this run's sandbox keys", () => {
     const st = sandboxState();
-    const hits = files.filter((f) => read(f).includes(st.accessKeyId) || read(f).includes(st.secretAccessKey));
+    const hits = files.filter(
+      (f) => read(f).includes(st.accessKeyId) || read(f).includes(st.secretAccessKey),
+    );
     assert.deepEqual(hits, []);
   });
 
@@ -27,8 +29,10 @@ describe("secrets in committed files", () => {
     const found: string[] = [];
     for (const f of files) {
       const text = read(f);
-      for (const m of text.matchAll(/\b(AKIA|ASIA)[0-9A-Z]{16}\b/g)) if (!fake.test(m[0])) found.push(`${f}: ${m[0]}`);
-      for (const m of text.matchAll(/(secret[_a-z]*)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{32,})/gi)) if (!fake.test(m[2])) found.push(`${f}: ${m[1]}=${m[2].slice(0, 6)}…`);
+      for (const m of text.matchAll(/\b(AKIA|ASIA)[0-9A-Z]{16}\b/g))
+        if (!fake.test(m[0])) found.push(`${f}: ${m[0]}`);
+      for (const m of text.matchAll(/(secret[_a-z]*)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{32,})/gi))
+        if (!fake.test(m[2])) found.push(`${f}: ${m[1]}=${m[2].slice(0, 6)}…`);
     }
     assert.deepEqual(found, []);
   });
@@ -41,7 +45,10 @@ describe("secrets in committed files", () => {
 
 describe("secrets in what the CLI prints and caches", () => {
   const cli = (env: NodeJS.ProcessEnv, ...args: string[]) => {
-    const r = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, "dist", "cli", "main.js"), ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+    const r = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, "dist", "cli", "main.js"), ...args], {
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
     return r.stdout + r.stderr;
   };
 
@@ -59,9 +66,20 @@ describe("secrets in what the CLI prints and caches", () => {
     assert.equal(cached, "", "no cache file holds the secret");
 
     // Distinctive wrong keys aimed at the sandbox endpoint, as if from a user's .env.
-    const distinct = { FLATFILES_TARGET: "massive", FLATFILES_ENDPOINT: st.endpoint, FLATFILES_ACCESS_KEY_ID: "AKIADISTINCTIVEEXAMPLE1", FLATFILES_SECRET_ACCESS_KEY: "Distinctive/Secret+Value/EXAMPLE/0123456789" };
-    const refused = cli({ ...distinct, FLATFILES_CACHE_DIR: cacheDir }, "ls") + cli({ ...distinct, FLATFILES_CACHE_DIR: cacheDir }, "config");
+    const distinct = {
+      FLATFILES_TARGET: "massive",
+      FLATFILES_ENDPOINT: st.endpoint,
+      FLATFILES_ACCESS_KEY_ID: "AKIADISTINCTIVEEXAMPLE1",
+      FLATFILES_SECRET_ACCESS_KEY: "Distinctive/Secret+Value/EXAMPLE/0123456789",
+    };
+    const refused =
+      cli({ ...distinct, FLATFILES_CACHE_DIR: cacheDir }, "ls") +
+      cli({ ...distinct, FLATFILES_CACHE_DIR: cacheDir }, "config");
     assert.match(refused, /InvalidAccessKeyId/);
-    assert.ok(!refused.includes(distinct.FLATFILES_ACCESS_KEY_ID) && !refused.includes(distinct.FLATFILES_SECRET_ACCESS_KEY), refused);
+    assert.ok(
+      !refused.includes(distinct.FLATFILES_ACCESS_KEY_ID) &&
+        !refused.includes(distinct.FLATFILES_SECRET_ACCESS_KEY),
+      refused,
+    );
   });
 });

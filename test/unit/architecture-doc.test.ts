@@ -7,7 +7,10 @@ import { PACKAGE_ROOT } from "../../src/util/paths";
 
 const src = path.join(PACKAGE_ROOT, "src");
 const doc = fs.readFileSync(path.join(PACKAGE_ROOT, "docs", "architecture.md"), "utf8");
-const folders = fs.readdirSync(src, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+const folders = fs
+  .readdirSync(src, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
 
 describe("docs/architecture.md", () => {
   it("has a row for every folder of src/", () => {
@@ -17,7 +20,10 @@ describe("docs/architecture.md", () => {
 
   it("names every module of those folders", () => {
     const missing = folders.flatMap((f) =>
-      fs.readdirSync(path.join(src, f)).filter((m) => m.endsWith(".ts") && !doc.includes(`\`${m}\``)).map((m) => `${f}/${m}`),
+      fs
+        .readdirSync(path.join(src, f))
+        .filter((m) => m.endsWith(".ts") && !doc.includes(`\`${m}\``))
+        .map((m) => `${f}/${m}`),
     );
     assert.deepEqual(missing, [], "modules the architecture page does not mention");
   });

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type CalendarKind, closedReason, nextOpenDay, openDays, parseDate } from "../../src/flatfiles/calendar";
+import {
+  type CalendarKind,
+  closedReason,
+  nextOpenDay,
+  openDays,
+  parseDate,
+} from "../../src/flatfiles/calendar";
 import { NYSE_CLOSURES } from "../../src/sandbox/closures";
 
 describe("NYSE calendar", () => {
@@ -9,8 +15,16 @@ describe("NYSE calendar", () => {
     const nyse = new Set(openDays("2024-01-01", "2024-12-31", "nyse"));
     const closed = weekdays.filter((d) => !nyse.has(d));
     assert.deepEqual(closed, [
-      "2024-01-01", "2024-01-15", "2024-02-19", "2024-03-29", "2024-05-27",
-      "2024-06-19", "2024-07-04", "2024-09-02", "2024-11-28", "2024-12-25",
+      "2024-01-01",
+      "2024-01-15",
+      "2024-02-19",
+      "2024-03-29",
+      "2024-05-27",
+      "2024-06-19",
+      "2024-07-04",
+      "2024-09-02",
+      "2024-11-28",
+      "2024-12-25",
     ]);
   });
 
@@ -44,7 +58,10 @@ describe("NYSE calendar", () => {
     // NYSE_CLOSURES is data taken from exchange_calendars, not computed by our rules.
     const weekdays = openDays("2003-01-01", "2026-12-31", "weekdays");
     const nyse = new Set(openDays("2003-01-01", "2026-12-31", "nyse"));
-    assert.deepEqual(weekdays.filter((d) => !nyse.has(d)), [...NYSE_CLOSURES]);
+    assert.deepEqual(
+      weekdays.filter((d) => !nyse.has(d)),
+      [...NYSE_CLOSURES],
+    );
   });
 });
 

@@ -4,7 +4,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
-import { STOCK_TRADE_CONDITIONS, conditionName, explodeConditions, tradeCondition, withConditionNames } from "../../src/flatfiles/conditions";
+import {
+  STOCK_TRADE_CONDITIONS,
+  conditionName,
+  explodeConditions,
+  tradeCondition,
+  withConditionNames,
+} from "../../src/flatfiles/conditions";
 import { loadDay } from "../../src/flatfiles/load";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 import { gzPublished, publishedFiles, publishedRows } from "../helpers/published";
@@ -34,7 +40,12 @@ const STOCK_TRADES = publishedFiles("us_stocks_sip/trades_v1");
 
 /** What the names of a `conditions` text should be, computed one code at a time in JavaScript. */
 function namesOf(text: string): string | null {
-  return text.trim() === "" ? null : text.split(",").map((c) => conditionName(c)).join("; ");
+  return text.trim() === ""
+    ? null
+    : text
+        .split(",")
+        .map((c) => conditionName(c))
+        .join("; ");
 }
 
 describe("conditionName", () => {
@@ -51,7 +62,11 @@ describe("conditionName", () => {
     assert.equal(conditionName(56), "unknown (56)");
     assert.equal(tradeCondition(56), undefined);
     for (const bad of ["1a", "-1", "", "12,37", "3.5"]) {
-      assert.throws(() => conditionName(bad), (e: Error & { code?: string }) => e.code === "conditions.code" && e.message.includes("whole numbers"), bad);
+      assert.throws(
+        () => conditionName(bad),
+        (e: Error & { code?: string }) => e.code === "conditions.code" && e.message.includes("whole numbers"),
+        bad,
+      );
     }
   });
 });
@@ -59,26 +74,43 @@ describe("conditionName", () => {
 describe("the condition table", () => {
   it("has each id once, in order, and says how each row was checked", () => {
     const ids = STOCK_TRADE_CONDITIONS.map((c) => c.id);
-    assert.deepEqual(ids, [...new Set(ids)].sort((a, b) => a - b));
-    for (const c of STOCK_TRADE_CONDITIONS) assert.ok(["vendor", "api-copy", "transcription"].includes(c.checked), `${c.id}`);
+    assert.deepEqual(
+      ids,
+      [...new Set(ids)].sort((a, b) => a - b),
+    );
+    for (const c of STOCK_TRADE_CONDITIONS)
+      assert.ok(["vendor", "api-copy", "transcription"].includes(c.checked), `${c.id}`);
   });
 
   it("holds the quoted rows exactly, and marks as checked those and only those", () => {
     for (const [id, [name, hl, oc, vol]] of Object.entries(QUOTED)) {
       const c = tradeCondition(id)!;
-      assert.deepEqual([c.name, c.updatesHighLow, c.updatesOpenClose, c.updatesVolume], [name, hl, oc, vol], `id ${id}`);
+      assert.deepEqual(
+        [c.name, c.updatesHighLow, c.updatesOpenClose, c.updatesVolume],
+        [name, hl, oc, vol],
+        `id ${id}`,
+      );
     }
     const checked = STOCK_TRADE_CONDITIONS.filter((c) => c.checked !== "transcription").map((c) => c.id);
     assert.deepEqual(checked, Object.keys(QUOTED).map(Number));
-    assert.deepEqual(STOCK_TRADE_CONDITIONS.filter((c) => c.checked === "vendor").map((c) => c.id), [2]);
+    assert.deepEqual(
+      STOCK_TRADE_CONDITIONS.filter((c) => c.checked === "vendor").map((c) => c.id),
+      [2],
+    );
   });
 
   it("lists in its doc comment exactly the codes the table excludes from high/low and from volume", () => {
     const noHighLow = STOCK_TRADE_CONDITIONS.filter((c) => c.updatesHighLow === false).map((c) => c.id);
     const noVolume = STOCK_TRADE_CONDITIONS.filter((c) => c.updatesVolume === false).map((c) => c.id);
-    const doc = fs.readFileSync(path.join(PACKAGE_ROOT, "src", "flatfiles", "conditions.ts"), "utf8").replace(/\n \* /g, " ");
-    const numbers = (from: string, to: string) => [...doc.slice(doc.indexOf(from), doc.indexOf(to)).matchAll(/\b\d+\b/g)].map((m) => Number(m[0]));
-    assert.deepEqual(numbers("do not update the high and low:", "these do not count toward volume:"), noHighLow);
+    const doc = fs
+      .readFileSync(path.join(PACKAGE_ROOT, "src", "flatfiles", "conditions.ts"), "utf8")
+      .replace(/\n \* /g, " ");
+    const numbers = (from: string, to: string) =>
+      [...doc.slice(doc.indexOf(from), doc.indexOf(to)).matchAll(/\b\d+\b/g)].map((m) => Number(m[0]));
+    assert.deepEqual(
+      numbers("do not update the high and low:", "these do not count toward volume:"),
+      noHighLow,
+    );
     assert.deepEqual(numbers("these do not count toward volume:", "(Open/close"), noVolume);
     assert.deepEqual(noVolume, [15, 16, 38]);
   });
@@ -89,7 +121,9 @@ describe("withConditionNames and explodeConditions", () => {
     assert.ok(STOCK_TRADES.length >= 5);
     for (const e of STOCK_TRADES) {
       const text = publishedRows(e.file).map((r) => r.conditions);
-      const got = withConditionNames(loadDay(gzPublished(e.file), e.dataset)).getColumn("condition_names").toArray();
+      const got = withConditionNames(loadDay(gzPublished(e.file), e.dataset))
+        .getColumn("condition_names")
+        .toArray();
       assert.deepEqual(got, text.map(namesOf), e.file);
     }
   });
@@ -102,7 +136,11 @@ describe("withConditionNames and explodeConditions", () => {
   });
 
   it("give one row per trade and code, a trade without conditions keeping one row", () => {
-    const trades = pl.DataFrame({ ticker: ["A", "A", "B", "C"], conditions: ["12,37", "", null, "56, 14"], size: [1, 2, 3, 4] });
+    const trades = pl.DataFrame({
+      ticker: ["A", "A", "B", "C"],
+      conditions: ["12,37", "", null, "56, 14"],
+      size: [1, 2, 3, 4],
+    });
     assert.deepEqual(explodeConditions(trades).toRecords(), [
       { ticker: "A", conditions: "12,37", size: 1, condition: 12, condition_name: "Form T/Extended Hours" },
       { ticker: "A", conditions: "12,37", size: 1, condition: 37, condition_name: "Odd Lot Trade" },
@@ -117,7 +155,13 @@ describe("withConditionNames and explodeConditions", () => {
     for (const e of STOCK_TRADES) {
       const text = publishedRows(e.file).map((r) => r.conditions);
       const want = text.flatMap((t) => (t.trim() === "" ? [null] : t.split(",").map((c) => Number(c))));
-      assert.deepEqual(explodeConditions(loadDay(gzPublished(e.file), e.dataset)).getColumn("condition").toArray(), want, e.file);
+      assert.deepEqual(
+        explodeConditions(loadDay(gzPublished(e.file), e.dataset))
+          .getColumn("condition")
+          .toArray(),
+        want,
+        e.file,
+      );
     }
   });
 
@@ -125,8 +169,14 @@ describe("withConditionNames and explodeConditions", () => {
     const e = publishedFiles("us_options_opra/trades_v1")[0];
     const options = loadDay(gzPublished(e.file), e.dataset, { onWarning: () => {} });
     for (const f of [withConditionNames, explodeConditions]) {
-      assert.throws(() => f(options), (err: Error & { code?: string }) => err.code === "conditions.options");
+      assert.throws(
+        () => f(options),
+        (err: Error & { code?: string }) => err.code === "conditions.options",
+      );
     }
-    assert.throws(() => withConditionNames(pl.DataFrame({ ticker: ["A"] })), (err: Error & { code?: string }) => err.code === "conditions.columns");
+    assert.throws(
+      () => withConditionNames(pl.DataFrame({ ticker: ["A"] })),
+      (err: Error & { code?: string }) => err.code === "conditions.columns",
+    );
   });
 });

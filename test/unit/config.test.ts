@@ -43,7 +43,10 @@ describe("loadConfig", () => {
 
   it("lets the environment override the file", () => {
     const dir = tmpProject(`FLATFILES_ACCESS_KEY_ID=${KEY}\nFLATFILES_SECRET_ACCESS_KEY=${SECRET}\n`);
-    const c = loadConfig({ env: { ...noSandbox, FLATFILES_ENDPOINT: "https://files.polygon.io/" }, cwd: dir });
+    const c = loadConfig({
+      env: { ...noSandbox, FLATFILES_ENDPOINT: "https://files.polygon.io/" },
+      cwd: dir,
+    });
     assert.equal(c.endpoint, "https://files.polygon.io");
   });
 
@@ -65,7 +68,10 @@ describe("loadConfig", () => {
 
   it("names the missing half of a half-filled .env", () => {
     const dir = tmpProject(`FLATFILES_ACCESS_KEY_ID=${KEY}\nFLATFILES_SECRET_ACCESS_KEY=\n`);
-    assert.equal(codeOf(() => loadConfig({ env: noSandbox, cwd: dir })), "config.half");
+    assert.equal(
+      codeOf(() => loadConfig({ env: noSandbox, cwd: dir })),
+      "config.half",
+    );
     try {
       loadConfig({ env: noSandbox, cwd: dir });
     } catch (e) {
@@ -75,19 +81,35 @@ describe("loadConfig", () => {
   });
 
   it("rejects an endpoint that is not a URL and an unknown target", () => {
-    const dir = tmpProject(`FLATFILES_ACCESS_KEY_ID=${KEY}\nFLATFILES_SECRET_ACCESS_KEY=${SECRET}\nFLATFILES_ENDPOINT=files.massive.com\n`);
-    assert.equal(codeOf(() => loadConfig({ env: noSandbox, cwd: dir })), "config.endpoint");
-    assert.equal(codeOf(() => loadConfig({ env: { ...noSandbox, FLATFILES_TARGET: "prod" }, cwd: dir })), "config.target");
+    const dir = tmpProject(
+      `FLATFILES_ACCESS_KEY_ID=${KEY}\nFLATFILES_SECRET_ACCESS_KEY=${SECRET}\nFLATFILES_ENDPOINT=files.massive.com\n`,
+    );
+    assert.equal(
+      codeOf(() => loadConfig({ env: noSandbox, cwd: dir })),
+      "config.endpoint",
+    );
+    assert.equal(
+      codeOf(() => loadConfig({ env: { ...noSandbox, FLATFILES_TARGET: "prod" }, cwd: dir })),
+      "config.target",
+    );
   });
 
   it("asks for the sandbox when it is forced but not running", () => {
-    assert.equal(codeOf(() => loadConfig({ env: noSandbox, cwd: null, target: "sandbox" })), "config.sandbox");
+    assert.equal(
+      codeOf(() => loadConfig({ env: noSandbox, cwd: null, target: "sandbox" })),
+      "config.sandbox",
+    );
   });
 
   it("never shows a key when the configuration is printed", () => {
     const dir = tmpProject(`FLATFILES_ACCESS_KEY_ID=${KEY}\nFLATFILES_SECRET_ACCESS_KEY=${SECRET}\n`);
     const c = loadConfig({ env: noSandbox, cwd: dir });
-    const shown = [inspect(c, { depth: 5 }), JSON.stringify(c), `${c.secretAccessKey}`, String(c.accessKeyId)].join("\n");
+    const shown = [
+      inspect(c, { depth: 5 }),
+      JSON.stringify(c),
+      `${c.secretAccessKey}`,
+      String(c.accessKeyId),
+    ].join("\n");
     assert.ok(!shown.includes(KEY) && !shown.includes(SECRET), shown);
   });
 });
@@ -96,7 +118,14 @@ describe("variables written in .env count like environment variables", () => {
   it("FLATFILES_SANDBOX_STATE in .env points loadConfig at that sandbox", () => {
     const dir = tmpProject();
     const state = path.join(dir, "my-state.json");
-    const sandbox = { endpoint: "http://127.0.0.1:9", region: "us-east-1", bucket: "flatfiles", accessKeyId: KEY, secretAccessKey: SECRET, pid: process.pid };
+    const sandbox = {
+      endpoint: "http://127.0.0.1:9",
+      region: "us-east-1",
+      bucket: "flatfiles",
+      accessKeyId: KEY,
+      secretAccessKey: SECRET,
+      pid: process.pid,
+    };
     fs.writeFileSync(state, JSON.stringify(sandbox));
     fs.writeFileSync(path.join(dir, ".env"), `FLATFILES_SANDBOX_STATE=${state}\n`);
     const c = loadConfig({ env: {}, cwd: path.join(dir, "notebooks") });
@@ -118,6 +147,9 @@ describe(".env.example", () => {
     const text = fs.readFileSync(path.join(PACKAGE_ROOT, ".env.example"), "utf8");
     const assigned = [...text.matchAll(/^([A-Z_]+)=(.*)$/gm)];
     assert.deepEqual(assigned.map((m) => m[1]).sort(), Object.keys(VARIABLES).sort());
-    assert.ok(assigned.every((m) => m[2] === ""), "no example value may look like a key");
+    assert.ok(
+      assigned.every((m) => m[2] === ""),
+      "no example value may look like a key",
+    );
   });
 });

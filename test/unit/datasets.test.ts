@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ASSET_CLASSES, COLUMN_TYPES, DATASETS, findDataset, keyFor, parseKey } from "../../src/flatfiles/datasets";
+import {
+  ASSET_CLASSES,
+  COLUMN_TYPES,
+  DATASETS,
+  findDataset,
+  keyFor,
+  parseKey,
+} from "../../src/flatfiles/datasets";
 import { SOURCES } from "../../src/flatfiles/sources";
 
 describe("dataset catalog", () => {
@@ -8,8 +15,15 @@ describe("dataset catalog", () => {
     assert.deepEqual(
       ASSET_CLASSES.map((a) => a.prefix),
       [
-        "us_stocks_sip", "us_options_opra", "us_indices", "global_forex", "global_crypto",
-        "us_futures_cme", "us_futures_cbot", "us_futures_comex", "us_futures_nymex",
+        "us_stocks_sip",
+        "us_options_opra",
+        "us_indices",
+        "global_forex",
+        "global_crypto",
+        "us_futures_cme",
+        "us_futures_cbot",
+        "us_futures_comex",
+        "us_futures_nymex",
       ],
     );
     assert.equal(DATASETS.length, 33);
@@ -23,7 +37,10 @@ describe("dataset catalog", () => {
 
   it("knows both options trades layouts: 7 columns now, 8 in the older published sample", () => {
     const d = findDataset("us_options_opra/trades_v1");
-    assert.deepEqual(d.layouts.map((l) => l.columns.length), [7, 8]);
+    assert.deepEqual(
+      d.layouts.map((l) => l.columns.length),
+      [7, 8],
+    );
     assert.ok(!d.columns.some((c) => c.name === "participant_timestamp"));
     assert.ok(d.layouts[1].columns.includes("participant_timestamp"));
   });
@@ -34,7 +51,8 @@ describe("dataset catalog", () => {
         assert.ok(f.source in SOURCES, `${d.id}: unknown source ${f.source}`);
         assert.ok(["certain", "evidence", "uncertain"].includes(f.certainty));
       }
-      for (const c of d.layouts.flatMap((l) => l.columns)) assert.ok(COLUMN_TYPES[c], `${d.id}: column ${c} has no type`);
+      for (const c of d.layouts.flatMap((l) => l.columns))
+        assert.ok(COLUMN_TYPES[c], `${d.id}: column ${c} has no type`);
     }
   });
 
@@ -60,11 +78,16 @@ describe("dataset catalog", () => {
 
   it("accepts a name without _v1 and rejects unknown names listing close matches", () => {
     assert.equal(findDataset("us_stocks_sip/trades").id, "us_stocks_sip/trades_v1");
-    assert.throws(() => findDataset("us_stocks_sip/bars"), /Unknown dataset "us_stocks_sip\/bars".*us_stocks_sip\/day_aggs_v1/);
+    assert.throws(
+      () => findDataset("us_stocks_sip/bars"),
+      /Unknown dataset "us_stocks_sip\/bars".*us_stocks_sip\/day_aggs_v1/,
+    );
   });
 
   it("types timestamps as nanoseconds and volumes as floats", () => {
-    const cols = Object.fromEntries(findDataset("us_stocks_sip/minute_aggs_v1").columns.map((c) => [c.name, c.type]));
+    const cols = Object.fromEntries(
+      findDataset("us_stocks_sip/minute_aggs_v1").columns.map((c) => [c.name, c.type]),
+    );
     assert.equal(cols.window_start, "ns");
     assert.equal(cols.volume, "float");
     assert.equal(cols.ticker, "string");

@@ -23,8 +23,12 @@ describe("display", () => {
   });
 
   it("shows a Date column as the day and a datetime in its own zone", () => {
-    const df = pl.DataFrame({ expiration: [new Date("2026-11-20T00:00:00Z")], n: [1] })
-      .withColumns(pl.col("expiration").cast(pl.Date), pl.lit(new Date("2026-11-20T14:30:00Z")).cast(pl.Datetime("ns", "America/New_York")).alias("t"));
+    const df = pl
+      .DataFrame({ expiration: [new Date("2026-11-20T00:00:00Z")], n: [1] })
+      .withColumns(
+        pl.col("expiration").cast(pl.Date),
+        pl.lit(new Date("2026-11-20T14:30:00Z")).cast(pl.Datetime("ns", "America/New_York")).alias("t"),
+      );
     const text = printed(() => showFrame(df));
     assert.match(text, /^2026-11-20 +1 +2026-11-20 09:30:00 EST$/m);
     assert.doesNotMatch(text, /T00:00:00/);

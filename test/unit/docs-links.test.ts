@@ -18,7 +18,10 @@ function markdownFiles(dir: string): string[] {
 }
 
 const notebooksDir = path.join(PACKAGE_ROOT, "notebooks");
-const notebooks = fs.readdirSync(notebooksDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).map((f) => path.join(notebooksDir, f));
+const notebooks = fs
+  .readdirSync(notebooksDir)
+  .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+  .map((f) => path.join(notebooksDir, f));
 
 /** The text a reader sees of each place that holds links. */
 function sources(): { file: string; text: string }[] {
@@ -27,22 +30,35 @@ function sources(): { file: string; text: string }[] {
     ...md.map((file) => ({ file, text: fs.readFileSync(file, "utf8") })),
     ...notebooks.map((file) => ({
       file,
-      text: readNotebook(file).cells.filter((c) => c.cell_type === "markdown").map((c) => join(c.source)).join("\n\n"),
+      text: readNotebook(file)
+        .cells.filter((c) => c.cell_type === "markdown")
+        .map((c) => join(c.source))
+        .join("\n\n"),
     })),
   ];
 }
 
-const headings = (markdown: string) => [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1].replace(/[`*]/g, "").trim());
+const headings = (markdown: string) =>
+  [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1].replace(/[`*]/g, "").trim());
 
 /** Jupyter (classic Notebook, nbviewer): the heading's text with spaces turned into hyphens. */
 const jupyterAnchor = (h: string) => h.replace(/ /g, "-");
 /** GitHub: lower case, punctuation dropped except hyphens, spaces turned into hyphens. */
-const githubAnchor = (h: string) => h.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
+const githubAnchor = (h: string) =>
+  h
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, "")
+    .replace(/ /g, "-");
 
 function anchorsOf(file: string): string[] {
   if (file.endsWith(".ipynb")) {
     const nb = readNotebook(file);
-    return headings(nb.cells.filter((c) => c.cell_type === "markdown").map((c) => join(c.source)).join("\n")).map(jupyterAnchor);
+    return headings(
+      nb.cells
+        .filter((c) => c.cell_type === "markdown")
+        .map((c) => join(c.source))
+        .join("\n"),
+    ).map(jupyterAnchor);
   }
   return headings(fs.readFileSync(file, "utf8").replace(/```[\s\S]*?```/g, "")).map(githubAnchor);
 }
@@ -62,7 +78,11 @@ describe("links in the README, docs and notebooks", () => {
           broken.push(`${target}: no such file`);
           continue;
         }
-        if (anchor && !fs.statSync(dest).isDirectory() && !anchorsOf(dest).includes(decodeURIComponent(anchor))) {
+        if (
+          anchor &&
+          !fs.statSync(dest).isDirectory() &&
+          !anchorsOf(dest).includes(decodeURIComponent(anchor))
+        ) {
           broken.push(`${target}: no heading with that anchor`);
         }
       }

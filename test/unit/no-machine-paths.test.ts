@@ -8,7 +8,9 @@ import { it } from "node:test";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 
 it("no tracked notebook, doc or source holds this machine's project or home path", () => {
-  const files = spawnSync("git", ["ls-files"], { cwd: PACKAGE_ROOT, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+  const files = spawnSync("git", ["ls-files"], { cwd: PACKAGE_ROOT, encoding: "utf8" })
+    .stdout.split("\n")
+    .filter(Boolean);
   const needles = [PACKAGE_ROOT, os.homedir()].filter((p) => p.length > 1);
   const offenders = files.filter((f) => {
     if (!/\.(ipynb|md|ts|json|py)$/.test(f) || f === "package-lock.json") return false;

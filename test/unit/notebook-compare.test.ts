@@ -9,7 +9,10 @@ const file = path.join(PACKAGE_ROOT, "notebooks", "03-paginator-reference.ipynb"
 
 describe("committed-output check", () => {
   it("ignores what changes between runs: ports, timings, signatures", () => {
-    assert.equal(normalise("http://127.0.0.1:41234 took 1,004 ms, sig 9f86d081884c7d65"), normalise("http://127.0.0.1:5000 took 998 ms, sig 0a1b2c3d4e5f6a7b"));
+    assert.equal(
+      normalise("http://127.0.0.1:41234 took 1,004 ms, sig 9f86d081884c7d65"),
+      normalise("http://127.0.0.1:5000 took 998 ms, sig 0a1b2c3d4e5f6a7b"),
+    );
   });
 
   it("finds a code cell whose outputs are stale or missing", () => {

@@ -12,13 +12,18 @@ import { readSolutions } from "../../scripts/lib/solutions";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 
 const dir = path.join(PACKAGE_ROOT, "notebooks");
-const names = fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
+const names = fs
+  .readdirSync(dir)
+  .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+  .sort();
 const MAX_LINES = 10;
 const MAX_WIDTH = 90;
 
 function tooLong(code: string): string[] {
   const lines = code.split("\n");
-  const problems = lines.filter((l) => l.length > MAX_WIDTH).map((l) => `${l.length} characters: ${l.trim().slice(0, 60)}…`);
+  const problems = lines
+    .filter((l) => l.length > MAX_WIDTH)
+    .map((l) => `${l.length} characters: ${l.trim().slice(0, 60)}…`);
   if (lines.length > MAX_LINES) problems.push(`${lines.length} lines (at most ${MAX_LINES})`);
   return problems;
 }
@@ -27,10 +32,15 @@ describe("notebooks read as a tutorial", () => {
   for (const name of names) {
     describe(name, () => {
       const nb = readNotebook(path.join(dir, name));
-      const markdown = nb.cells.filter((c) => c.cell_type === "markdown").map((c) => join(c.source)).join("\n\n");
+      const markdown = nb.cells
+        .filter((c) => c.cell_type === "markdown")
+        .map((c) => join(c.source))
+        .join("\n\n");
 
       it(`has code cells of at most ${MAX_LINES} lines and ${MAX_WIDTH} characters`, () => {
-        const problems = nb.cells.flatMap((c, i) => (c.cell_type === "code" ? tooLong(join(c.source)).map((p) => `cell ${i + 1}: ${p}`) : []));
+        const problems = nb.cells.flatMap((c, i) =>
+          c.cell_type === "code" ? tooLong(join(c.source)).map((p) => `cell ${i + 1}: ${p}`) : [],
+        );
         assert.deepEqual(problems, []);
       });
 
@@ -45,7 +55,11 @@ describe("notebooks read as a tutorial", () => {
         assert.match(markdown, /\*\*What you will learn\*\*/);
         const sections = [...markdown.matchAll(/^## (\d+) · /gm)].map((m) => Number(m[1]));
         assert.ok(sections.length >= 3, `numbered sections: ${sections}`);
-        assert.deepEqual(sections, sections.map((_, i) => i + 1), "sections numbered 1, 2, 3… in order");
+        assert.deepEqual(
+          sections,
+          sections.map((_, i) => i + 1),
+          "sections numbered 1, 2, 3… in order",
+        );
         assert.match(markdown, /^## Recap$/m);
       });
 
@@ -61,8 +75,16 @@ describe("notebooks read as a tutorial", () => {
         const count = block[1].trim().split("\n").length;
         assert.ok(count >= 2 && count <= 3, `${count} exercises`);
         const solutions = readSolutions(name);
-        assert.equal(solutions.length, count, `docs/solutions/${name.replace(".ipynb", ".md")} has ${solutions.length} solutions`);
-        assert.match(markdown, new RegExp(`docs/solutions/${name.replace(".ipynb", "\\.md")}`), "a link to the solutions");
+        assert.equal(
+          solutions.length,
+          count,
+          `docs/solutions/${name.replace(".ipynb", ".md")} has ${solutions.length} solutions`,
+        );
+        assert.match(
+          markdown,
+          new RegExp(`docs/solutions/${name.replace(".ipynb", "\\.md")}`),
+          "a link to the solutions",
+        );
         for (const s of solutions) {
           assert.ok(s.expect, `solution ${s.exercise} says what it should show`);
           assert.deepEqual(tooLong(s.code), [], `solution ${s.exercise}`);

@@ -16,9 +16,25 @@ import type * as ec2 from "@aws-sdk/client-ec2";
 import type * as iam from "@aws-sdk/client-iam";
 import * as s3 from "@aws-sdk/client-s3";
 import { type Paginator, getPaginator } from "../../src/paginator/engine";
-import { OPERATIONS, SDK_PACKAGES, botoName, botoNameOf, op, sdkPackage, servicesOf } from "../../src/paginator/operations";
+import {
+  OPERATIONS,
+  SDK_PACKAGES,
+  botoName,
+  botoNameOf,
+  op,
+  sdkPackage,
+  servicesOf,
+} from "../../src/paginator/operations";
 import { tryDecodeToken } from "../../src/paginator/token";
-import type { BotoName, BotoNames, InputOf, OperationName, OperationTypes, OutputOf, ServiceOf } from "../../src/paginator/types";
+import type {
+  BotoName,
+  BotoNames,
+  InputOf,
+  OperationName,
+  OperationTypes,
+  OutputOf,
+  ServiceOf,
+} from "../../src/paginator/types";
 import { KitError } from "../../src/util/errors";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -26,7 +42,10 @@ function assertType<_T extends true>(): void {}
 type PageOf<X> = X extends Paginator<infer _I, infer P> ? P : never;
 
 /** A client as far as getPaginator sees one: its service id, and `send`. */
-function fakeClient(serviceId: string, respond: (command: { input: Record<string, unknown> }) => unknown = () => ({})) {
+function fakeClient(
+  serviceId: string,
+  respond: (command: { input: Record<string, unknown> }) => unknown = () => ({}),
+) {
   const sent: unknown[] = [];
   return {
     sent,
@@ -109,7 +128,9 @@ describe("types derived from the table", () => {
   it("compute boto3's name as botoName() does", () => {
     assertType<Equal<BotoName<"ListObjectsV2">, "list_objects_v2">>();
     assertType<Equal<BotoName<"DescribeDBInstances">, "describe_db_instances">>();
-    assertType<Equal<BotoName<"ListAWSServiceAccessForOrganization">, "list_aws_service_access_for_organization">>();
+    assertType<
+      Equal<BotoName<"ListAWSServiceAccessForOrganization">, "list_aws_service_access_for_organization">
+    >();
     assertType<Equal<BotoName<"GetV2Logging">, "get_v2_logging">>();
     for (const [sdk, boto] of [
       ["ListObjectsV2", "list_objects_v2"],
@@ -142,7 +163,8 @@ describe("the table", () => {
   it("has one row per name, and a boto3 name derived from each SDK name", () => {
     const names = OPERATIONS.flatMap((o) => [o.operation, botoNameOf(o)]);
     assert.equal(new Set(names).size, names.length);
-    for (const o of OPERATIONS) assert.equal(botoNameOf(o), botoName(o.operation), "no override needed for these");
+    for (const o of OPERATIONS)
+      assert.equal(botoNameOf(o), botoName(o.operation), "no override needed for these");
   });
 
   it("is where the service list and the supported-operations messages come from", () => {
@@ -182,7 +204,10 @@ describe("the table", () => {
     );
     // So a row copied by spreading has no command: said at once, not as a TypeError on the first page.
     const copy = { ...OPERATIONS[0], resultKeys: ["Contents"] };
-    assert.match(messageOf(() => getPaginator(fakeClient("S3"), "list_objects_v2", { operations: [copy] })), /no command class.*make rows with op\(\)/);
+    assert.match(
+      messageOf(() => getPaginator(fakeClient("S3"), "list_objects_v2", { operations: [copy] })),
+      /no command class.*make rows with op\(\)/,
+    );
   });
 });
 
@@ -213,24 +238,44 @@ describe("adding an operation is adding a row", () => {
     });
 
   // The one row.
-  const operations = [...OPERATIONS, op(things, "ListThings", { inputToken: ["Next"], outputToken: ["Next"], limitKey: "Limit", resultKeys: ["Things"] })];
+  const operations = [
+    ...OPERATIONS,
+    op(things, "ListThings", {
+      inputToken: ["Next"],
+      outputToken: ["Next"],
+      limitKey: "Limit",
+      resultKeys: ["Things"],
+    }),
+  ];
 
   it("pages, cuts at MaxItems and resumes from its token, typed, under both names", async () => {
     const client = thingsClient();
     const paginator = getPaginator(client, "list_things", { operations });
     assertType<Equal<PageOf<typeof paginator>, ListThingsOutput>>();
     const pages = await paginator.paginate({ Group: "g", PaginationConfig: { PageSize: 3 } }).toArray();
-    assert.deepEqual(pages.map((p) => p.Things?.length), [3, 3, 3, 1]);
+    assert.deepEqual(
+      pages.map((p) => p.Things?.length),
+      [3, 3, 3, 1],
+    );
 
-    const first = getPaginator(client, "ListThings", { operations }).paginate({ Group: "g", PaginationConfig: { PageSize: 3, MaxItems: 5 } });
+    const first = getPaginator(client, "ListThings", { operations }).paginate({
+      Group: "g",
+      PaginationConfig: { PageSize: 3, MaxItems: 5 },
+    });
     const head = await first.items<string>().toArray();
     assert.deepEqual(head, THINGS.slice(0, 5));
     assert.deepEqual(tryDecodeToken(first.resumeToken!), { Next: "3", boto_truncate_amount: 2 });
-    assert.deepEqual(first.requests.map((r) => [r.sent, r.received, r.items]), [
-      [{ Next: null }, { Next: "3" }, 3],
-      [{ Next: "3" }, { Next: "6" }, 2],
-    ]);
-    const rest = await paginator.paginate({ Group: "g", PaginationConfig: { PageSize: 3, StartingToken: first.resumeToken } }).items<string>().toArray();
+    assert.deepEqual(
+      first.requests.map((r) => [r.sent, r.received, r.items]),
+      [
+        [{ Next: null }, { Next: "3" }, 3],
+        [{ Next: "3" }, { Next: "6" }, 2],
+      ],
+    );
+    const rest = await paginator
+      .paginate({ Group: "g", PaginationConfig: { PageSize: 3, StartingToken: first.resumeToken } })
+      .items<string>()
+      .toArray();
     assert.deepEqual(rest, THINGS.slice(5));
   });
 
@@ -239,23 +284,45 @@ describe("adding an operation is adding a row", () => {
       messageOf(() => getPaginator(fakeClient("Things"), "list_stuff", { operations })),
       /"list_stuff" is not a paginated Things operation here\. Supported: list_things \(ListThings\)\./,
     );
-    assert.match(messageOf(() => getPaginator(fakeClient("S3"), "list_things", { operations })), /list_things is a Things operation, but this is a S3 client/);
+    assert.match(
+      messageOf(() => getPaginator(fakeClient("S3"), "list_things", { operations })),
+      /list_things is a Things operation, but this is a S3 client/,
+    );
     // Without the row, the kit does not know it.
-    assert.match(messageOf(() => getPaginator(thingsClient(), "list_things")), /No Things operations are supported/);
+    assert.match(
+      messageOf(() => getPaginator(thingsClient(), "list_things")),
+      /No Things operations are supported/,
+    );
   });
 
   it("takes botocore's name where it differs from the derived one", () => {
-    const row = op(things, "ListThings", { botoNameOverride: "list_things_v1", inputToken: ["Next"], outputToken: ["Next"], resultKeys: ["Things"] });
+    const row = op(things, "ListThings", {
+      botoNameOverride: "list_things_v1",
+      inputToken: ["Next"],
+      outputToken: ["Next"],
+      resultKeys: ["Things"],
+    });
     assertType<Equal<BotoNames<[typeof row]>, { list_things_v1: "ListThings" }>>();
     assert.equal(botoNameOf(row), "list_things_v1");
     assert.equal(getPaginator(thingsClient(), "list_things_v1", { operations: [row] }).definition, row);
-    assert.match(messageOf(() => getPaginator(fakeClient("Things"), "nope", { operations: [row] })), /Supported: list_things_v1 \(ListThings\)/);
+    assert.match(
+      messageOf(() => getPaginator(fakeClient("Things"), "nope", { operations: [row] })),
+      /Supported: list_things_v1 \(ListThings\)/,
+    );
   });
 
   it("is checked by the compiler against the SDK package", () => {
     // @ts-expect-error the IAM package has no ListThingsCommand
-    op(SDK_PACKAGES.IAM, "ListThings", { inputToken: ["Next"], outputToken: ["Next"], resultKeys: ["Things"] });
-    const listPolicies = op(SDK_PACKAGES.IAM, "ListPolicies", { inputToken: ["Marker"], outputToken: ["Marker"], resultKeys: ["Policies"] });
+    op(SDK_PACKAGES.IAM, "ListThings", {
+      inputToken: ["Next"],
+      outputToken: ["Next"],
+      resultKeys: ["Things"],
+    });
+    const listPolicies = op(SDK_PACKAGES.IAM, "ListPolicies", {
+      inputToken: ["Marker"],
+      outputToken: ["Marker"],
+      resultKeys: ["Policies"],
+    });
     assertType<Equal<InputOf<"list_policies", [typeof listPolicies]>, iam.ListPoliciesCommandInput>>();
     assertType<Equal<OutputOf<"ListPolicies", [typeof listPolicies]>, iam.ListPoliciesCommandOutput>>();
   });

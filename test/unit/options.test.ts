@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { loadDay } from "../../src/flatfiles/load";
-import { type OptionContract, chain, parseOptionTicker, putCallRatio, withOptionColumns } from "../../src/flatfiles/options";
+import {
+  type OptionContract,
+  chain,
+  parseOptionTicker,
+  putCallRatio,
+  withOptionColumns,
+} from "../../src/flatfiles/options";
 import { gzPublished, publishedFiles, publishedRows } from "../helpers/published";
 
 /** Every option ticker in test/fixtures/published, read by eye from its text. */
@@ -33,8 +39,18 @@ describe("parseOptionTicker", () => {
   it("agrees with Polygon's own parse of its tickers (client-python's mocks of /v3/reference/options/contracts)", () => {
     // polygon-io/client-python test_rest/mocks/v3/reference/options/: ticker, underlying_ticker,
     // expiration_date, contract_type, strike_price as the API answered them.
-    assert.deepEqual(parseOptionTicker("O:EVRI240119C00002500"), { underlying: "EVRI", expiration: "2024-01-19", type: "call", strike: 2.5 });
-    assert.deepEqual(parseOptionTicker("O:A220520C00065000"), { underlying: "A", expiration: "2022-05-20", type: "call", strike: 65 });
+    assert.deepEqual(parseOptionTicker("O:EVRI240119C00002500"), {
+      underlying: "EVRI",
+      expiration: "2024-01-19",
+      type: "call",
+      strike: 2.5,
+    });
+    assert.deepEqual(parseOptionTicker("O:A220520C00065000"), {
+      underlying: "A",
+      expiration: "2022-05-20",
+      type: "call",
+      strike: 65,
+    });
   });
 
   it("reads roots of 1 to 6 letters or digits and strikes with decimals", () => {
@@ -43,8 +59,14 @@ describe("parseOptionTicker", () => {
       ["O:F260116P00002500", { underlying: "F", expiration: "2026-01-16", type: "put", strike: 2.5 }],
       ["O:BRKB250117P00400000", { underlying: "BRKB", expiration: "2025-01-17", type: "put", strike: 400 }],
       ["O:SPXW251112C06750000", { underlying: "SPXW", expiration: "2025-11-12", type: "call", strike: 6750 }],
-      ["O:AAPL1260116C00150000", { underlying: "AAPL1", expiration: "2026-01-16", type: "call", strike: 150 }],
-      ["O:GOOGL1260116P00012345", { underlying: "GOOGL1", expiration: "2026-01-16", type: "put", strike: 12.345 }],
+      [
+        "O:AAPL1260116C00150000",
+        { underlying: "AAPL1", expiration: "2026-01-16", type: "call", strike: 150 },
+      ],
+      [
+        "O:GOOGL1260116P00012345",
+        { underlying: "GOOGL1", expiration: "2026-01-16", type: "put", strike: 12.345 },
+      ],
       ["O:X240229C99999999", { underlying: "X", expiration: "2024-02-29", type: "call", strike: 99999.999 }],
     ];
     for (const [t, want] of cases) assert.deepEqual(parseOptionTicker(t), want, t);
@@ -64,11 +86,14 @@ describe("parseOptionTicker", () => {
       ["O:SPY251112C0067500A", /strike "0067500A"/],
     ];
     for (const [t, message] of cases) {
-      assert.throws(() => parseOptionTicker(t), (e: Error & { code?: string }) => {
-        assert.equal(e.code, "options.ticker", t);
-        assert.match(e.message, message, t);
-        return true;
-      });
+      assert.throws(
+        () => parseOptionTicker(t),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, "options.ticker", t);
+          assert.match(e.message, message, t);
+          return true;
+        },
+      );
     }
   });
 });
@@ -86,20 +111,34 @@ describe("withOptionColumns", () => {
       const got = df.select("ticker", "underlying", "expiration", "type", "strike").toRecords();
       for (const r of got) {
         const { ticker, ...parsed } = r;
-        assert.deepEqual({ ...parsed, expiration: day(parsed.expiration) }, parseOptionTicker(ticker as string), `${e.file}: ${ticker}`);
+        assert.deepEqual(
+          { ...parsed, expiration: day(parsed.expiration) },
+          parseOptionTicker(ticker as string),
+          `${e.file}: ${ticker}`,
+        );
       }
     }
   });
 
   it("leaves all four columns null on rows that are not option symbols", () => {
-    const df = withOptionColumns(pl.DataFrame({ ticker: ["AAPL", "O:SPY251340C00675000", "O:SPY251112X00675000", "O:SPXW251112C06750000"] }));
+    const df = withOptionColumns(
+      pl.DataFrame({
+        ticker: ["AAPL", "O:SPY251340C00675000", "O:SPY251112X00675000", "O:SPXW251112C06750000"],
+      }),
+    );
     const rows = df.toRecords().map((r) => ({ ...r, expiration: day(r.expiration) }));
     const none = { underlying: null, expiration: null, type: null, strike: null };
     assert.deepEqual(rows, [
       { ticker: "AAPL", ...none },
       { ticker: "O:SPY251340C00675000", ...none },
       { ticker: "O:SPY251112X00675000", ...none },
-      { ticker: "O:SPXW251112C06750000", underlying: "SPXW", expiration: "2025-11-12", type: "call", strike: 6750 },
+      {
+        ticker: "O:SPXW251112C06750000",
+        underlying: "SPXW",
+        expiration: "2025-11-12",
+        type: "call",
+        strike: 6750,
+      },
     ]);
   });
 });
@@ -108,8 +147,13 @@ describe("withOptionColumns", () => {
 function dayAggs(): pl.DataFrame {
   return pl.DataFrame({
     ticker: [
-      "O:SPY251112C00675000", "O:SPY251112P00675000", "O:SPY251112C00680000",
-      "O:SPY251219P00650000", "O:SPY1251112C00675000", "O:QQQ251112C00500000", "AAPL",
+      "O:SPY251112C00675000",
+      "O:SPY251112P00675000",
+      "O:SPY251112C00680000",
+      "O:SPY251219P00650000",
+      "O:SPY1251112C00675000",
+      "O:QQQ251112C00500000",
+      "AAPL",
     ],
     volume: [10, 30, 4, 5, 7, 2, 1000],
     close: [1.5, 2.5, 0.75, 3, 4, 5, 190],
@@ -118,31 +162,71 @@ function dayAggs(): pl.DataFrame {
 
 describe("chain and putCallRatio", () => {
   it("lays one underlying's contracts out by expiration and strike, calls beside puts", () => {
-    const rows = chain(dayAggs(), "SPY").toRecords().map((r) => ({ ...r, expiration: day(r.expiration) }));
+    const rows = chain(dayAggs(), "SPY")
+      .toRecords()
+      .map((r) => ({ ...r, expiration: day(r.expiration) }));
     assert.deepEqual(rows, [
-      { expiration: "2025-11-12", strike: 675, call_volume: 10, call_close: 1.5, put_volume: 30, put_close: 2.5 },
-      { expiration: "2025-11-12", strike: 680, call_volume: 4, call_close: 0.75, put_volume: null, put_close: null },
-      { expiration: "2025-12-19", strike: 650, call_volume: null, call_close: null, put_volume: 5, put_close: 3 },
+      {
+        expiration: "2025-11-12",
+        strike: 675,
+        call_volume: 10,
+        call_close: 1.5,
+        put_volume: 30,
+        put_close: 2.5,
+      },
+      {
+        expiration: "2025-11-12",
+        strike: 680,
+        call_volume: 4,
+        call_close: 0.75,
+        put_volume: null,
+        put_close: null,
+      },
+      {
+        expiration: "2025-12-19",
+        strike: 650,
+        call_volume: null,
+        call_close: null,
+        put_volume: 5,
+        put_close: 3,
+      },
     ]);
   });
 
   it("builds the chain of the documentation's day-aggregates example", () => {
     const e = OPTION_FILES.find((x) => x.file.includes("day_aggs_v1.2023-03.docs-example"))!;
-    const rows = chain(loadDay(gzPublished(e.file), e.dataset), "SPY").toRecords().map((r) => ({ ...r, expiration: day(r.expiration) }));
+    const rows = chain(loadDay(gzPublished(e.file), e.dataset), "SPY")
+      .toRecords()
+      .map((r) => ({ ...r, expiration: day(r.expiration) }));
     // O:SPY230327P00390000,200,11.82,9.83,...: volume 200, close 9.83; no SPY call in the file.
-    assert.deepEqual(rows, [{ expiration: "2023-03-27", strike: 390, call_volume: null, call_close: null, put_volume: 200, put_close: 9.83 }]);
+    assert.deepEqual(rows, [
+      {
+        expiration: "2023-03-27",
+        strike: 390,
+        call_volume: null,
+        call_close: null,
+        put_volume: 200,
+        put_close: 9.83,
+      },
+    ]);
   });
 
   it("names the busiest underlyings when asked for one the frame does not hold", () => {
-    assert.throws(() => chain(dayAggs(), "spy"), (e: Error & { code?: string }) => {
-      assert.equal(e.code, "options.underlying");
-      assert.match(e.message, /"spy".*busiest here: SPY, SPY1, QQQ\./);
-      return true;
-    });
+    assert.throws(
+      () => chain(dayAggs(), "spy"),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, "options.underlying");
+        assert.match(e.message, /"spy".*busiest here: SPY, SPY1, QQQ\./);
+        return true;
+      },
+    );
   });
 
   it("divides put volume by call volume per underlying, busiest first", () => {
-    const withPutsOnly = pl.concat([dayAggs(), pl.DataFrame({ ticker: ["O:IWM251112P00200000"], volume: [8], close: [1] })]);
+    const withPutsOnly = pl.concat([
+      dayAggs(),
+      pl.DataFrame({ ticker: ["O:IWM251112P00200000"], volume: [8], close: [1] }),
+    ]);
     assert.deepEqual(putCallRatio(withPutsOnly).toRecords(), [
       { underlying: "SPY", call_volume: 14, put_volume: 35, put_call_ratio: 2.5 },
       { underlying: "IWM", call_volume: 0, put_volume: 8, put_call_ratio: null },

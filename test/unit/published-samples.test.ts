@@ -48,7 +48,11 @@ function fields(line: string): string[] {
 }
 
 function readText(file: string): { header: string[]; rows: string[][] } {
-  const lines = fs.readFileSync(path.join(DIR, file), "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l !== "");
+  const lines = fs
+    .readFileSync(path.join(DIR, file), "utf8")
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .filter((l) => l !== "");
   return { header: fields(lines[0]).map((h) => h.toLowerCase()), rows: lines.slice(1).map(fields) };
 }
 
@@ -68,7 +72,10 @@ function gz(file: string): string {
 
 describe("published samples", () => {
   it("lists every file of the folder in fixtures.json, and SOURCES.md names each", () => {
-    const onDisk = fs.readdirSync(DIR).filter((f) => f.endsWith(".csv")).sort();
+    const onDisk = fs
+      .readdirSync(DIR)
+      .filter((f) => f.endsWith(".csv"))
+      .sort();
     assert.deepEqual(ENTRIES.map((e) => e.file).sort(), onDisk);
     const sources = fs.readFileSync(path.join(DIR, "SOURCES.md"), "utf8");
     for (const f of onDisk) assert.ok(sources.includes(f), `SOURCES.md says nothing of ${f}`);
@@ -80,14 +87,22 @@ describe("published samples", () => {
       const file = gz(e.file);
       const { header, rows } = readText(e.file);
       for (const parquet of [false, true]) {
-        const df = loadDay(file, e.dataset, { parquet, datetimes: false, onWarning: (w) => warnings.push(w) });
+        const df = loadDay(file, e.dataset, {
+          parquet,
+          datetimes: false,
+          onWarning: (w) => warnings.push(w),
+        });
         assert.deepEqual(df.columns, header);
         assert.equal(df.height, rows.length);
         header.forEach((name, c) => {
           const dtype = String(df.dtypes[c]);
           const values = df.getColumn(name).toArray();
           rows.forEach((row, r) => {
-            assert.deepEqual(values[r], expected(row[c], dtype), `${e.file} line ${r + 2} ${name}: "${row[c]}" as ${dtype}`);
+            assert.deepEqual(
+              values[r],
+              expected(row[c], dtype),
+              `${e.file} line ${r + 2} ${name}: "${row[c]}" as ${dtype}`,
+            );
           });
         });
       }
@@ -98,12 +113,21 @@ describe("published samples", () => {
   it("refuses the outdated futures sample (float millisecond timestamps), naming the value", () => {
     for (const e of ENTRIES.filter((x) => x.kind === "outdated")) {
       const warnings: string[] = [];
-      assert.throws(() => loadDay(gz(e.file), e.dataset, { parquet: false, onWarning: (w) => warnings.push(w) }), (err: Error & { code?: string }) => {
-        assert.equal(err.code, "load.value");
-        assert.match(err.message, /line 2, column "timestamp": "1754843586948\.6707" is not a Unix timestamp in nanoseconds/);
-        return true;
-      });
-      assert.match(warnings.join("\n"), /column "conditions" is not in any known layout of us_futures_cme\/trades_v1/);
+      assert.throws(
+        () => loadDay(gz(e.file), e.dataset, { parquet: false, onWarning: (w) => warnings.push(w) }),
+        (err: Error & { code?: string }) => {
+          assert.equal(err.code, "load.value");
+          assert.match(
+            err.message,
+            /line 2, column "timestamp": "1754843586948\.6707" is not a Unix timestamp in nanoseconds/,
+          );
+          return true;
+        },
+      );
+      assert.match(
+        warnings.join("\n"),
+        /column "conditions" is not in any known layout of us_futures_cme\/trades_v1/,
+      );
     }
   });
 });
@@ -119,7 +143,17 @@ describe("the sandbox against the published samples", () => {
 
   /** Coarse shape of a value: what a reader must cope with. */
   const shape = (v: string) =>
-    v === "" ? "empty" : /^-?\d+$/.test(v) ? "integer" : /^-?\d+\.\d{6}$/.test(v) ? "6 decimals" : /^-?\d*\.\d+$/.test(v) ? "decimal" : /,/.test(v) ? "list" : "text";
+    v === ""
+      ? "empty"
+      : /^-?\d+$/.test(v)
+        ? "integer"
+        : /^-?\d+\.\d{6}$/.test(v)
+          ? "6 decimals"
+          : /^-?\d*\.\d+$/.test(v)
+            ? "decimal"
+            : /,/.test(v)
+              ? "list"
+              : "text";
 
   it("writes values in the shapes the 2026 file heads have (6-decimal volumes, sizes and stock prices; quoted lists)", () => {
     for (const e of real.filter((x) => x.file.includes(".2026-05-22."))) {
@@ -130,7 +164,10 @@ describe("the sandbox against the published samples", () => {
       header.forEach((name, c) => {
         const seen = new Set(lines.map((l) => shape(l[c])));
         const want = shape(rows[0][c]);
-        assert.ok(seen.has(want), `${e.dataset} ${name}: the real head has ${want} ("${rows[0][c]}"), the sandbox writes ${[...seen].join(", ")}`);
+        assert.ok(
+          seen.has(want),
+          `${e.dataset} ${name}: the real head has ${want} ("${rows[0][c]}"), the sandbox writes ${[...seen].join(", ")}`,
+        );
       });
     }
   });

@@ -68,7 +68,12 @@ function sums(csv: string, key: (f: string[]) => string, only?: Set<string>): Ma
   const lines = csv.split("\n");
   const header = lines[0].split(",");
   const col = (...names: string[]) => names.map((n) => header.indexOf(n)).find((i) => i >= 0) ?? -1;
-  const [o, c, h, l] = [col("open", "price", "value"), col("close", "price", "value"), col("high", "price", "value"), col("low", "price", "value")];
+  const [o, c, h, l] = [
+    col("open", "price", "value"),
+    col("close", "price", "value"),
+    col("high", "price", "value"),
+    col("low", "price", "value"),
+  ];
   const [vol, tx, dv] = [col("volume", "size"), col("transactions"), col("dollar_volume")];
   const bar = header.includes("open");
   const time = col("window_start", "sip_timestamp", "timestamp", "participant_timestamp");
@@ -100,7 +105,8 @@ function sums(csv: string, key: (f: string[]) => string, only?: Set<string>): Ma
     s.last = t;
     s.n++;
   }
-  for (const [k, s] of out) assert.ok((s.volume ?? 0) <= Number.MAX_SAFE_INTEGER, `${k}: a volume too large to sum exactly`);
+  for (const [k, s] of out)
+    assert.ok((s.volume ?? 0) <= Number.MAX_SAFE_INTEGER, `${k}: a volume too large to sum exactly`);
   return out;
 }
 
@@ -160,7 +166,8 @@ function assertSame(at: string, want: Sum, got: Sum): void {
   assert.equal(got.high, want.high, `${at}: high`);
   assert.equal(got.low, want.low, `${at}: low`);
   if (got.volume !== undefined) assert.equal(got.volume, want.volume, `${at}: volume`);
-  if (got.transactions !== undefined) assert.equal(got.transactions, want.transactions, `${at}: transactions`);
+  if (got.transactions !== undefined)
+    assert.equal(got.transactions, want.transactions, `${at}: transactions`);
 }
 
 describe("the sandbox's datasets agree with each other", () => {
@@ -173,14 +180,18 @@ describe("the sandbox's datasets agree with each other", () => {
       for (const t of minutes.keys()) assert.ok(day.has(t), `${t} has minute bars but no ${f.day.name} row`);
       // A day file may list more tickers than the minute file (the sandbox keeps most minute
       // files small), never fewer.
-      if (day.size !== minutes.size) assert.ok(day.size > minutes.size, `${day.size} day tickers, ${minutes.size} in the minute file`);
+      if (day.size !== minutes.size)
+        assert.ok(day.size > minutes.size, `${day.size} day tickers, ${minutes.size} in the minute file`);
       for (const [t, m] of minutes) {
         const d = day.get(t)!;
         const at = `${asset} ${date} ${t}`;
         assertSame(at, m, d);
         if (d.dollars !== undefined) assert.equal(d.dollars, m.dollars, `${at}: dollar_volume`);
         // The bars fall in the day (futures: the 23-hour session) the bar stands for.
-        assert.ok(m.first >= d.first && m.last < d.first + 24 * 60, `${at}: bars from ${m.first} to ${m.last}, day at ${d.first}`);
+        assert.ok(
+          m.first >= d.first && m.last < d.first + 24 * 60,
+          `${at}: bars from ${m.first} to ${m.last}, day at ${d.first}`,
+        );
       }
       assert.ok(minutes.size >= Math.min(4, day.size), `${minutes.size} tickers checked`);
     });
@@ -191,13 +202,26 @@ describe("the sandbox's datasets agree with each other", () => {
       const tape = sums(csvOf(ticks, date), (r) => `${r[0]} ${minuteOf(r[time(ticks)])}`);
       const tickers = new Set([...tape.keys()].map((k) => k.split(" ")[0]));
       assert.equal(tickers.size, 4);
-      const bars = sums(csvOf(f.minute, date), (r) => `${r[0]} ${minuteOf(r[f.minute.header.indexOf("window_start")])}`, tickers);
-      assert.deepEqual([...bars.keys()].sort(byTickerThenTime), [...tape.keys()].sort(byTickerThenTime), `${asset} ${date}: one bar for each minute with ${ticks.kind}`);
+      const bars = sums(
+        csvOf(f.minute, date),
+        (r) => `${r[0]} ${minuteOf(r[f.minute.header.indexOf("window_start")])}`,
+        tickers,
+      );
+      assert.deepEqual(
+        [...bars.keys()].sort(byTickerThenTime),
+        [...tape.keys()].sort(byTickerThenTime),
+        `${asset} ${date}: one bar for each minute with ${ticks.kind}`,
+      );
       for (const [k, b] of bars) {
         const t = tape.get(k)!;
         assertSame(`${asset} ${date} ${k}`, t, b);
         // Futures bars carry the dollar volume: the trades' prices times sizes, to the cent.
-        if (b.dollars !== undefined) assert.equal(b.dollars, (t.dollars! + 5_000_000n) / 10_000_000n, `${asset} ${date} ${k}: dollar_volume`);
+        if (b.dollars !== undefined)
+          assert.equal(
+            b.dollars,
+            (t.dollars! + 5_000_000n) / 10_000_000n,
+            `${asset} ${date} ${k}: dollar_volume`,
+          );
       }
     });
 
@@ -205,7 +229,10 @@ describe("the sandbox's datasets agree with each other", () => {
     const quotes = f.quotes;
     it(`${asset} ${date}: the latest quote a minute or less before a trade brackets its price, mostly`, () => {
       const q = quoteBook(csvOf(quotes, date));
-      const lines = csvOf(ticks, date).split("\n").slice(1).filter((l) => l !== "");
+      const lines = csvOf(ticks, date)
+        .split("\n")
+        .slice(1)
+        .filter((l) => l !== "");
       const [at, price] = [time(ticks), ticks.header.indexOf("price")];
       let inside = 0;
       let near = 0;
@@ -229,7 +256,9 @@ describe("the sandbox's datasets agree with each other", () => {
 
 /** The column that dates a trade: the SIP's time where there is one. */
 function time(d: SandboxDataset): number {
-  return ["sip_timestamp", "timestamp", "participant_timestamp"].map((c) => d.header.indexOf(c)).find((i) => i >= 0)!;
+  return ["sip_timestamp", "timestamp", "participant_timestamp"]
+    .map((c) => d.header.indexOf(c))
+    .find((i) => i >= 0)!;
 }
 
 function byTickerThenTime(a: string, b: string): number {
@@ -242,7 +271,13 @@ function byTickerThenTime(a: string, b: string): number {
 function quoteBook(csv: string): Map<string, { ns: bigint; bid: number; ask: number }[]> {
   const lines = csv.split("\n");
   const header = lines[0].split(",");
-  const [at, bid, ask] = [["sip_timestamp", "timestamp", "participant_timestamp"].map((c) => header.indexOf(c)).find((i) => i >= 0)!, header.indexOf("bid_price"), header.indexOf("ask_price")];
+  const [at, bid, ask] = [
+    ["sip_timestamp", "timestamp", "participant_timestamp"]
+      .map((c) => header.indexOf(c))
+      .find((i) => i >= 0)!,
+    header.indexOf("bid_price"),
+    header.indexOf("ask_price"),
+  ];
   const out = new Map<string, { ns: bigint; bid: number; ask: number }[]>();
   for (const line of lines.slice(1)) {
     if (line === "") continue;

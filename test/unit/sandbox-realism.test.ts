@@ -22,7 +22,9 @@ function fields(line: string): string[] {
 /** A file's rows as records of text, by column name. */
 function rows(d: SandboxDataset, date: string, size?: number): Record<string, string>[] {
   const file = sandboxDayFile(d, date);
-  const lines = dayFileCsv(size ? { ...file, size } : file).trim().split("\n");
+  const lines = dayFileCsv(size ? { ...file, size } : file)
+    .trim()
+    .split("\n");
   const header = lines[0].split(",");
   return lines.slice(1).map((l) => {
     const f = fields(l);
@@ -56,8 +58,20 @@ function lastDay() {
     const m = OCC.exec(r.ticker);
     assert.ok(m, `${r.ticker} is not an OCC symbol (O:, root, YYMMDD, C or P, strike x 1000 in 8 digits)`);
     const expiry = `20${m[2]}-${m[3]}-${m[4]}`;
-    assert.equal(new Date(`${expiry}T00:00:00Z`).toISOString().slice(0, 10), expiry, `${r.ticker}: no such date`);
-    return { ticker: r.ticker, underlying: m[1], expiry, call: m[5] === "C", strike: Number(m[6]) / 1000, close: Number(r.close), volume: Number(r.volume) };
+    assert.equal(
+      new Date(`${expiry}T00:00:00Z`).toISOString().slice(0, 10),
+      expiry,
+      `${r.ticker}: no such date`,
+    );
+    return {
+      ticker: r.ticker,
+      underlying: m[1],
+      expiry,
+      call: m[5] === "C",
+      strike: Number(m[6]) / 1000,
+      close: Number(r.close),
+      volume: Number(r.volume),
+    };
   });
   /** Contracts grouped by underlying and expiry. */
   const series = new Map<string, Option[]>();
@@ -76,7 +90,11 @@ describe("the sandbox's option chain on its last day", () => {
     for (const o of chain) assert.ok(o.expiry >= SANDBOX_END, `${o.ticker} expired before ${SANDBOX_END}`);
     assert.deepEqual([...new Set(chain.map((o) => o.underlying))].sort(), [...UNDERLYINGS].sort());
     const tickers = new Set(chain.map((o) => o.ticker));
-    for (const o of chain) assert.ok(tickers.has(o.ticker.replace(/[CP](\d{8})$/, `${o.call ? "P" : "C"}$1`)), `${o.ticker} has no ${o.call ? "put" : "call"}`);
+    for (const o of chain)
+      assert.ok(
+        tickers.has(o.ticker.replace(/[CP](\d{8})$/, `${o.call ? "P" : "C"}$1`)),
+        `${o.ticker} has no ${o.call ? "put" : "call"}`,
+      );
   });
 
   it("expires on Fridays (Thursdays before a holiday) from the day on: weeklies, monthlies and a LEAPS", () => {
@@ -86,13 +104,22 @@ describe("the sandbox's option chain on its last day", () => {
       assert.ok(expiries.length >= 6, `${u}: ${expiries.join(" ")}`);
       assert.ok(expiries[0] >= SANDBOX_END, `${u} lists ${expiries[0]}, before ${SANDBOX_END}`);
       const days = (e: string) => (Date.parse(e) - Date.parse(SANDBOX_END)) / 86_400_000;
-      assert.ok(expiries.filter((e) => days(e) <= 28).length >= 4, `${u}: weekly expiries ${expiries.join(" ")}`);
-      assert.ok(expiries.some((e) => days(e) > 365), `${u}: no expiry beyond a year`);
+      assert.ok(
+        expiries.filter((e) => days(e) <= 28).length >= 4,
+        `${u}: weekly expiries ${expiries.join(" ")}`,
+      );
+      assert.ok(
+        expiries.some((e) => days(e) > 365),
+        `${u}: no expiry beyond a year`,
+      );
       for (const e of expiries) {
         const t = Date.parse(`${e}T00:00:00Z`);
         const wd = new Date(t).getUTCDay();
         const friday = new Date(t + 86_400_000).toISOString().slice(0, 10);
-        assert.ok(wd === 5 || (wd === 4 && !sandboxOpen(friday, "nyse")), `${u} expires on ${e}, not a Friday`);
+        assert.ok(
+          wd === 5 || (wd === 4 && !sandboxOpen(friday, "nyse")),
+          `${u} expires on ${e}, not a Friday`,
+        );
       }
     }
   });
@@ -102,7 +129,10 @@ describe("the sandbox's option chain on its last day", () => {
     for (const [key, list] of series) {
       const s = spot(key.split(" ")[0]);
       const strikes = list.map((o) => o.strike);
-      assert.ok(Math.min(...strikes) < s && s < Math.max(...strikes), `${key}: strikes ${Math.min(...strikes)} to ${Math.max(...strikes)}, close ${s}`);
+      assert.ok(
+        Math.min(...strikes) < s && s < Math.max(...strikes),
+        `${key}: strikes ${Math.min(...strikes)} to ${Math.max(...strikes)}, close ${s}`,
+      );
     }
   });
 
@@ -113,7 +143,10 @@ describe("the sandbox's option chain on its last day", () => {
         const side = list.filter((o) => o.call === call).sort((a, b) => a.strike - b.strike);
         for (let i = 1; i < side.length; i++) {
           const [lo, hi] = [side[i - 1], side[i]];
-          assert.ok(call ? hi.close <= lo.close : hi.close >= lo.close, `${key}: ${lo.ticker} at ${lo.close}, ${hi.ticker} at ${hi.close}`);
+          assert.ok(
+            call ? hi.close <= lo.close : hi.close >= lo.close,
+            `${key}: ${lo.ticker} at ${lo.close}, ${hi.ticker} at ${hi.close}`,
+          );
         }
       }
     }
@@ -128,10 +161,17 @@ describe("the sandbox's option chain on its last day", () => {
       const mine = chain.filter((o) => o.underlying === u);
       const first = mine.reduce((a, o) => (o.expiry < a ? o.expiry : a), "9999");
       const top = mine.filter((o) => o.expiry === first).reduce((a, o) => (o.volume > a.volume ? o : a));
-      assert.ok(Math.abs(top.strike / s - 1) < 0.02, `${u}: the most traded contract of ${first} is ${top.ticker} (${top.volume}), close ${s}`);
+      assert.ok(
+        Math.abs(top.strike / s - 1) < 0.02,
+        `${u}: the most traded contract of ${first} is ${top.ticker} (${top.volume}), close ${s}`,
+      );
       const byExpiry = new Map<string, number>();
       for (const o of mine) byExpiry.set(o.expiry, (byExpiry.get(o.expiry) ?? 0) + o.volume);
-      assert.equal([...byExpiry].sort((a, b) => b[1] - a[1])[0][0], first, `${u}: the nearest expiry trades most`);
+      assert.equal(
+        [...byExpiry].sort((a, b) => b[1] - a[1])[0][0],
+        first,
+        `${u}: the nearest expiry trades most`,
+      );
       for (const o of mine) {
         const away = Math.abs(o.strike / s - 1);
         if (away < 0.05) near += o.volume;
@@ -158,7 +198,12 @@ describe("the sandbox's option chain on its last day", () => {
 
 describe("the sandbox's stock quotes on its last day", () => {
   it("have spreads (in basis points) wider in the first and last 15 minutes than at midday", () => {
-    const hm = new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    const hm = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "America/New_York",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
     const windows = { open: [] as number[], midday: [] as number[], close: [] as number[] };
     for (const q of rows(sandboxDataset("us_stocks_sip/quotes_v1"), SANDBOX_END)) {
       const [bid, ask] = [Number(q.bid_price), Number(q.ask_price)];
@@ -183,11 +228,20 @@ describe("the sandbox's stock history is unadjusted for splits", () => {
   const day = sandboxDataset("us_stocks_sip/day_aggs_v1");
   /** A ticker's day bars around a split: the five sessions before and the five from its date. */
   function around(ticker: string, split: string, from: string, to: string) {
-    const bars = sandboxDays(from, to, "nyse").map((date): Record<string, string> => ({ ...dayBars("us_stocks_sip", date).get(ticker)!, date }));
-    const [before, after] = [bars.filter((b) => b.date < split).slice(-5), bars.filter((b) => b.date >= split).slice(0, 5)];
+    const bars = sandboxDays(from, to, "nyse").map(
+      (date): Record<string, string> => ({ ...dayBars("us_stocks_sip", date).get(ticker)!, date }),
+    );
+    const [before, after] = [
+      bars.filter((b) => b.date < split).slice(-5),
+      bars.filter((b) => b.date >= split).slice(0, 5),
+    ];
     assert.equal(before.length + after.length, 10);
     const volume = (list: typeof bars) => list.reduce((a, b) => a + Number(b.volume), 0) / list.length;
-    return { price: Number(before.at(-1)!.close) / Number(after[0].close), volume: volume(before) / volume(after), shown: bars.map((b) => `${b.date} ${b.close} ${b.volume}`).join(", ") };
+    return {
+      price: Number(before.at(-1)!.close) / Number(after[0].close),
+      volume: volume(before) / volume(after),
+      shown: bars.map((b) => `${b.date} ${b.close} ${b.volume}`).join(", "),
+    };
   }
 
   it("NVDA closes ~10 times higher on 2024-06-07 than on 2024-06-10 (10-for-1), on ~1/10 the volume", () => {
@@ -217,6 +271,9 @@ describe("the sandbox's stock trade conditions say what each trade was", () => {
     }
     const share = (code: string) => trades.filter((t) => codes(t).includes(code)).length / trades.length;
     assert.ok(share("14") > 0.03 && share("14") < 0.2, `sweeps: ${share("14")}`);
-    assert.ok(trades.some((t) => codes(t).length === 0), "regular sales carry no condition");
+    assert.ok(
+      trades.some((t) => codes(t).length === 0),
+      "regular sales carry no condition",
+    );
   });
 });

@@ -15,14 +15,25 @@ import { SANDBOX_END } from "../../src/sandbox/seed";
 import { PriceModel, dayFileCsv } from "../../src/sandbox/synthetic";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 
-const GENERATOR = ["description.ts", "closures.ts", "options.ts", "synthetic.ts", "seed.ts", "seed-worker.ts"];
+const GENERATOR = [
+  "description.ts",
+  "closures.ts",
+  "options.ts",
+  "synthetic.ts",
+  "seed.ts",
+  "seed-worker.ts",
+];
 
 describe("the sandbox's description against the library's registry", () => {
   it("the generator imports nothing from the library's flat-files code", () => {
     for (const f of GENERATOR) {
       const text = fs.readFileSync(path.join(PACKAGE_ROOT, "src", "sandbox", f), "utf8");
       const imports = [...text.matchAll(/from\s+"([^"]+)"/g)].map((m) => m[1]);
-      assert.deepEqual(imports.filter((i) => i.includes("flatfiles")), [], `${f} imports the library's registry`);
+      assert.deepEqual(
+        imports.filter((i) => i.includes("flatfiles")),
+        [],
+        `${f} imports the library's registry`,
+      );
     }
   });
 
@@ -33,7 +44,10 @@ describe("the sandbox's description against the library's registry", () => {
   it("writes only headers the library knows", () => {
     for (const s of SANDBOX_DATASETS) {
       const layouts = findDataset(s.id).layouts.map((l) => l.columns.join(","));
-      assert.ok(layouts.includes(s.header.join(",")), `${s.id}: the sandbox writes "${s.header}", the library knows ${layouts.join(" | ")}`);
+      assert.ok(
+        layouts.includes(s.header.join(",")),
+        `${s.id}: the sandbox writes "${s.header}", the library knows ${layouts.join(" | ")}`,
+      );
     }
   });
 
@@ -42,10 +56,18 @@ describe("the sandbox's description against the library's registry", () => {
       const lib = findDataset(s.id);
       const from = s.start < "2003-01-01" ? "2003-01-01" : s.start;
       const sandbox = new Set(sandboxDays(from, SANDBOX_END, s.calendar));
-      for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${SANDBOX_END}T00:00:00Z`); t += 86_400_000) {
+      for (
+        let t = Date.parse(`${from}T00:00:00Z`);
+        t <= Date.parse(`${SANDBOX_END}T00:00:00Z`);
+        t += 86_400_000
+      ) {
         const day = new Date(t).toISOString().slice(0, 10);
         const libOpen = closedReason(day, lib.calendar) === null;
-        assert.equal(sandbox.has(day), libOpen, `${s.id} on ${day}: sandbox ${sandbox.has(day)}, library ${libOpen}`);
+        assert.equal(
+          sandbox.has(day),
+          libOpen,
+          `${s.id} on ${day}: sandbox ${sandbox.has(day)}, library ${libOpen}`,
+        );
       }
     }
   });

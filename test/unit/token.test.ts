@@ -13,11 +13,14 @@ describe("resume tokens", () => {
   });
 
   it("read boto3's old a___b___n format and raw service tokens", () => {
-    assert.deepEqual(parseStartingToken("k1___v1___3", ["KeyMarker", "VersionIdMarker"], "ListObjectVersions"), {
-      tokens: { KeyMarker: "k1", VersionIdMarker: "v1" },
-      truncate: 3,
-      raw: true,
-    });
+    assert.deepEqual(
+      parseStartingToken("k1___v1___3", ["KeyMarker", "VersionIdMarker"], "ListObjectVersions"),
+      {
+        tokens: { KeyMarker: "k1", VersionIdMarker: "v1" },
+        truncate: 3,
+        raw: true,
+      },
+    );
     assert.deepEqual(parseStartingToken("opaque-token", ["NextToken"], "DescribeInstances"), {
       tokens: { NextToken: "opaque-token" },
       truncate: 0,
@@ -28,11 +31,24 @@ describe("resume tokens", () => {
 
 describe("hostile tokens", () => {
   it("never writes outside the token: a __proto__ path in boto_encoded_keys is refused", () => {
-    const evil = Buffer.from(JSON.stringify({ ContinuationToken: "x", boto_encoded_keys: [["__proto__", "Delimiter"]] })).toString("base64");
-    assert.throws(() => parseStartingToken(evil, ["ContinuationToken"], "ListObjectsV2"), /token\.malformed|not a paginator token/);
+    const evil = Buffer.from(
+      JSON.stringify({ ContinuationToken: "x", boto_encoded_keys: [["__proto__", "Delimiter"]] }),
+    ).toString("base64");
+    assert.throws(
+      () => parseStartingToken(evil, ["ContinuationToken"], "ListObjectsV2"),
+      /token\.malformed|not a paginator token/,
+    );
     assert.equal(({} as Record<string, unknown>).Delimiter, undefined, "Object.prototype untouched");
-    for (const keys of [[["constructor", "prototype", "x"]], [["missing"]], "nope", [[]], [["ContinuationToken", "deeper"]]]) {
-      const t = Buffer.from(JSON.stringify({ ContinuationToken: "x", boto_encoded_keys: keys })).toString("base64");
+    for (const keys of [
+      [["constructor", "prototype", "x"]],
+      [["missing"]],
+      "nope",
+      [[]],
+      [["ContinuationToken", "deeper"]],
+    ]) {
+      const t = Buffer.from(JSON.stringify({ ContinuationToken: "x", boto_encoded_keys: keys })).toString(
+        "base64",
+      );
       assert.equal(tryDecodeToken(t), "not-an-object", JSON.stringify(keys));
     }
     assert.equal(({} as Record<string, unknown>).x, undefined);

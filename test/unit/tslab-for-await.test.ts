@@ -75,7 +75,10 @@ if (nested === 0) {
 
   it("leaves a for await inside an async function alone (not wrapped twice)", async () => {
     const src = `async function sum(n: number) {\n  let t = 0;\n  for await (const x of gen(n)) t += x;\n  return t;\n}`;
-    assert.equal(conv.convert("", "async function* g() {}\n" + src.replace("gen(n)", "g()")).hasToplevelAwait, false);
+    assert.equal(
+      conv.convert("", "async function* g() {}\n" + src.replace("gen(n)", "g()")).hasToplevelAwait,
+      false,
+    );
     const method = "class Summer { async sum() { for await (const x of [1]) {} } }";
     assert.equal(conv.convert("", method).hasToplevelAwait, false);
     const arrow = "const f = async () => { for await (const x of [1]) {} };";

@@ -26,8 +26,14 @@ function converterIn(dir: string): Converter {
 it("the kernel spec's warm-up code type-checks the library, emits nothing, and speeds up the first cell", (t) => {
   const spec = kernelSpec() as { env?: Record<string, string> };
   assert.equal(spec.env?.TSLAB_WARMUP_CODE, kernelWarmUpCode());
-  assert.ok(fs.existsSync(path.join(PACKAGE_ROOT, "dist", "index.d.ts")), "dist/ is built (npm test builds it)");
-  assert.ok(fs.readFileSync(require.resolve("tslab/dist/main.js"), "utf8").includes("TSLAB_WARMUP_CODE"), "tslab is patched");
+  assert.ok(
+    fs.existsSync(path.join(PACKAGE_ROOT, "dist", "index.d.ts")),
+    "dist/ is built (npm test builds it)",
+  );
+  assert.ok(
+    fs.readFileSync(require.resolve("tslab/dist/main.js"), "utf8").includes("TSLAB_WARMUP_CODE"),
+    "tslab is patched",
+  );
 
   const conv = converterIn(path.join(PACKAGE_ROOT, "notebooks"));
   try {
