@@ -4,7 +4,8 @@
  */
 import type { Row } from "./display";
 
-interface MiddlewareStackLike {
+/** The part of an SDK client's middleware stack the teaching helpers use (add a step, remove it). */
+export interface MiddlewareStackLike {
   add(
     mw: (next: (a: unknown) => Promise<unknown>) => (a: unknown) => Promise<unknown>,
     opts: { step: string; name: string },

@@ -2,14 +2,7 @@
  * How many bytes a client's answers carry, for lessons about what a listing costs: read from
  * each response's Content-Length, as the server declared it, after the SDK has sent it.
  */
-
-interface MiddlewareStackLike {
-  add(
-    mw: (next: (a: unknown) => Promise<unknown>) => (a: unknown) => Promise<unknown>,
-    opts: { step: string; name: string },
-  ): void;
-  remove(name: string): boolean;
-}
+import type { MiddlewareStackLike } from "./signing";
 
 export interface TrafficMeter {
   /** Successful responses counted so far (a retried request counts once per answer that parsed). */

@@ -14,6 +14,7 @@ import { loadDay } from "../../src/flatfiles/load";
 import { sandboxDataset } from "../../src/sandbox/description";
 import { PriceModel, dayFileCsv } from "../../src/sandbox/synthetic";
 import { PACKAGE_ROOT } from "../../src/util/paths";
+import { csvFields } from "../helpers/published";
 
 const DIR = path.join(PACKAGE_ROOT, "test", "fixtures", "published");
 interface Entry {
@@ -24,36 +25,13 @@ interface Entry {
 const ENTRIES: Entry[] = JSON.parse(fs.readFileSync(path.join(DIR, "fixtures.json"), "utf8")).files;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kit-published-"));
 
-/** RFC 4180 fields of one line: commas split, double quotes group, "" is a quote. */
-function fields(line: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted && ch === '"' && line[i + 1] === '"') {
-      cur += '"';
-      i++;
-    } else if (ch === '"') {
-      quoted = !quoted;
-    } else if (ch === "," && !quoted) {
-      out.push(cur);
-      cur = "";
-    } else {
-      cur += ch;
-    }
-  }
-  out.push(cur);
-  return out;
-}
-
 function readText(file: string): { header: string[]; rows: string[][] } {
   const lines = fs
     .readFileSync(path.join(DIR, file), "utf8")
     .replace(/^\uFEFF/, "")
     .split(/\r?\n/)
     .filter((l) => l !== "");
-  return { header: fields(lines[0]).map((h) => h.toLowerCase()), rows: lines.slice(1).map(fields) };
+  return { header: csvFields(lines[0]).map((h) => h.toLowerCase()), rows: lines.slice(1).map(csvFields) };
 }
 
 /** The value polars should hold for a text cell, given the column's type. */
@@ -160,7 +138,7 @@ describe("the sandbox against the published samples", () => {
       const s = sandboxDataset(e.dataset);
       const { header, rows } = readText(e.file);
       const csv = dayFileCsv({ dataset: s, date: "2026-05-22", size: 400, liquidity: 1 }, new PriceModel(s));
-      const lines = csv.trim().split("\n").slice(1).map(fields);
+      const lines = csv.trim().split("\n").slice(1).map(csvFields);
       header.forEach((name, c) => {
         const seen = new Set(lines.map((l) => shape(l[c])));
         const want = shape(rows[0][c]);
