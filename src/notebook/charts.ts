@@ -13,7 +13,8 @@ export const CHART_WIDTH = 640;
 
 /** Render a Vega-Lite spec to PNG bytes (2x scale, white background). */
 export async function renderChart(spec: ChartSpec): Promise<Buffer> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
+  // vega, vega-lite and resvg are loaded with the first chart, not with the library, so a
+  // notebook that draws no chart never loads them.
   const vega = require("vega") as {
     View: new (r: unknown, o: object) => { toSVG(): Promise<string> };
     parse(s: unknown): unknown;
@@ -22,7 +23,6 @@ export async function renderChart(spec: ChartSpec): Promise<Buffer> {
   const { Resvg } = require("@resvg/resvg-js") as {
     Resvg: new (svg: string, o: object) => { render(): { asPng(): Buffer } };
   };
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const full = { background: "white", width: CHART_WIDTH, height: 280, ...spec };
   const svg = await new vega.View(vega.parse(vl.compile(full).spec), { renderer: "none" }).toSVG();
   return new Resvg(svg, { fitTo: { mode: "zoom", value: 2 } }).render().asPng();

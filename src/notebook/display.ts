@@ -18,7 +18,7 @@ let tslabModule: TslabModule | null | undefined;
 export function tslab(): TslabModule | null {
   if (tslabModule === undefined) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // Required lazily: outside a tslab kernel (the CLI, tests) tslab is not there to load.
       const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
       tslabModule = jupyter.lastWriteDisplayData ? (require("tslab") as TslabModule) : null;
     } catch {
@@ -120,7 +120,7 @@ export function showFrame(
   df: { height: number; columns: string[]; dtypes: unknown[]; head(n: number): unknown },
   options: { caption?: string; maxRows?: number } = {},
 ): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // Required when a frame is shown, so that importing the display helpers does not load polars.
   const pl = require("nodejs-polars") as typeof import("nodejs-polars").default;
   const max = options.maxRows ?? 10;
   const head = df.head(max) as import("nodejs-polars").DataFrame;

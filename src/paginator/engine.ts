@@ -100,7 +100,6 @@ export function getPaginator<const T extends OperationTable, N extends Operation
 ): Paginator<InputOf<N, T>, OutputOf<N, T>>;
 export function getPaginator(client: unknown, operation: string, options?: GetPaginatorOptions): Paginator;
 // The implementation's return type is not seen by callers; `any` lets each overload name its own page type.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function getPaginator(
   client: unknown,
   operation: string,
