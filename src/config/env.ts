@@ -128,42 +128,73 @@ export function loadConfig(options: ConfigOptions = {}): FlatFilesConfig {
   const from = (name: keyof typeof VARIABLES) =>
     processEnv[name] ? "the environment" : envFile ? envFile : "defaults";
 
-  const wanted = (options.target ?? get("FLATFILES_TARGET") ?? "auto") || "auto";
-  if (!["auto", "sandbox", "massive"].includes(wanted)) {
-    throw new KitError("config.target", `FLATFILES_TARGET is "${wanted}": use auto, sandbox or massive.`);
-  }
+  const wanted = targetOf(options.target ?? get("FLATFILES_TARGET"));
   const keyId = get("FLATFILES_ACCESS_KEY_ID");
   const secret = get("FLATFILES_SECRET_ACCESS_KEY");
-
   if (wanted === "sandbox" || (wanted === "auto" && !keyId && !secret)) {
-    const state = readSandboxState(merged);
-    if (state) {
-      return {
-        target: "sandbox",
-        endpoint: state.endpoint,
-        bucket: state.bucket,
-        region: state.region,
-        accessKeyId: new Secret(state.accessKeyId),
-        secretAccessKey: new Secret(state.secretAccessKey),
-        source: `the local sandbox (${displayPath(sandboxStateFile(merged))})`,
-        envFile,
-      };
-    }
-    if (wanted === "sandbox") {
-      throw new KitError(
-        "config.sandbox",
-        "The local sandbox is not running. Start it with `npm run sandbox` (or `npm start`, which also opens Jupyter) in the project folder.",
-      );
-    }
-    const fileNote = envFile
-      ? `${envFile} sets neither FLATFILES_ACCESS_KEY_ID nor FLATFILES_SECRET_ACCESS_KEY.`
-      : "No .env file was found (looked in the working folder and every folder above it).";
+    return sandboxConfig(merged, envFile, wanted === "sandbox");
+  }
+  checkKeyPair(keyId, secret, from);
+  return {
+    target: "massive",
+    endpoint: checkedEndpoint(get("FLATFILES_ENDPOINT") || DEFAULT_ENDPOINT),
+    bucket: get("FLATFILES_BUCKET") || DEFAULT_BUCKET,
+    region: get("FLATFILES_REGION") || DEFAULT_REGION,
+    accessKeyId: new Secret(keyId!),
+    secretAccessKey: new Secret(secret!),
+    source: processEnv.FLATFILES_ACCESS_KEY_ID ? "environment variables" : `${envFile}`,
+    envFile,
+  };
+}
+
+/** FLATFILES_TARGET (or the option): auto, sandbox or massive, nothing else. */
+function targetOf(value: string | undefined): "auto" | "sandbox" | "massive" {
+  const wanted = value || "auto";
+  if (wanted !== "auto" && wanted !== "sandbox" && wanted !== "massive") {
+    throw new KitError("config.target", `FLATFILES_TARGET is "${wanted}": use auto, sandbox or massive.`);
+  }
+  return wanted;
+}
+
+/**
+ * The running sandbox's configuration, found through its state file. Without one, say what to
+ * do: start it (when the sandbox was asked for), or put keys in .env (when nothing was set).
+ */
+function sandboxConfig(env: NodeJS.ProcessEnv, envFile: string | null, asked: boolean): FlatFilesConfig {
+  const state = readSandboxState(env);
+  if (state) {
+    return {
+      target: "sandbox",
+      endpoint: state.endpoint,
+      bucket: state.bucket,
+      region: state.region,
+      accessKeyId: new Secret(state.accessKeyId),
+      secretAccessKey: new Secret(state.secretAccessKey),
+      source: `the local sandbox (${displayPath(sandboxStateFile(env))})`,
+      envFile,
+    };
+  }
+  if (asked) {
     throw new KitError(
-      "config.missing",
-      `No flat-files credentials. ${fileNote} Copy .env.example to .env and fill in FLATFILES_ACCESS_KEY_ID and FLATFILES_SECRET_ACCESS_KEY. ${WHERE_KEYS} ${SANDBOX_HINT}`,
+      "config.sandbox",
+      "The local sandbox is not running. Start it with `npm run sandbox` (or `npm start`, which also opens Jupyter) in the project folder.",
     );
   }
+  const fileNote = envFile
+    ? `${envFile} sets neither FLATFILES_ACCESS_KEY_ID nor FLATFILES_SECRET_ACCESS_KEY.`
+    : "No .env file was found (looked in the working folder and every folder above it).";
+  throw new KitError(
+    "config.missing",
+    `No flat-files credentials. ${fileNote} Copy .env.example to .env and fill in FLATFILES_ACCESS_KEY_ID and FLATFILES_SECRET_ACCESS_KEY. ${WHERE_KEYS} ${SANDBOX_HINT}`,
+  );
+}
 
+/** Both keys, or an error that names the one missing and where the other came from. */
+function checkKeyPair(
+  keyId: string | undefined,
+  secret: string | undefined,
+  from: (name: keyof typeof VARIABLES) => string,
+): void {
   if (!keyId && !secret) {
     throw new KitError(
       "config.missing",
@@ -178,8 +209,11 @@ export function loadConfig(options: ConfigOptions = {}): FlatFilesConfig {
       `${present} is set (in ${from(present)}) but ${missing} is empty: both keys are needed. ${WHERE_KEYS} ${SANDBOX_HINT}`,
     );
   }
+}
 
-  const endpoint = (get("FLATFILES_ENDPOINT") || DEFAULT_ENDPOINT).replace(/\/+$/, "");
+/** FLATFILES_ENDPOINT as a URL without a trailing slash; never echoed when it holds a secret. */
+function checkedEndpoint(value: string): string {
+  const endpoint = value.replace(/\/+$/, "");
   if (/^[a-z]+:\/\/[^/\s]*@/i.test(endpoint)) {
     // Never echo it: the part before @ is a user name and password.
     throw new KitError(
@@ -199,16 +233,7 @@ export function loadConfig(options: ConfigOptions = {}): FlatFilesConfig {
       `FLATFILES_ENDPOINT is ${shown}, which is not a URL: use ${DEFAULT_ENDPOINT} (or leave it empty for that default).`,
     );
   }
-  return {
-    target: "massive",
-    endpoint,
-    bucket: get("FLATFILES_BUCKET") || DEFAULT_BUCKET,
-    region: get("FLATFILES_REGION") || DEFAULT_REGION,
-    accessKeyId: new Secret(keyId),
-    secretAccessKey: new Secret(secret),
-    source: processEnv.FLATFILES_ACCESS_KEY_ID ? "environment variables" : `${envFile}`,
-    envFile,
-  };
+  return endpoint;
 }
 
 /** A one-line description that is safe to print: endpoint, bucket, source, never a secret. */
