@@ -28,89 +28,102 @@ export interface ProxyHooks {
 
 export type Proxy = LoopbackServer;
 
+type Cached = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+
 export async function startProxy(target: string, hooks: ProxyHooks = {}): Promise<Proxy> {
   const t = new URL(target);
   const state = { requests: 0 };
-  const cache = new Map<string, { status: number; headers: http.IncomingHttpHeaders; body: Buffer }>();
+  const cache = new Map<string, Cached>();
   const server = http.createServer((req, res) => {
     const n = ++state.requests;
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
-      setTimeout(
-        () => {
-          const cached = hooks.replay && req.method === "GET" ? cache.get(req.url!) : undefined;
-          if (cached) {
-            res.writeHead(cached.status, cached.headers);
-            res.end(cached.body);
-            return;
-          }
-          const fault = hooks.respond?.(req, n);
-          if (fault) {
-            res.writeHead(fault.status, { "content-type": "application/xml" });
-            res.end(fault.body ?? "");
-            return;
-          }
-          const up = http.request(
-            { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
-            (upRes) => {
-              if (hooks.replay && req.method === "GET") {
-                const body: Buffer[] = [];
-                upRes.on("data", (c) => body.push(c));
-                upRes.on("end", () => {
-                  const entry = {
-                    status: upRes.statusCode ?? 502,
-                    headers: upRes.headers,
-                    body: Buffer.concat(body),
-                  };
-                  if (entry.status === 200) cache.set(req.url!, entry);
-                  res.writeHead(entry.status, entry.headers);
-                  res.end(entry.body);
-                });
-                return;
-              }
-              const breakage = hooks.breakBody?.(req, n) ?? null;
-              if (breakage) {
-                const body: Buffer[] = [];
-                upRes.on("data", (c) => body.push(c));
-                upRes.on("end", () => {
-                  const all = Buffer.concat(body);
-                  const half = all.subarray(0, Math.floor(all.length / 2));
-                  const headers = { ...upRes.headers };
-                  if (breakage === "reset") delete headers["content-length"];
-                  res.writeHead(upRes.statusCode ?? 502, headers);
-                  res.write(half, () => res.socket?.destroy());
-                });
-                return;
-              }
-              if (!hooks.rewrite || req.method === "HEAD") {
-                res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-                upRes.pipe(res);
-                return;
-              }
-              const body: Buffer[] = [];
-              upRes.on("data", (c) => body.push(c));
-              upRes.on("end", () => {
-                const out = hooks.rewrite!(Buffer.concat(body), req, n);
-                res.writeHead(upRes.statusCode ?? 502, {
-                  ...upRes.headers,
-                  "content-length": String(out.length),
-                });
-                res.end(out);
-              });
-            },
-          );
-          up.on("error", (e) => {
-            res.writeHead(502);
-            res.end(String(e));
-          });
-          up.end(Buffer.concat(chunks));
-        },
-        typeof hooks.delayMs === "function" ? hooks.delayMs(req, n) : (hooks.delayMs ?? 0),
-      );
+      const delay = typeof hooks.delayMs === "function" ? hooks.delayMs(req, n) : (hooks.delayMs ?? 0);
+      setTimeout(() => handle(req, res, Buffer.concat(chunks), n), delay);
     });
   });
+
+  /** One request: from the replay cache, as a fault, or forwarded (and its answer shaped). */
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, n: number): void {
+    const replayable = hooks.replay === true && req.method === "GET";
+    const cached = replayable ? cache.get(req.url!) : undefined;
+    if (cached) return send(res, cached);
+    const fault = hooks.respond?.(req, n);
+    if (fault)
+      return send(res, {
+        status: fault.status,
+        headers: { "content-type": "application/xml" },
+        body: Buffer.from(fault.body ?? ""),
+      });
+    const up = http.request(
+      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
+      (upRes) => answer(req, res, upRes, n, replayable),
+    );
+    up.on("error", (e) => {
+      res.writeHead(502);
+      res.end(String(e));
+    });
+    up.end(body);
+  }
+
+  /** The upstream answer, passed through, remembered for replay, broken, or rewritten. */
+  function answer(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    upRes: http.IncomingMessage,
+    n: number,
+    replayable: boolean,
+  ): void {
+    const status = upRes.statusCode ?? 502;
+    const breakage = replayable ? null : (hooks.breakBody?.(req, n) ?? null);
+    if (!replayable && !breakage && (!hooks.rewrite || req.method === "HEAD")) {
+      res.writeHead(status, upRes.headers);
+      upRes.pipe(res);
+      return;
+    }
+    whole(upRes, (all) => {
+      if (replayable) {
+        const entry = { status, headers: upRes.headers, body: all };
+        if (status === 200) cache.set(req.url!, entry);
+        return send(res, entry);
+      }
+      if (breakage) return breakBody(res, status, upRes.headers, all, breakage);
+      const out = hooks.rewrite!(all, req, n);
+      send(res, { status, headers: { ...upRes.headers, "content-length": String(out.length) }, body: out });
+    });
+  }
+
   return listenOnLoopback(server, () => state.requests, 1000);
+}
+
+function send(res: http.ServerResponse, r: Cached): void {
+  res.writeHead(r.status, r.headers);
+  res.end(r.body);
+}
+
+/** The whole body of a response, once it has all arrived. */
+function whole(res: http.IncomingMessage, done: (body: Buffer) => void): void {
+  const body: Buffer[] = [];
+  res.on("data", (c) => body.push(c));
+  res.on("end", () => done(Buffer.concat(body)));
+}
+
+/**
+ * Half the body, then the connection closed: "reset" without a Content-Length (the client sees
+ * the connection drop), "truncate" with the full one (the client sees a short body).
+ */
+function breakBody(
+  res: http.ServerResponse,
+  status: number,
+  headers: http.IncomingHttpHeaders,
+  all: Buffer,
+  how: "reset" | "truncate",
+): void {
+  const sent = { ...headers };
+  if (how === "reset") delete sent["content-length"];
+  res.writeHead(status, sent);
+  res.write(all.subarray(0, Math.floor(all.length / 2)), () => res.socket?.destroy());
 }
 
 /** S3's throttling answer, as the real service words it. */
