@@ -48,14 +48,19 @@ export async function startProxy(target: string, hooks: ProxyHooks = {}): Promis
   function handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, n: number): void {
     const replayable = hooks.replay === true && req.method === "GET";
     const cached = replayable ? cache.get(req.url!) : undefined;
-    if (cached) return send(res, cached);
+    if (cached) {
+      send(res, cached);
+      return;
+    }
     const fault = hooks.respond?.(req, n);
-    if (fault)
-      return send(res, {
+    if (fault) {
+      send(res, {
         status: fault.status,
         headers: { "content-type": "application/xml" },
         body: Buffer.from(fault.body ?? ""),
       });
+      return;
+    }
     const up = http.request(
       { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
       (upRes) => answer(req, res, upRes, n, replayable),
@@ -86,9 +91,13 @@ export async function startProxy(target: string, hooks: ProxyHooks = {}): Promis
       if (replayable) {
         const entry = { status, headers: upRes.headers, body: all };
         if (status === 200) cache.set(req.url!, entry);
-        return send(res, entry);
+        send(res, entry);
+        return;
       }
-      if (breakage) return breakBody(res, status, upRes.headers, all, breakage);
+      if (breakage) {
+        breakBody(res, status, upRes.headers, all, breakage);
+        return;
+      }
       const out = hooks.rewrite!(all, req, n);
       send(res, { status, headers: { ...upRes.headers, "content-length": String(out.length) }, body: out });
     });
