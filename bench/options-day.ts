@@ -19,6 +19,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createGzip, type Gzip } from "node:zlib";
+import { rng } from "../src/sandbox/synthetic";
 
 export interface OptionsDaySpec {
   /** Contracts in the day (rows of day_aggs_v1). */
@@ -62,18 +63,6 @@ const NAMED: [root: string, price: number, tradeShare: number, daily: boolean][]
   ["SPYI", 52, 0.0001, false],
 ];
 const OTHER_ROOTS = 4600;
-
-/** Deterministic random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Root {
   root: string;

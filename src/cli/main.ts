@@ -6,9 +6,8 @@ import { parseArgs } from "node:util";
 import { flatFilesClient } from "../aws/clients";
 import { explainAwsError } from "../aws/explain";
 import { describeConfig, loadConfig } from "../config/env";
-import { findDay, listDays } from "../flatfiles/catalog";
+import { downloadDay, listDays } from "../flatfiles/catalog";
 import { findDataset } from "../flatfiles/datasets";
-import { downloadFile } from "../flatfiles/download";
 import { loadDay, scanDays } from "../flatfiles/load";
 import pl from "nodejs-polars";
 import { textTable } from "../notebook/display";
@@ -113,8 +112,9 @@ export async function main(
     const dataset = findDataset(args[0]);
     const only = headFilter(parsed.values.ticker, parsed.values.underlying, dataset.asset);
     // The bucket decides which days exist: the day's month is listed before anything is fetched.
-    const day = await findDay({ client, bucket: config.bucket }, dataset, args[1]);
-    const file = await downloadFile(client, config.bucket, day.key, { onProgress: progressReporter("get") });
+    const file = await downloadDay({ client, bucket: config.bucket }, dataset, args[1], {
+      onProgress: progressReporter("get"),
+    });
     if (command === "get") return out(file.path);
     // A filter reads the day's Parquet copy lazily: one underlying of a big options day never
     // loads the rest of it.
