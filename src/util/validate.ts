@@ -3,12 +3,10 @@
  * fractional, NaN or Infinity would otherwise surface far away as "connection ended early" or an
  * empty result.
  */
-import { KitError } from "./errors";
+import { KitError, echo } from "./errors";
 
 function shown(value: unknown): string {
-  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
-  if (typeof value === "string") return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}" (text)`;
-  return value === null ? "null" : typeof value;
+  return typeof value === "string" ? `${echo(value, 40)} (text)` : echo(value);
 }
 
 /** `value` when it is a whole number in [min, max]; otherwise a KitError naming the option. */
