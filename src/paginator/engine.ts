@@ -6,8 +6,9 @@
  * abort signal, a resume token after a failed page, items instead of pages).
  */
 import { inspect } from "node:util";
-import { clientEndpoint, explainAwsError } from "../aws/explain";
+import { clientEndpoint, explainAwsError, fromServiceOrNetwork } from "../aws/explain";
 import { KitError } from "../util/errors";
+import { type PaginationConfig, checkInput } from "./input";
 import { type CompiledExpression, compileExpression, search, setPath } from "./jmespath";
 import {
   type CommandClass,
@@ -23,14 +24,7 @@ import { AsyncStream } from "./stream";
 import { type TokenDict, encodeToken, parseStartingToken, pythonJson, short } from "./token";
 import type { InputOf, OperationName, OutputOf } from "./types";
 
-export interface PaginationConfig {
-  /** Stop after this many items of the primary result key, across pages. */
-  MaxItems?: number;
-  /** Items per request: sets the operation's limit key (MaxKeys, Limit, MaxResults...). */
-  PageSize?: number;
-  /** Resume where an earlier iteration stopped (its `resumeToken`, or a boto3/AWS CLI token). */
-  StartingToken?: string;
-}
+export type { PaginationConfig };
 
 export type Page = Record<string, unknown> & { $metadata?: { attempts?: number; totalRetryDelay?: number } };
 
@@ -148,59 +142,14 @@ export class Paginator<I = Record<string, unknown>, P = Page> {
     input: I & { PaginationConfig?: PaginationConfig } = {} as I & { PaginationConfig?: PaginationConfig },
     options: PaginateOptions = {},
   ): PageIterator<P> {
-    const { PaginationConfig: config = {}, ...params } = input as Record<string, unknown> & {
-      PaginationConfig?: PaginationConfig;
-    };
-    return new PageIterator<P>(
-      this.client,
-      this.definition,
-      structuredClone(params),
-      checkConfig(config, this.definition),
-      options,
-    );
+    const { params, config } = checkInput(input, this.definition);
+    return new PageIterator<P>(this.client, this.definition, structuredClone(params), config, options);
   }
 
   /** How a notebook shows it: the operation, not the SDK client's internals (180 lines). */
   [inspect.custom](): string {
     return `Paginator(${this.definition.operation}): call .paginate({ ...input, PaginationConfig }) for its pages`;
   }
-}
-
-function positiveInt(name: string, value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
-    // String(), not JSON.stringify: NaN and Infinity must not be reported as "null".
-    const shown =
-      typeof value === "string" ? `"${value}"` : typeof value === "number" ? String(value) : typeof value;
-    throw new KitError(
-      "paginator.config",
-      `PaginationConfig.${name} is ${shown}: it must be a whole number above zero.`,
-    );
-  }
-  return n;
-}
-
-function checkConfig(config: PaginationConfig, def: OperationDef): PaginationConfig {
-  const unknown = Object.keys(config).filter((k) => !["MaxItems", "PageSize", "StartingToken"].includes(k));
-  if (unknown.length) {
-    throw new KitError(
-      "paginator.config",
-      `PaginationConfig has ${unknown.join(", ")}; it accepts only MaxItems, PageSize and StartingToken.`,
-    );
-  }
-  const pageSize = positiveInt("PageSize", config.PageSize);
-  if (pageSize !== undefined && !def.limitKey) {
-    throw new KitError(
-      "paginator.config",
-      `PageSize is not supported for ${def.operation}: the operation has no page-size parameter.`,
-    );
-  }
-  return {
-    MaxItems: positiveInt("MaxItems", config.MaxItems),
-    PageSize: pageSize,
-    StartingToken: config.StartingToken,
-  };
 }
 
 function falsy(v: unknown): boolean {
@@ -288,7 +237,12 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     // another request (another prefix, bucket or operation), which would silently skip or
     // repeat results: a token is only a position in the listing it came from.
     if (config.StartingToken !== undefined) {
-      parseStartingToken(config.StartingToken, definition.inputToken, definition.operation);
+      parseStartingToken(
+        config.StartingToken,
+        definition.inputToken,
+        definition.operation,
+        definition.tokenTypes,
+      );
       const from = issued.requestsFor(config.StartingToken);
       if (from !== undefined && !from.has(this.request)) {
         throw new KitError(
@@ -362,7 +316,9 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     const { MaxItems: maxItems, PageSize: pageSize, StartingToken: startingToken } = this.config;
     const kwargs = structuredClone(this.params);
     const start =
-      startingToken !== undefined ? parseStartingToken(startingToken, d.inputToken, d.operation) : null;
+      startingToken !== undefined
+        ? parseStartingToken(startingToken, d.inputToken, d.operation, d.tokenTypes)
+        : null;
     // The tokens that request the current page (the first page's come from the StartingToken).
     let pageTokens: TokenDict = start ? start.tokens : Object.fromEntries(d.inputToken.map((k) => [k, null]));
     let startTruncation = start?.truncate ?? 0;
@@ -516,6 +472,15 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
       return new KitError(
         "paginator.aborted",
         `Pagination was aborted before page ${pageNo}.${how ? ` ${how}` : ""}`,
+        { cause: err },
+      );
+    }
+    // The SDK's serializer, before anything is sent: a parameter the request's address needs.
+    const label = /No value provided for input HTTP label: (\w+)/.exec(String((err as Error)?.message));
+    if (label && !fromServiceOrNetwork(err)) {
+      return new KitError(
+        "paginator.input",
+        `${label[1]} is missing: ${this.definition.operation} needs it, for example paginate({ ${label[1]}: ${label[1] === "Bucket" ? '"flatfiles"' : '"…"'} }).`,
         { cause: err },
       );
     }

@@ -58,12 +58,17 @@ export function echo(value: unknown, limit = ECHO_LIMIT): string {
  * input, it stays a readable size.
  */
 export function capMessage(message: string): string {
-  let m = escapeInvisible(String(message)).replace(
-    new RegExp(`\\S{${RUN_LIMIT + 1},}`, "g"),
-    (run) => `${run.slice(0, RUN_LIMIT - 40)}… (${run.length} characters)`,
-  );
-  if (m.length > MESSAGE_LIMIT)
-    m = `${m.slice(0, MESSAGE_LIMIT - 60)}… (message cut: ${m.length} characters)`;
+  // Runs are found by splitting, not by a pattern such as /\S{201,}/: on a run of millions of
+  // characters that pattern overflows the regular expression engine's stack.
+  const text = String(message);
+  let m = escapeInvisible(text.length > 64 * MESSAGE_LIMIT ? text.slice(0, 64 * MESSAGE_LIMIT) : text)
+    .split(/(\s+)/)
+    .map((run) =>
+      run.length > RUN_LIMIT ? `${run.slice(0, RUN_LIMIT - 40)}… (${run.length} characters)` : run,
+    )
+    .join("");
+  if (m.length > MESSAGE_LIMIT || text.length > 64 * MESSAGE_LIMIT)
+    m = `${m.slice(0, MESSAGE_LIMIT - 60)}… (message cut: ${text.length} characters)`;
   return m;
 }
 

@@ -17,3 +17,40 @@ export function wholeNumber(name: string, value: unknown, min = 1, max = Number.
   }
   return value;
 }
+
+/**
+ * How deep brackets nest in `text` (JSON, a JMESPath expression), counted without recursion: a
+ * parser given 200,000 levels overflows the stack. Brackets inside quotes (any of `quotes`,
+ * with backslash escapes) do not count.
+ */
+export function nestingDepth(text: string, quotes = '"'): number {
+  let depth = 0;
+  let deepest = 0;
+  let quote = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = "";
+    } else if (quotes.includes(c)) quote = c;
+    else if (c === "[" || c === "{" || c === "(") {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === "]" || c === "}" || c === ")") depth--;
+  }
+  return deepest;
+}
+
+/**
+ * Whether objects and lists nest deeper than `limit` inside `value`, found without recursion
+ * (walking a 200,000-level value recursively is what overflowed the stack).
+ */
+export function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== "object" || ArrayBuffer.isView(v)) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}

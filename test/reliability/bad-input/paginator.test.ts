@@ -85,6 +85,11 @@ const ROWS: Row[] = [
       ),
     /options\.number: concurrency is 2\.5/,
   ],
+  [
+    'sort_by over a field the items lack (the library said only "TypeError")',
+    () => failure(() => list({ MaxItems: 3 }).search("sort_by(Contents, &Owner)").toArray()),
+    /^jmespath\.runtime: The JMESPath expression "sort_by\(Contents, &Owner\)" failed on a page: TypeError\. sort_by\(\) compares numbers with numbers or text with text/,
+  ],
 ];
 
 badInputTable("paginator", ROWS);

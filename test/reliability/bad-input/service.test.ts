@@ -196,6 +196,35 @@ const ROWS: Row[] = [
     },
     /^exit 1: flatfiles: While listing "": NoSuchBucket \(HTTP 404\)\. The bucket "no-such-bucket" does not exist at http:\/\/127\.0\.0\.1:\d+\. Set FLATFILES_BUCKET=flatfiles/,
   ],
+  ...(
+    [
+      [307, ""],
+      [
+        301,
+        "<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Endpoint>flatfiles.s3.eu-west-1.amazonaws.com</Endpoint><Bucket>flatfiles</Bucket></Error>",
+      ],
+    ] as const
+  ).map(
+    ([status, body]) =>
+      [
+        `HTTP ${status}: the endpoint redirects (another region or endpoint)${body ? ", with S3's error document" : ", no body"}`,
+        async () => {
+          const proxy = await startProxy(sandboxState().endpoint, { respond: () => ({ status, body }) });
+          const c = s3Via(proxy.endpoint, 1);
+          try {
+            return await failure(() =>
+              getPaginator(c, "list_objects_v2").paginate({ Bucket: "flatfiles" }).toArray(),
+            );
+          } finally {
+            c.destroy();
+            await proxy.close();
+          }
+        },
+        new RegExp(
+          `^aws\\.(PermanentRedirect|Redirect): .*\\(HTTP ${status}\\)\\. http://127\\.0\\.0\\.1:\\d+ redirected the request${body ? " to flatfiles\\.s3\\.eu-west-1\\.amazonaws\\.com" : ""}: .*FLATFILES_ENDPOINT.*FLATFILES_REGION${body ? "=eu-west-1" : ""}`,
+        ),
+      ] as Row,
+  ),
 ];
 
 badInputTable("service", ROWS);
