@@ -24,6 +24,18 @@ export const MAX_DEPTH = 64;
  */
 export const INT32_MAX = 2 ** 31 - 1;
 
+/** S3 parameters that are text: the SDK calls string methods on them (`Bucket: 5` failed as a TypeError). */
+const S3_TEXT = [
+  "Bucket",
+  "Prefix",
+  "Delimiter",
+  "StartAfter",
+  "KeyMarker",
+  "Marker",
+  "UploadIdMarker",
+  "Key",
+];
+
 const CONFIG_EXAMPLE = "{ MaxItems: 100, PageSize: 50 }";
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -69,7 +81,15 @@ export function checkInput(
     );
   }
   const { PaginationConfig: config, ...params } = input;
-  for (const [k, v] of Object.entries(params)) checkValue(v, k, 1);
+  for (const [k, v] of Object.entries(params)) {
+    checkValue(v, k, 1);
+    if (def.service === "S3" && S3_TEXT.includes(k) && v !== undefined && typeof v !== "string") {
+      throw new KitError(
+        "paginator.input",
+        `${k} is ${echo(v)}: it is text, for example paginate({ Bucket: "flatfiles", Prefix: "us_stocks_sip/" }).`,
+      );
+    }
+  }
   return { params, config: checkConfig(config, def) };
 }
 

@@ -159,6 +159,11 @@ const ROWS: Row[] = [
     () => failure(() => list({}).search("upper(Contents[0].Key)")),
     /^jmespath\.function: JMESPath has no function upper\(\) \(at position 0\)\. Its functions are abs, avg/,
   ],
+  [
+    "Bucket: 5 (a TypeError inside the SDK, reported as a kit bug)",
+    () => failure(() => getPaginator(s3, "list_objects_v2").paginate({ Bucket: 5 as never })),
+    /^paginator\.input: Bucket is 5: it is text/,
+  ],
 ];
 
 badInputTable("paginator input", ROWS);
