@@ -28,62 +28,58 @@ const HEAVY: Record<string, string> = {
 };
 
 /**
- * Runs `code` in a child with `kit` bound to the main entry (its sources, through tsx), then prints
- * which heavy packages have a file in require.cache.
+ * Imports `entry` in one child process (its sources, through tsx) and runs `steps` in order; after
+ * the import and after each step, which heavy packages have a file in require.cache.
  */
-function heavyLoadedAfter(code: string, entry = "src/index.ts"): string[] {
+function heavyLoaded(steps: string[], entry = "src/index.ts"): string[][] {
   const script = [
-    `const kit = require(${JSON.stringify(path.join(PACKAGE_ROOT, entry))});`,
-    code,
     `const names = ${JSON.stringify(Object.keys(HEAVY))};`,
-    "const files = Object.keys(require.cache);",
     'const sep = require("node:path").sep;',
-    'const loaded = names.filter((n) => files.some((f) => f.includes(sep + "node_modules" + sep + n + sep)));',
-    "console.log(JSON.stringify(loaded));",
+    "const seen = [];",
+    "const look = () => seen.push(names.filter((n) => Object.keys(require.cache).some((f) => f.includes(sep + 'node_modules' + sep + n + sep))));",
+    `const kit = require(${JSON.stringify(path.join(PACKAGE_ROOT, entry))});`,
+    "look();",
+    ...steps.map((step) => `${step}\nlook();`),
+    "console.log(JSON.stringify(seen));",
   ].join("\n");
   const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
     cwd: PACKAGE_ROOT,
     encoding: "utf8",
   });
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as string[];
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as string[][];
 }
 
 describe("importing the main entry", () => {
+  const [imported, used, called] = heavyLoaded([
+    [
+      'const { S3Client } = require("@aws-sdk/client-s3");',
+      'const client = new S3Client({ region: "us-east-1", endpoint: "http://127.0.0.1:9" });',
+      'kit.getPaginator(client, "list_objects_v2").paginate({ Bucket: "b" });',
+      'kit.conditionName(37); kit.STOCK_TRADE_CONDITIONS.length; kit.findDataset("us_stocks_sip/day_aggs_v1");',
+      "kit.downloadFile; kit.loadDay; kit.renderChart;",
+    ].join("\n"),
+    'kit.parseOptionTicker("O:SPY251112C00675000");',
+  ]);
+
   it("loads no polars, no chart renderer and no DynamoDB/EC2/IAM client", () => {
-    const loaded = heavyLoadedAfter("");
     assert.deepEqual(
-      loaded.map((n) => `${n}: ${HEAVY[n]}`),
+      imported.map((n) => `${n}: ${HEAVY[n]}`),
       [],
       "import the package where a function needs it (src/util/lazy.ts, src/util/polars.ts)",
     );
   });
 
   it("nor does paging, downloading or the condition table touch them", () => {
-    assert.deepEqual(
-      heavyLoadedAfter(
-        [
-          'const { S3Client } = require("@aws-sdk/client-s3");',
-          'const client = new S3Client({ region: "us-east-1", endpoint: "http://127.0.0.1:9" });',
-          'kit.getPaginator(client, "list_objects_v2").paginate({ Bucket: "b" });',
-          'kit.conditionName(37); kit.STOCK_TRADE_CONDITIONS.length; kit.findDataset("us_stocks_sip/day_aggs_v1");',
-          "kit.downloadFile; kit.loadDay; kit.renderChart;",
-        ].join("\n"),
-      ),
-      [],
-    );
+    assert.deepEqual(used, []);
   });
 
   it("loads polars when a function that needs it is called (so the check above can see it)", () => {
-    assert.deepEqual(
-      heavyLoadedAfter('kit.parseOptionTicker("O:SPY251112C00675000");'),
-      ["nodejs-polars"],
-      "the options module needs polars: called, it loads",
-    );
+    assert.deepEqual(called, ["nodejs-polars"], "the options module needs polars: called, it loads");
   });
 
   it("the testing entry loads none of them either", () => {
-    assert.deepEqual(heavyLoadedAfter("", "src/testing.ts"), []);
+    assert.deepEqual(heavyLoaded([], "src/testing.ts"), [[]]);
   });
 
   it("a lazy function has the name and the result of the one it stands for", async () => {
