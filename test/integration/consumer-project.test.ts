@@ -1,13 +1,14 @@
 /**
  * The kit as a learner's own project gets it (issue 24): `npm pack`, then `npm install <tarball>`
  * into a fresh project (from the local npm cache when it can), on Node 24 (the project's) and on
- * Node 22 (the floor, fetched from the npm registry as the `node` package). There, a consumer
+ * Node 22 with its npm 10 (the floor, both fetched from the npm registry). There, a consumer
  * script and the README's smallest example are type-checked under `nodenext` and `bundler`
  * resolution and run against this run's sandbox: list with a paginator, resume from its token,
  * download a day, load it, scan it lazily, meet an optional package that is not installed, and use
  * the CLI through `npx flatfiles`. Nothing may be written inside the installed package.
  *
- * About two minutes on 2 busy cores: two installs of ~145 MB from the npm cache (in parallel, ~30 s),
+ * About two minutes on 2 busy cores (116 s measured): two installs of ~145 MB from the npm cache (in
+ * parallel, ~30 s),
  * two strict type-checks (~20 s each), the runs and the CLI (~30 s).
  */
 import assert from "node:assert/strict";
@@ -69,8 +70,15 @@ function envWith(nodeBin: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Process
 
 const NPM_QUIET = ["--no-audit", "--no-fund", "--prefer-offline", "--loglevel=warn"];
 
-/** A fresh project with the packed kit installed by npm running on `nodeBin`. */
-async function consumerProject(root: string, name: string, tarball: string, nodeBin: string) {
+/** How to run npm (and npx): the machine's own, or a given npm-cli.js under a given Node. */
+interface Npm {
+  npm: string[];
+  npx: string[];
+}
+const SYSTEM_NPM: Npm = { npm: ["npm"], npx: ["npx"] };
+
+/** A fresh project with the packed kit installed by `npm` running on `nodeBin`. */
+async function consumerProject(root: string, name: string, tarball: string, nodeBin: string, npm: Npm) {
   const app = path.join(root, name);
   fs.mkdirSync(app, { recursive: true });
   fs.writeFileSync(
@@ -78,10 +86,13 @@ async function consumerProject(root: string, name: string, tarball: string, node
     JSON.stringify({ name: `consumer-${name}`, version: "1.0.0", private: true, type: "module" }),
   );
   const install = ok(
-    await run("npm", ["install", ...NPM_QUIET, tarball], { cwd: app, env: envWith(nodeBin) }),
+    await run(npm.npm[0], [...npm.npm.slice(1), "install", ...NPM_QUIET, tarball], {
+      cwd: app,
+      env: envWith(nodeBin),
+    }),
     `npm install of the packed kit (${name})`,
   );
-  return { app, install, kit: path.join(app, "node_modules", "flatfiles-kit") };
+  return { app, install, npm, kit: path.join(app, "node_modules", "flatfiles-kit") };
 }
 
 /** Every file under `dir` with its size and modification time, to see that nothing changed. */
@@ -171,20 +182,25 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
       "npm pack",
     );
     tarball = path.join(root, (JSON.parse(pack.stdout) as { filename: string }[])[0].filename);
-    // Node 22 from the npm registry (the `node` package), and a project installed by its npm, meanwhile.
+    // Node 22 and the npm it ships with (10) from the npm registry, and a project installed by them, meanwhile.
     p22 = (async () => {
       const tools = path.join(root, "node22");
       fs.mkdirSync(tools);
       fs.writeFileSync(path.join(tools, "package.json"), '{"private":true}');
       ok(
-        await run("npm", ["install", ...NPM_QUIET, "node@22"], { cwd: tools, env: envWith(node24) }),
-        "npm install node@22",
+        await run("npm", ["install", ...NPM_QUIET, "node@22", "npm@10"], {
+          cwd: tools,
+          env: envWith(node24),
+        }),
+        "npm install node@22 npm@10",
       );
       const node = fs.realpathSync(path.join(tools, "node_modules", ".bin", "node"));
-      return { ...(await consumerProject(root, "app22", tarball, node)), node };
+      const bin = path.join(tools, "node_modules", "npm", "bin");
+      const npm10 = { npm: [node, path.join(bin, "npm-cli.js")], npx: [node, path.join(bin, "npx-cli.js")] };
+      return { ...(await consumerProject(root, "app22", tarball, node, npm10)), node };
     })();
     p22.catch(() => {}); // awaited by its tests
-    p24 = await consumerProject(root, "app24", tarball, node24);
+    p24 = await consumerProject(root, "app24", tarball, node24, SYSTEM_NPM);
     before24 = snapshot(p24.kit);
     fs.copyFileSync(
       path.join(PACKAGE_ROOT, "test", "consumer", "consumer.mts"),
@@ -297,10 +313,14 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
     assert.match(head.stdout, /ticker/);
   });
 
-  it("on Node 22: installs and runs the same script and the README's example", async () => {
+  it("on Node 22 with its npm 10: installs and runs the same script, the README's example, the CLI", async () => {
     const p = await p22;
     const major = Number.parseInt((await run(p.node, ["-p", "process.versions.node"])).stdout, 10);
     assert.equal(major, 22);
+    const npmVersion = await run(p.npm.npm[0], [...p.npm.npm.slice(1), "-v"]);
+    assert.match(npmVersion.stdout, /^10\./);
+    for (const name of OPTIONAL_PEERS)
+      assert.equal(fs.existsSync(path.join(p.app, "node_modules", name)), false, `${name} was installed`);
     const beforeKit = snapshot(p.kit);
     fs.copyFileSync(
       path.join(PACKAGE_ROOT, "test", "consumer", "consumer.mts"),
@@ -310,10 +330,14 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
     await consumerRun(p.app, p.node);
     await readmeRun(p.app, p.node);
     const dates = ok(
-      await run("npx", ["--offline", "flatfiles", "dates", DATASET, "2024-03-11", "2024-03-12"], {
-        cwd: p.app,
-        env: runEnv(p.node),
-      }),
+      await run(
+        p.npm.npx[0],
+        [...p.npm.npx.slice(1), "--offline", "flatfiles", "dates", DATASET, "2024-03-11", "2024-03-12"],
+        {
+          cwd: p.app,
+          env: runEnv(p.node),
+        },
+      ),
       "npx flatfiles on Node 22",
     );
     assert.match(dates.stdout, /2024-03-12/);
