@@ -7,9 +7,8 @@
  * download a day, load it, scan it lazily, meet an optional package that is not installed, and use
  * the CLI through `npx flatfiles`. Nothing may be written inside the installed package.
  *
- * About two minutes on 2 busy cores (116 s measured): two installs of ~145 MB from the npm cache (in
- * parallel, ~30 s),
- * two strict type-checks (~20 s each), the runs and the CLI (~30 s).
+ * About two minutes on 2 busy cores (116 s measured): two installs of ~145 MB from the npm cache
+ * (in parallel, ~30 s), two strict type-checks (~10-20 s each), the runs and the CLI (~30 s).
  */
 import assert from "node:assert/strict";
 import { type SpawnOptions, spawn } from "node:child_process";
