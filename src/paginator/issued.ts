@@ -36,7 +36,7 @@ export function requestOf(definition: OperationDef, params: Record<string, unkno
  * (boto3 sends every field of a token as a request parameter), so only tokens issued here can be
  * checked. Bounded: the oldest are forgotten first.
  */
-export const issued = new (class {
+class IssuedTokens {
   // One token text can belong to several requests (the first page's position, before any
   // service token, looks the same for every prefix): a token fits any request it was issued for.
   private readonly byToken = new Map<string, Set<string>>();
@@ -50,4 +50,6 @@ export const issued = new (class {
   requestsFor(token: string): Set<string> | undefined {
     return this.byToken.get(token);
   }
-})();
+}
+
+export const issued = new IssuedTokens();
