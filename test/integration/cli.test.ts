@@ -31,9 +31,10 @@ describe("flatfiles CLI", () => {
       [...dates.out.matchAll(/^(2024-\d\d-\d\d)/gm)].map((m) => m[1]),
       ["2024-03-14", "2024-03-15", "2024-03-18", "2024-03-19"],
     );
-    const get = cli("get", "us_stocks_sip/day_aggs_v1", "2024-03-15");
+    const get = cli("get", "us_stocks_sip/day_aggs_v1", "2024-03-15", "--format", "json");
     assert.equal(get.code, 0, get.err);
-    assert.ok(fs.existsSync(get.out.trim()), get.out);
+    const [file] = JSON.parse(get.out) as { path: string; status: string }[];
+    assert.ok(fs.existsSync(file.path), get.out);
     const head = cli("head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "3");
     assert.match(head.out, /^ticker +volume/m);
     assert.match(head.out, /^AAPL /m);
@@ -50,7 +51,7 @@ describe("flatfiles CLI", () => {
   });
 
   it("gets a forex Sunday and shows a futures session day, as the bucket lists them", () => {
-    const sunday = cli("get", "global_forex/day_aggs_v1", "2024-10-27");
+    const sunday = cli("get", "global_forex/day_aggs_v1", "2024-10-27", "--format", "csv");
     assert.equal(sunday.code, 0, sunday.err);
     assert.match(sunday.out.trim(), /global_forex\/day_aggs_v1\/2024\/10\/2024-10-27\.csv\.gz$/);
     const futures = cli("head", "us_futures_cme/session_aggs_v1", "2026-11-20", "-n", "2");
