@@ -118,6 +118,10 @@ export { downloadFile } from "./flatfiles/download";
 export { downloadFiles } from "./flatfiles/download";
 /** Find one day of a dataset in the bucket and download it into the cache. */
 export { downloadDay } from "./flatfiles/catalog";
+/** A date range into the cache (and the lake): the days the bucket lists, files at once, failures listed, resumable. */
+export { downloadRange } from "./flatfiles/range";
+/** The days a range holds as the bucket lists them, their total size, and the open days with no file. */
+export { planRange } from "./flatfiles/range";
 /** The options of `downloadFile`: cache folder, part size, concurrency, progress, abort signal. */
 export type { DownloadOptions } from "./flatfiles/download";
 /** What a download returns: the cached file's path, its size, whether it was reused, what was verified. */
