@@ -4,7 +4,7 @@
  * from the sandbox, emulator-bound, and loading), loading, download (a local stand-in server, real
  * sizes), bigday (a generated multi-GB trades day), vwap (minute VWAP of 5 tickers from that day,
  * lazy vs whole), chain (one underlying's option chain from a generated real-size options day, lazy
- * vs whole), tests.
+ * vs whole), startup (the CLI's start-up beside the AWS CLI's), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -14,6 +14,7 @@ import { benchBigDay, benchDownload } from "./realsize";
 import { benchListing } from "./pagination";
 import { benchChain, benchVwap } from "./analysis";
 import { benchSandbox } from "./sandbox";
+import { benchStartup } from "./startup";
 
 async function benchTests(): Promise<BenchResult> {
   const t0 = performance.now();
@@ -42,6 +43,7 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   vwap: () => benchVwap(),
   chain: () => benchChain(),
   tests: benchTests,
+  startup: () => benchStartup(),
 };
 
 async function main() {
