@@ -75,6 +75,53 @@ describe("flatfiles CLI", () => {
     assert.match(spy.out, new RegExp(`\\(${tickers.length} rows of SPY options\\)`));
   });
 
+  it("loads only what a command needs: --help nothing, ls no polars, charts or other SDK clients", () => {
+    // A preload that lists the packages the process required, printed when it exits.
+    const probe = path.join(cacheDir, "packages-probe.js");
+    fs.writeFileSync(
+      probe,
+      `const Module = require("module");
+const load = Module._load;
+const seen = new Set();
+Module._load = function (request) {
+  if (!request.startsWith(".") && !request.startsWith("node:") && !request.startsWith("/"))
+    seen.add(request.startsWith("@") ? request.split("/").slice(0, 2).join("/") : request.split("/")[0]);
+  return load.apply(this, arguments);
+};
+process.on("exit", () => process.stderr.write("\\nPACKAGES " + [...seen].join(" ") + "\\n"));
+`,
+    );
+    const packages = (...args: string[]) => {
+      const r = spawnSync(
+        process.execPath,
+        ["--require", probe, path.join(PACKAGE_ROOT, "dist", "cli", "main.js"), ...args],
+        {
+          encoding: "utf8",
+          env: { ...process.env, FLATFILES_CACHE_DIR: cacheDir },
+        },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      return (/^PACKAGES (.*)$/m.exec(r.stderr)?.[1] ?? "").split(" ").filter(Boolean);
+    };
+    assert.deepEqual(packages("--help"), [], "--help loads no package");
+    const ls = packages("ls");
+    assert.ok(ls.includes("@aws-sdk/client-s3"), ls.join(" "));
+    for (const heavy of [
+      "nodejs-polars",
+      "vega",
+      "vega-lite",
+      "@resvg/resvg-js",
+      "@aws-sdk/client-dynamodb",
+      "@aws-sdk/client-ec2",
+      "@aws-sdk/client-iam",
+      "tslab",
+    ])
+      assert.ok(!ls.includes(heavy), `ls loads ${heavy}`);
+    assert.ok(
+      packages("head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "1").includes("nodejs-polars"),
+    );
+  });
+
   it("stops quietly when its reader goes away (| head -1); a full disk is one line", () => {
     const bin = `"${process.execPath}" "${path.join(PACKAGE_ROOT, "dist", "cli", "main.js")}" dates us_stocks_sip/day_aggs_v1 2003-01-01 2026-11-20`;
     const env = { ...process.env, FLATFILES_CACHE_DIR: cacheDir };
