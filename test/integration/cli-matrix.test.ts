@@ -142,6 +142,38 @@ describe("every command × every dataset × every option", () => {
     }
   });
 
+  it("refuses bad option values with one line naming the option, before any request", async () => {
+    for (const [argv, re] of [
+      [["ls", "--format", "yaml"], /--format must be table, csv or json, not "yaml"/],
+      [
+        ["get", "us_stocks_sip/day_aggs_v1", FROM, TO, "--jobs", "0"],
+        /--jobs must be a whole number from 1 to 64, not "0"/,
+      ],
+      [
+        ["get", "us_stocks_sip/day_aggs_v1", FROM, TO, "-j", "65"],
+        /--jobs must be a whole number from 1 to 64, not "65"/,
+      ],
+      [
+        ["head", "us_stocks_sip/day_aggs_v1", FROM, "-n", "1e3"],
+        /--rows must be a whole number from 1 to 1,000,000, not "1e3"/,
+      ],
+      [
+        ["dates", "us_stocks_sip/day_aggs_v1", FROM, TO, "2026-11-07"],
+        /takes at most 3 arguments; "2026-11-07" is one too many/,
+      ],
+    ] as const) {
+      const r = await runCli([...argv]);
+      assert.equal(r.code, 2, `${argv.join(" ")}: ${r.err}`);
+      assert.match(r.err, re);
+    }
+    const weekend = await runCli(["get", "us_stocks_sip/day_aggs_v1", "2026-11-07", "2026-11-08"]);
+    assert.equal(weekend.code, 1, weekend.err);
+    assert.match(
+      weekend.err,
+      /^flatfiles: The bucket lists no files for us_stocks_sip\/day_aggs_v1 between 2026-11-07 and 2026-11-08\.\n$/,
+    );
+  });
+
   it("exercised every option of every command on every served dataset", async () => {
     const missing: string[] = [];
     for (const [command, spec] of Object.entries(COMMANDS)) {
