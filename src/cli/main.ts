@@ -21,13 +21,21 @@ const LOAD: Record<string, () => Promise<Command>> = {
   config: async () => (await import("./commands/config")).config,
 };
 
-/** Output to the process's own streams. */
-export function processIo(signal?: AbortSignal): Io {
+/**
+ * Output to the process's own streams. A command that reads `signal` stops itself on Ctrl-C
+ * (downloads end resumable); for one that never reads it, Ctrl-C leaves at once.
+ */
+export function processIo(stop?: AbortController): Io & { honoursStop(): boolean } {
+  let honoured = false;
   return {
     out: (s) => process.stdout.write(`${s}\n`),
     err: (s) => process.stderr.write(s),
     live: process.stderr.isTTY === true,
-    signal,
+    get signal() {
+      honoured = stop !== undefined;
+      return stop?.signal;
+    },
+    honoursStop: () => honoured,
   };
 }
 
@@ -93,13 +101,14 @@ if (require.main === module) {
   // Ctrl-C stops downloads where they are (their finished pieces stay recorded, so the same
   // command resumes); a second Ctrl-C leaves at once.
   const stop = new AbortController();
+  const io = processIo(stop);
   process.on("SIGINT", () => {
-    if (stop.signal.aborted) process.exit(130);
+    if (stop.signal.aborted || !io.honoursStop()) process.exit(130);
     process.stderr.write("\nflatfiles: stopping (Ctrl-C again to leave at once)…\n");
     stop.abort(new KitError("cli.interrupted", "Stopped by Ctrl-C."));
   });
   // On success the process ends by itself once stdout is flushed (an exit could cut a pipe short).
-  main(process.argv.slice(2), processIo(stop.signal)).catch((e) => {
+  main(process.argv.slice(2), io).catch((e) => {
     process.stderr.write(failureReport(e, process.env.FLATFILES_DEBUG === "1"));
     process.exit(exitCode(e));
   });
