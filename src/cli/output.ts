@@ -109,7 +109,10 @@ export function render(rows: readonly Row[], format: Format, columns?: readonly 
   return textTable(rows, cols);
 }
 
-/** Bytes for a person: 31.4 MB. */
-export function megabytes(n: number): string {
-  return `${(n / 1e6).toFixed(1)} MB`;
+/** Bytes for a person: 512 B, 3.4 kB, 31.4 MB, 2.15 GB. */
+export function sizeText(n: number): string {
+  if (n < 1e3) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
 }

@@ -4,7 +4,7 @@
  */
 import type { Downloaded, Progress } from "../flatfiles/download";
 import type { RangeProgress } from "../flatfiles/range";
-import { megabytes, safe } from "./output";
+import { sizeText, safe } from "./output";
 import type { Io } from "./session";
 
 const EVERY_MS = 200;
@@ -58,7 +58,7 @@ export function fileProgress(io: Io): FileProgress {
       const s = (performance.now() - start) / 1000;
       const pct = p.total ? (100 * p.bytes) / p.total : 100;
       line.draw(
-        `get ${safe(p.key.split("/").pop() ?? p.key)}: ${megabytes(p.bytes)} / ${megabytes(p.total)} (${pct.toFixed(0)}%), ${rate(p.bytes / Math.max(s, 0.001))}`,
+        `get ${safe(p.key.split("/").pop() ?? p.key)}: ${sizeText(p.bytes)} / ${sizeText(p.total)} (${pct.toFixed(0)}%), ${rate(p.bytes / Math.max(s, 0.001))}`,
       );
     },
     finish(file) {
@@ -66,8 +66,8 @@ export function fileProgress(io: Io): FileProgress {
       const s = (performance.now() - start) / 1000;
       io.err(
         file.cached
-          ? `cached ${safe(file.key)} (${megabytes(file.size)}${file.offline ? ", offline: not checked against the bucket" : ""})\n`
-          : `downloaded ${safe(file.key)}: ${megabytes(file.fetched)} in ${s.toFixed(1)} s${file.verified ? `, verified (${file.verified})` : ""}\n`,
+          ? `cached ${safe(file.key)} (${sizeText(file.size)}${file.offline ? ", offline: not checked against the bucket" : ""})\n`
+          : `downloaded ${safe(file.key)}: ${sizeText(file.fetched)} in ${s.toFixed(1)} s${file.verified ? `, verified (${file.verified})` : ""}\n`,
       );
     },
     stop: () => line.done(),
@@ -82,7 +82,7 @@ export function rangeProgress(io: Io) {
       const left = p.secondsLeft === null ? "" : `, ${clock(p.secondsLeft)} left`;
       const failed = p.filesFailed ? `, ${p.filesFailed} failed` : "";
       line.draw(
-        `get: ${p.filesDone}/${p.filesTotal} files${failed}, ${megabytes(p.bytes)} / ${megabytes(p.totalBytes)}, ${rate(p.rate)}${left}`,
+        `get: ${p.filesDone}/${p.filesTotal} files${failed}, ${sizeText(p.bytes)} / ${sizeText(p.totalBytes)}, ${rate(p.rate)}${left}`,
         p.filesDone + p.filesFailed === p.filesTotal,
       );
     },

@@ -249,7 +249,7 @@ async function oneDataset(d: Dataset): Promise<void> {
     planned.slice(1).map((r) => r[0]),
     [second, ...rest],
   );
-  assert.match(dry.err, new RegExp(`^${rest.length + 1} files, [\\d.]+ MB to get`, "m"));
+  assert.match(dry.err, new RegExp(`^${rest.length + 1} files, [\\d.]+ [kMG]?B to get`, "m"));
   for (const r of planned.slice(1)) assert.ok(!fs.existsSync(path.join(cacheDir, "flatfiles", r[2])), r[2]);
 
   const range = json<{ date: string; status: string; path: string; parquet?: string }[]>(

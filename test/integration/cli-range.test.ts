@@ -146,7 +146,7 @@ describe("flatfiles get over a range", () => {
       );
       assert.match(
         dry.err,
-        /^5 files, [\d.]+ MB to get for us_stocks_sip\/day_aggs_v1 2026-11-02 → 2026-11-06\n$/,
+        /^5 files, [\d.]+ [kMG]?B to get for us_stocks_sip\/day_aggs_v1 2026-11-02 → 2026-11-06\n$/,
       );
       assert.ok(!fs.existsSync(path.join(cacheDir, s.bucket)), "a dry run downloads nothing");
 
@@ -158,7 +158,10 @@ describe("flatfiles get over a range", () => {
     const lines = drawn.filter((x) => x.startsWith("get:"));
     assert.ok(lines.length >= 1, err);
     for (const l of lines)
-      assert.match(l, /^get: [0-5]\/5 files, [\d.]+ MB \/ [\d.]+ MB, [\d.]+ MB\/s(, \d+:\d\d left)?$/);
+      assert.match(
+        l,
+        /^get: [0-5]\/5 files, [\d.]+ [kMG]?B \/ [\d.]+ [kMG]?B, [\d.]+ MB\/s(, \d+:\d\d left)?$/,
+      );
     assert.match(lines.at(-1)!, /^get: 5\/5 files/);
     assert.ok(!/^get \d{4}-/m.test(err), "no line per file");
   });

@@ -9,7 +9,7 @@ import { findDataset } from "../../flatfiles/datasets";
 import { type RangeResult, downloadRange, planRange } from "../../flatfiles/range";
 import { KitError } from "../../util/errors";
 import { type Values, formatOf, wholeOption } from "../args";
-import { megabytes, render, safe } from "../output";
+import { sizeText, render, safe } from "../output";
 import { fileProgress, rangeProgress } from "../progress";
 import { type Io, withSession } from "../session";
 
@@ -45,7 +45,7 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
       return;
     }
     const plan = await planRange(s.ref, dataset, from, to ?? from);
-    const total = `${plan.days.length} files, ${megabytes(plan.totalBytes)}`;
+    const total = `${plan.days.length} files, ${sizeText(plan.totalBytes)}`;
     if (values["dry-run"]) {
       io.out(
         render(
@@ -101,7 +101,7 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
     const cached = result.done.filter((d) => d.cached).length;
     io.err(
       `${result.done.length} of ${plan.days.length} files in the cache (${cached} already there), ` +
-        `${megabytes(result.fetched)} fetched in ${result.seconds.toFixed(1)} s${gapNote(plan.gaps)}\n`,
+        `${sizeText(result.fetched)} fetched in ${result.seconds.toFixed(1)} s${gapNote(plan.gaps)}\n`,
     );
     if (result.aborted)
       throw new KitError(
