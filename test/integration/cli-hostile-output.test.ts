@@ -72,7 +72,8 @@ describe("CLI output from a hostile endpoint", () => {
     const s3 = sandboxS3();
     for (const Key of [...KEYS, FOLDER_KEY])
       await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: "x" }));
-    const csv = `ticker,volume,open,close,high,low,window_start,transactions\n${EVIL_TICKER},100,1,2,3,0.5,1710509400000000000,7\nAAPL,200,1,2,3,0.5,1710509400000000000,9\n`;
+    // A column no layout has, named with an ESC sequence: the table's header and the warning.
+    const csv = `ticker,volume,open,close,high,low,window_start,transactions,x\u001b[31m\n${EVIL_TICKER},100,1,2,3,0.5,1710509400000000000,7,a\nAAPL,200,1,2,3,0.5,1710509400000000000,9,b\n`;
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: DAY_KEY, Body: zlib.gzipSync(csv) }));
     s3.destroy();
   });
@@ -131,6 +132,11 @@ describe("CLI output from a hostile endpoint", () => {
       assert.match(byName[`head ${format}`].out, /EV\\e\]0;pwned\\x07IL\\u202e\\x9b2J/);
     const rows = JSON.parse(byName["head json"].out) as { ticker: string }[];
     assert.equal(rows[0].ticker, EVIL_TICKER, "JSON keeps the value exactly");
+    assert.match(byName["head table"].out, /^ticker .* x\\e\[31m$/m, "the column's name");
+    assert.match(
+      byName["dates table"].err + byName["get table"].err + byName["head table"].err,
+      /column "x\\e\[31m" is not in any known layout/,
+    );
     assert.match(byName["ls nothing"].out, new RegExp(`Nothing under "${P}/\\\\e\\[31mnone\\\\u202e/"`));
     assert.match(byName["bad dataset"].err, /Unknown dataset "us_stocks_sip\/\\e\[31mday\\x9b"/);
     assert.match(byName["bad ticker"].err, /not "\\e\[2J"/);

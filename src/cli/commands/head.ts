@@ -70,10 +70,12 @@ export async function head(args: string[], values: Values, io: Io): Promise<void
       signal: io.signal,
     }).finally(progress.stop);
     progress.finish(file);
-    const [{ default: p }, { scanDays }] = await Promise.all([
+    const [{ default: p }, { ensureParquet, scanDays }] = await Promise.all([
       import("nodejs-polars"),
       import("../../flatfiles/load"),
     ]);
+    // Made here first so its warnings (a column no layout has, named by the file) are escaped.
+    await ensureParquet(file.path, dataset, (m) => io.err(`${safe(m)}\n`));
     // The day's Parquet copy, read lazily: one underlying of a big options day never loads the rest.
     let lf = scanDays([file.path], dataset);
     if (only) lf = lf.filter(only.expr(p));
