@@ -59,7 +59,7 @@ export interface RangeProgress {
   /** Bytes of the range that are in the cache now (cached days count whole). */
   bytes: number;
   totalBytes: number;
-  /** Bytes per second fetched by this call (cached bytes excluded), 0 before any arrived. */
+  /** Bytes per second arriving in this call (days found in the cache excluded), 0 before any arrived. */
   rate: number;
   /** Seconds until the rest is fetched at that rate, or null while unknown. */
   secondsLeft: number | null;
@@ -126,13 +126,15 @@ export async function downloadRange(
   const { signal } = options;
   const onDisk = new Map<string, number>();
   let fetched = 0;
+  // Bytes of days found complete in the cache: on disk, but not speed.
+  let cachedBytes = 0;
   const done: RangeDay[] = [];
   const failed: RangeFailure[] = [];
   const report = () => {
     if (!options.onProgress) return;
     const bytes = [...onDisk.values()].reduce((a, b) => a + b, 0);
     const seconds = (performance.now() - started) / 1000;
-    const rate = seconds > 0 ? fetched / seconds : 0;
+    const rate = seconds > 0 ? Math.max(0, bytes - cachedBytes) / seconds : 0;
     const rest = plan.totalBytes - bytes;
     options.onProgress({
       filesDone: done.length,
@@ -158,8 +160,8 @@ export async function downloadRange(
         },
       });
       onDisk.set(day.key, file.size);
-      // Only bytes fetched now are speed: a cached day or the resumed part of one are not.
       fetched += file.fetched;
+      if (file.cached) cachedBytes += file.size;
       const r: RangeDay = { ...file, dataset: plan.dataset, date: day.date };
       done.push(r);
       options.onDay?.(r);

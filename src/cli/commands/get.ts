@@ -91,13 +91,12 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
         reason: f.reason,
       })),
     ].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    io.out(
-      render(
-        rows,
-        format,
-        values.parquet ? [...DAY_COLUMNS, "parquet", "reason"] : [...DAY_COLUMNS, "reason"],
-      ),
-    );
+    const columns = [
+      ...DAY_COLUMNS,
+      ...(values.parquet ? ["parquet"] : []),
+      ...(result.failed.length ? ["reason"] : []),
+    ];
+    io.out(render(rows, format, columns));
     const cached = result.done.filter((d) => d.cached).length;
     io.err(
       `${result.done.length} of ${plan.days.length} files in the cache (${cached} already there), ` +
