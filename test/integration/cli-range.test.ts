@@ -11,10 +11,12 @@ import type * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
+import * as zlib from "node:zlib";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { type Proxy as LoopbackProxy, startProxy } from "../../src/testing";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 import { runCli } from "../helpers/cli-run";
-import { sandboxState } from "../helpers/sandbox";
+import { sandboxS3, sandboxState } from "../helpers/sandbox";
 
 const DATASET = "us_stocks_sip/day_aggs_v1";
 const [FROM, TO] = ["2026-11-02", "2026-11-06"];
@@ -164,6 +166,56 @@ describe("flatfiles get over a range", () => {
       );
     assert.match(lines.at(-1)!, /^get: 5\/5 files/);
     assert.ok(!/^get \d{4}-/m.test(err), "no line per file");
+  });
+});
+
+describe("flatfiles get over a range with a gap", () => {
+  it("fetches the days the bucket lists, and names the open day it lists no file for (the calendar explains, never decides)", async () => {
+    // The scratch bucket: 2024-05-01 and 2024-05-03 listed; Tuesday 04-30 and Thursday 05-02 (trading days) not.
+    const s = sandboxState();
+    const s3 = sandboxS3();
+    const body = zlib.gzipSync(
+      "ticker,open,close,high,low,window_start\nI:SPX,1,2,3,0.5,1714570200000000000\n",
+    );
+    for (const day of ["2024-05-01", "2024-05-03"])
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: "kit-scratch",
+          Key: `us_indices/day_aggs_v1/2024/05/${day}.csv.gz`,
+          Body: body,
+        }),
+      );
+    s3.destroy();
+    const env = {
+      FLATFILES_TARGET: "massive",
+      FLATFILES_ENDPOINT: s.endpoint,
+      FLATFILES_BUCKET: "kit-scratch",
+      FLATFILES_REGION: s.region,
+      FLATFILES_ACCESS_KEY_ID: s.accessKeyId,
+      FLATFILES_SECRET_ACCESS_KEY: s.secretAccessKey,
+      FLATFILES_CACHE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "kit-cli-range-")),
+    };
+    const range = ["get", "us_indices/day_aggs_v1", "2024-04-30", "2024-05-05"];
+    const dry = await runCli([...range, "--dry-run", "--format", "json"], env);
+    assert.equal(dry.code, 0, dry.err);
+    assert.deepEqual(
+      (JSON.parse(dry.out) as { date: string }[]).map((d) => d.date),
+      ["2024-05-01", "2024-05-03"],
+    );
+    assert.match(dry.err, /^2 files, .* to get .*; no file for these open days: 2024-04-30, 2024-05-02\n$/);
+    const got = await runCli([...range, "--format", "json"], env);
+    assert.equal(got.code, 0, got.err);
+    assert.deepEqual(
+      (JSON.parse(got.out) as { date: string; status: string }[]).map((d) => [d.date, d.status]),
+      [
+        ["2024-05-01", "downloaded"],
+        ["2024-05-03", "downloaded"],
+      ],
+    );
+    assert.match(
+      got.err,
+      /2 of 2 files in the cache .*; no file for these open days: 2024-04-30, 2024-05-02\n$/,
+    );
   });
 });
 
