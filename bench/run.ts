@@ -4,7 +4,8 @@
  * from the sandbox, emulator-bound, and loading), loading, download (a local stand-in server, real
  * sizes), bigday (a generated multi-GB trades day), vwap (minute VWAP of 5 tickers from that day,
  * lazy vs whole), chain (one underlying's option chain from a generated real-size options day, lazy
- * vs whole), startup (the CLI's start-up beside the AWS CLI's), tests.
+ * vs whole), install (the packed kit in a fresh project: installed size, import time), startup (the
+ * CLI's start-up beside the AWS CLI's), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -14,6 +15,7 @@ import { benchBigDay, benchDownload } from "./realsize";
 import { benchListing } from "./pagination";
 import { benchChain, benchVwap } from "./analysis";
 import { benchSandbox } from "./sandbox";
+import { benchInstall } from "./install";
 import { benchStartup } from "./startup";
 
 async function benchTests(): Promise<BenchResult> {
@@ -42,6 +44,7 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   bigday: () => benchBigDay(),
   vwap: () => benchVwap(),
   chain: () => benchChain(),
+  install: () => benchInstall(),
   tests: benchTests,
   startup: () => benchStartup(),
 };
