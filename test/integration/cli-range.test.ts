@@ -219,6 +219,54 @@ describe("flatfiles get over a range with a gap", () => {
   });
 });
 
+describe("downloadRange and planRange (the library, for notebooks)", () => {
+  it("plans, downloads with progress and a call per day, and a second call finds every day cached", async () => {
+    const { downloadRange, planRange } = await import("../../src/flatfiles/range");
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-range-lib-"));
+    const s3 = sandboxS3();
+    const ref = { client: s3, bucket: sandboxState().bucket };
+    try {
+      const plan = await planRange(ref, DATASET, FROM, TO);
+      assert.deepEqual(
+        plan.days.map((d) => d.date),
+        DAYS,
+      );
+      assert.equal(
+        plan.totalBytes,
+        plan.days.reduce((n, d) => n + d.size, 0),
+      );
+      const seen: string[] = [];
+      const progress: { filesDone: number; bytes: number }[] = [];
+      const r = await downloadRange(ref, plan, {
+        cacheDir,
+        files: 2,
+        onDay: (d) => seen.push(d.date),
+        onProgress: (p) => progress.push(p),
+      });
+      assert.deepEqual([...seen].sort(), DAYS);
+      assert.deepEqual(
+        r.done.map((d) => [d.date, d.cached]),
+        DAYS.map((d) => [d, false]),
+      );
+      assert.deepEqual(r.failed, []);
+      assert.equal(r.aborted, false);
+      assert.equal(r.fetched, plan.totalBytes);
+      const last = progress.at(-1)!;
+      assert.deepEqual([last.filesDone, last.bytes], [5, plan.totalBytes]);
+      for (let i = 1; i < progress.length; i++)
+        assert.ok(progress[i].filesDone >= progress[i - 1].filesDone, "files done never goes back");
+      const again = await downloadRange(ref, { dataset: DATASET, from: FROM, to: TO }, { cacheDir });
+      assert.ok(again.done.every((d) => d.cached) && again.fetched === 0);
+      await assert.rejects(
+        downloadRange(ref, plan, { cacheDir, files: 0 }),
+        /files is 0: it must be a whole number, from 1 to 64/,
+      );
+    } finally {
+      s3.destroy();
+    }
+  });
+});
+
 function cachedFile(cacheDir: string, day: string): string {
   return path.join(
     cacheDir,
