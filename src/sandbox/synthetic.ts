@@ -11,12 +11,12 @@
  */
 import {
   FUTURES_ROOTS,
+  ROUND_LOTS,
   SANDBOX_DATASETS,
   SANDBOX_SPLITS,
   type SandboxDataset as Dataset,
   VALUE_FORMATS,
 } from "./description";
-import { roundLotOf } from "../flatfiles/round-lots";
 import { type Contract, optionChain, optionPrice, optionVolume, parseOcc, yearsTo } from "./options";
 
 /** A small fast PRNG (mulberry32); quality is ample for plausible-looking data. */
@@ -669,7 +669,7 @@ class Tape {
   raw = 0;
   /** Trade size in the dataset's units. */
   units = 0;
-  /** The ticker's round lot that day, set by its first trade's price (as conditions.ts's `withOddLots`). */
+  /** The ticker's round lot that day, set by its first trade's price (as the library's `withOddLots` does). */
   private lotShares = 0;
   private readonly path: Path;
   private readonly rand: () => number;
@@ -710,9 +710,12 @@ class Tape {
     this.units = this.day.crypto ? Math.round((this.raw * COIN) / 97) : 1 + Math.floor(u * 500 * this.lot);
   }
 
-  /** The ticker's round lot on `date`, fixed by its first trade's price (as conditions.ts's `withOddLots`). */
+  /** The ticker's round lot on `date`, fixed by its first trade's price (as the library's `withOddLots` does). */
   roundLot(date: string): number {
-    if (!this.lotShares) this.lotShares = roundLotOf(Number(this.price.toFixed(4)), date);
+    if (!this.lotShares) {
+      const tier = ROUND_LOTS.tiers.find(([upTo]) => this.price <= upTo)!;
+      this.lotShares = date < ROUND_LOTS.since ? 100 : tier[1];
+    }
     return this.lotShares;
   }
 }
