@@ -177,6 +177,10 @@ export { withConditionNames } from "./flatfiles/conditions";
 export { explodeConditions } from "./flatfiles/conditions";
 /** The stock trade conditions the kit can name, with their consolidated update rules and sources. */
 export { STOCK_TRADE_CONDITIONS } from "./flatfiles/conditions";
+/** Adds `round_lot` and `odd_lot` to a day of stock trades (round lots tiered by price since 2025-11-03). */
+export { withOddLots } from "./flatfiles/conditions";
+/** The round lot of a stock at a price on a date (100 before 2025-11-03; then 100, 40, 10 or 1 by price). */
+export { roundLotOf } from "./flatfiles/round-lots";
 /** A date's trading session for an asset class or dataset, in UTC and New York time, or why it is closed. */
 export { sessionOf } from "./flatfiles/sessions";
 /** What `sessionOf` returns. */
