@@ -1,0 +1,106 @@
+/** Bytes gathered before one write. */
+import type * as fs from "node:fs";
+import type { Readable } from "node:stream";
+import { KitError } from "../../util/errors";
+
+export const WRITE_BATCH = 1 << 20;
+
+/**
+ * Write a response body to `handle` from `start`, at most `limit` bytes, calling `each` with
+ * every chunk as it arrives (the hashing) and `saved` as bytes reach the file. Chunks go out in
+ * batches of about 1 MiB, one writev each (one system call per MiB, not per 64 kB socket
+ * read); the body is paused while two batches are being written. Resolves with the bytes
+ * written, which is less than `limit` when the body ended early. Rejects when `signal` fires
+ * (at once: the body is dropped; the SDK's Node handler ends it too, this does not rely on
+ * that) and when a callback throws (the caller's error, as it is, instead of an exception
+ * escaping from a stream event or a promise callback).
+ */
+export function saveBody(
+  body: Readable,
+  handle: fs.promises.FileHandle,
+  start: number,
+  limit: number,
+  signal: AbortSignal,
+  each: (chunk: Buffer) => void,
+  saved: (bytes: number) => void,
+  writeError: (e: unknown) => Error,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let received = 0;
+    let queued = 0; // bytes handed to writev
+    let batch: Buffer[] = [];
+    let batched = 0;
+    let writing = 0;
+    let ended = false;
+    let failed = false;
+    const onAbort = () => fail(signal.reason);
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      signal.removeEventListener("abort", onAbort);
+      body.destroy();
+      reject(e);
+    };
+    const settle = () => {
+      if (ended && writing === 0 && !failed) {
+        signal.removeEventListener("abort", onAbort);
+        resolve(queued);
+      }
+    };
+    const flush = () => {
+      if (!batched) return;
+      const bufs = batch;
+      const n = batched;
+      const at = start + queued;
+      batch = [];
+      batched = 0;
+      queued += n;
+      writing++;
+      if (writing >= 2) body.pause();
+      handle.writev(bufs, at).then(
+        () => {
+          writing--;
+          if (failed) return;
+          try {
+            saved(n);
+          } catch (e) {
+            return fail(e);
+          }
+          if (!ended) body.resume();
+          settle();
+        },
+        (e) => fail(writeError(e)),
+      );
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    body.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      received += chunk.length;
+      if (received > limit)
+        return fail(new KitError("download.short", "The server sent more bytes than were asked for."));
+      try {
+        each(chunk);
+      } catch (e) {
+        return fail(e);
+      }
+      batch.push(chunk);
+      batched += chunk.length;
+      if (batched >= WRITE_BATCH) flush();
+    });
+    body.on("end", () => {
+      ended = true;
+      flush();
+      settle();
+    });
+    body.on("error", fail);
+    body.on("close", () => {
+      // Closed without "end": the connection broke; what arrived is written, the caller retries.
+      if (!ended && !failed) {
+        ended = true;
+        flush();
+        settle();
+      }
+    });
+  });
+}
