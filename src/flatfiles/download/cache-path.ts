@@ -58,17 +58,87 @@ export function cachePath(cacheDir: string, bucket: string, key: string): string
   return file;
 }
 
-export function writableDir(dir: string): void {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.accessSync(dir, fs.constants.W_OK);
-  } catch (e) {
+/**
+ * The cache folder a caller asked for, or the default. An empty or blank one is refused: it
+ * would put downloads in whatever the working folder happens to be.
+ */
+export function cacheDirOf(given: unknown): string {
+  if (given === undefined) return defaultCacheDir();
+  if (typeof given !== "string" || given.trim() === "") {
     throw new KitError(
       "download.cache",
-      `The cache folder ${dir} cannot be written (${(e as NodeJS.ErrnoException).code}). Set FLATFILES_CACHE_DIR to a folder you can write to.`,
+      `cacheDir is ${typeof given === "string" ? `"${clip(given)}" (empty)` : typeof given}: pass the folder to download into, or leave cacheDir out for the default (FLATFILES_CACHE_DIR, else ${path.join("~", ".cache", "flatfiles-kit", "files")}).`,
     );
   }
+  return given;
 }
+
+/**
+ * Make the folders from the cache's root down to `dir`, one at a time, never through a
+ * symbolic link: a link inside the cache (planted, or left by a tool) would send the download
+ * and its folders outside it. The cache root itself may be a link (a cache kept on another disk).
+ */
+function foldersInside(cacheDir: string, dir: string): void {
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+  } catch (e) {
+    throw notWritable(cacheDir, e);
+  }
+  const root = path.resolve(cacheDir);
+  let at = root;
+  for (const part of path.relative(root, dir).split(path.sep).filter(Boolean)) {
+    at = path.join(at, part);
+    let st: fs.Stats | null = null;
+    try {
+      st = fs.lstatSync(at);
+    } catch {
+      /* missing: made below */
+    }
+    if (st?.isSymbolicLink()) {
+      throw new KitError(
+        "download.cache",
+        `${at} is a symbolic link inside the cache (to ${clip(safeReadlink(at))}); the cache never follows links, which would put downloads outside it. Remove the link (or use another cache folder: cacheDir, or FLATFILES_CACHE_DIR).`,
+      );
+    }
+    if (st) continue; // a file here is a key clash, reported by noCollision
+    try {
+      fs.mkdirSync(at);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw notWritable(at, e);
+    }
+  }
+}
+
+function safeReadlink(p: string): string {
+  try {
+    return fs.readlinkSync(p);
+  } catch {
+    return "?";
+  }
+}
+
+function notWritable(dir: string, e: unknown): KitError {
+  return new KitError(
+    "download.cache",
+    `The cache folder ${dir} cannot be written (${(e as NodeJS.ErrnoException).code}). Set FLATFILES_CACHE_DIR to a folder you can write to.`,
+  );
+}
+
+export function writableDir(dir: string): void {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (e) {
+    throw notWritable(dir, e);
+  }
+}
+
+const lstatOrNull = (p: string): fs.Stats | null => {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return null;
+  }
+};
 
 /**
  * One file per key means a key and a "folder" of keys cannot share a name (`a` and `a/b`): S3
@@ -81,19 +151,21 @@ export function noCollision(root: string, target: string, key: string): void {
       `${key} cannot be cached: the cache already has ${other} at ${at} (the bucket has both a key and a "folder" of that name, which a file system cannot hold side by side). Download it into another cache folder (cacheDir, or FLATFILES_CACHE_DIR).`,
     );
   for (let dir = path.dirname(target); dir.length > root.length; dir = path.dirname(dir)) {
-    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw clash(dir, "a file (another key)");
+    const st = lstatOrNull(dir);
+    if (st && !st.isDirectory() && !st.isSymbolicLink()) throw clash(dir, "a file (another key)");
   }
-  if (fs.existsSync(target) && fs.statSync(target).isDirectory())
-    throw clash(target, "a folder of other keys");
+  if (lstatOrNull(target)?.isDirectory()) throw clash(target, "a folder of other keys");
 }
 
 /**
  * The key's path in the cache, refused with a clear message before any request when it cannot
- * be stored there (a bad name, a clash between a key and a "folder", a folder not writable).
+ * be stored there (a bad name, a clash between a key and a "folder", a symbolic link on the
+ * way, a folder not writable).
  */
 export function prepareTarget(cacheDir: string, bucket: string, key: string): string {
   const target = cachePath(cacheDir, bucket, key);
   noCollision(path.resolve(cacheDir, bucket), target, key);
+  foldersInside(cacheDir, path.dirname(target));
   writableDir(path.dirname(target));
   return target;
 }

@@ -3,13 +3,31 @@ import { KitError } from "../../util/errors";
 import type { Job } from "./types";
 
 /** A failed write to the cache, as advice: a full disk says so; the finished parts are kept either way. */
-export function writeFailure(job: Job, e: unknown): KitError {
+export function writeFailure(job: Pick<Job, "key" | "cacheDir">, e: unknown): KitError {
+  if (e instanceof KitError) return e;
   const code = (e as NodeJS.ErrnoException).code;
   return new KitError(
-    code === "ENOSPC" ? "download.disk-full" : "download.write",
-    `${code === "ENOSPC" ? "The disk is full" : `Writing failed (${code})`} while saving ${job.key} under ${job.cacheDir}. ` +
+    code === "ENOSPC" || code === "EDQUOT" ? "download.disk-full" : "download.write",
+    `${code === "ENOSPC" || code === "EDQUOT" ? "The disk is full" : `Writing failed (${code})`} while saving ${job.key} under ${job.cacheDir}. ` +
       "Free some space or set FLATFILES_CACHE_DIR to another disk, then run again: the finished parts are kept and the download resumes.",
+    { cause: e },
   );
+}
+
+/**
+ * Something that is not the kit's where the kit keeps one of its own files (`what`): a folder
+ * named like `<file>.part`. The kit deletes only what it made, so it says so instead of a raw EISDIR.
+ */
+export function inTheWay(file: string, what: string, kind = "a folder"): KitError {
+  return new KitError(
+    "download.cache",
+    `${file} is ${kind}, where the cache keeps ${what}; flatfiles-kit did not make it and will not delete it. Move it away (or use another cache folder: cacheDir, or FLATFILES_CACHE_DIR), then run again.`,
+  );
+}
+
+/** The kind of a file-system entry that is not a plain file, in words. */
+export function kindOf(st: import("node:fs").Stats): string {
+  return st.isDirectory() ? "a folder" : st.isSymbolicLink() ? "a symbolic link" : "not a plain file";
 }
 
 /**

@@ -22,9 +22,11 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { mapOrdered } from "../../util/concurrency";
 import { wholeNumber } from "../../util/validate";
-import { defaultCacheDir, prepareTarget } from "./cache-path";
+import { type Timeouts, timeoutsOf } from "../../aws/timeouts";
+import { cacheDirOf, prepareTarget } from "./cache-path";
 import { stopped } from "./failures";
 import { withFileLock } from "./lock";
+import { FixedSlots, linkFor } from "./link";
 import { cachedCopy, lookUp } from "./look-up";
 import { transfer } from "./transfer";
 import type { DownloadOptions, Downloaded, Job } from "./types";
@@ -39,11 +41,11 @@ export async function downloadFile(
   key: string,
   options: DownloadOptions = {},
 ): Promise<Downloaded> {
-  const { cacheDir, partSize, concurrency } = settingsOf(options);
+  const { cacheDir, partSize, concurrency, timeouts } = settingsOf(options);
   const target = prepareTarget(cacheDir, bucket, key);
   const { signal, onProgress } = options;
   try {
-    const remote = await lookUp(client, bucket, key, target, signal);
+    const remote = await lookUp({ client, bucket, key, target, signal, timeouts });
     if ("path" in remote) return remote; // offline: the cached copy
     const job: Job = {
       client,
@@ -51,17 +53,15 @@ export async function downloadFile(
       key,
       cacheDir,
       partSize,
-      concurrency,
+      slots: concurrency === undefined ? await linkFor(client) : new FixedSlots(concurrency),
       target,
       ...remote,
       signal,
       onProgress,
+      timeouts,
     };
     // Another process (or call) may be writing this file: wait for it, then it is probably cached.
-    return (
-      cachedCopy(job) ??
-      (await withFileLock(target, key, signal, async () => cachedCopy(job) ?? transfer(job)))
-    );
+    return cachedCopy(job) ?? (await withFileLock(job, async () => cachedCopy(job) ?? transfer(job)));
   } catch (e) {
     throw stopped(e, key, signal);
   }
@@ -74,23 +74,30 @@ export async function downloadFile(
 export function settingsOf(options: DownloadOptions): {
   cacheDir: string;
   partSize: number;
-  concurrency: number;
+  concurrency: number | undefined;
+  timeouts: Required<Timeouts>;
 } {
   return {
-    cacheDir: options.cacheDir ?? defaultCacheDir(),
+    cacheDir: cacheDirOf(options.cacheDir),
+    timeouts: timeoutsOf(options.timeouts),
     partSize: wholeNumber("partSize", options.partSize ?? 8 << 20, 64 << 10, 5 * 1024 ** 3),
-    concurrency: wholeNumber("concurrency", options.concurrency ?? 4, 1, 64),
+    concurrency:
+      options.concurrency === undefined ? undefined : wholeNumber("concurrency", options.concurrency, 1, 64),
   };
 }
 
-/** Download many objects, `concurrency` files at a time, results in the order of `keys`. */
+/**
+ * Download many objects, `files` at a time (default 16: their GETs share the endpoint's
+ * adaptive link, so more files at once mostly overlaps their HEADs and latencies), results in
+ * the order of `keys`.
+ */
 export async function downloadFiles(
   client: S3Client,
   bucket: string,
   keys: string[],
   options: DownloadOptions & { files?: number } = {},
 ): Promise<Downloaded[]> {
-  const files = wholeNumber("files", options.files ?? 4, 1, 64);
+  const files = wholeNumber("files", options.files ?? 16, 1, 64);
   // The same key twice is downloaded once (two writers of one file would trip over each other).
   const unique = [...new Set(keys)];
   const done = new Map<string, Downloaded>();

@@ -5,11 +5,15 @@ import { clientEndpoint, explainAwsError, fromServiceOrNetwork } from "../../aws
 import { KitError } from "../../util/errors";
 import { type FailureKind, failureKind, retryStrategy, retryTransient } from "../../util/retry";
 import { writeFailure } from "./failures";
-import { stateRecorder } from "./resume";
+import { downloadTimeout, firstByte } from "./deadlines";
+import { saveRecord, stateRecorder } from "./resume";
 import { runPieces } from "./run-pieces";
 import { saveBody } from "./save-body";
-import { writeJsonAtomic } from "./state-files";
 import type { Job, Tally, Transfer } from "./types";
+
+/** What a piece that stalled for good leaves: the others are kept. */
+const RESUMABLE =
+  "; it was tried again, then given up: the finished parts are kept and running again resumes";
 
 /** Attempts per piece (the first included) when its body is cut off midway. */
 export const PIECE_ATTEMPTS = 6;
@@ -26,23 +30,38 @@ export async function fetchMissing(job: Job, t: Transfer): Promise<number> {
   const reused = new Set(t.state.done);
   const todo = t.pieces.map((_, i) => i).filter((i) => !reused.has(i));
   const strategy = retryStrategy(PIECE_ATTEMPTS);
-  const record = stateRecorder(t.stateFile, t.state);
+  const record = stateRecorder(job, t.stateFile, t.state);
   try {
     await runPieces(
       todo,
-      job.concurrency,
-      job.concurrency + 2,
+      // Two more than the link's slots wait for one: the link sees that demand exceeds its
+      // limit (what makes it try more), and a freed slot is taken at once.
+      () => job.slots.limit + 2,
       () => t.hasher.held,
       job.signal,
       async (i, signal) => {
-        await fetchPiece(job, t, tally, i, signal, strategy);
+        // A slot on the link (shared with the other downloads to this endpoint) for the GET.
+        const release = await job.slots.acquire(signal);
+        try {
+          await fetchPiece(job, t, tally, i, signal, strategy);
+        } finally {
+          release();
+        }
         t.hasher.finish(i);
         record(i);
       },
     );
-  } finally {
-    writeJsonAtomic(t.stateFile, t.state);
+  } catch (e) {
+    // The record of what finished is saved on the way out too; if that fails as well (the
+    // disk that just filled up), the failure that brought us here stays the news.
+    try {
+      saveRecord(job, t.stateFile, t.state);
+    } catch {
+      /* the record on disk is the previous one: still valid, only shorter */
+    }
+    throw e;
   }
+  saveRecord(job, t.stateFile, t.state);
   return tally.fetched;
 }
 
@@ -72,6 +91,9 @@ export async function fetchPiece(
           // What this attempt counted is fetched again by the next one.
           tally.bytes -= attempt.written;
           tally.fetched -= attempt.written;
+          // A reset, a stall or throttling says the link has too many requests in flight.
+          const kind = pieceFailure(e);
+          if (!signal.aborted && (kind === "TRANSIENT" || kind === "THROTTLING")) job.slots.congested();
           throw e;
         }
       },
@@ -97,7 +119,8 @@ export async function fetchPiece(
  * is transient; a bug never is).
  */
 export function pieceFailure(e: unknown): FailureKind {
-  if (e instanceof KitError) return e.code === "download.short" ? "TRANSIENT" : "CLIENT_ERROR";
+  if (e instanceof KitError)
+    return e.code === "download.short" || e.code === "download.timeout" ? "TRANSIENT" : "CLIENT_ERROR";
   return failureKind(e);
 }
 
@@ -113,14 +136,22 @@ export async function fetchPieceOnce(
   const { start, length } = t.pieces[i];
   t.hasher.begin(i);
   if (length === 0) return;
-  const body = await requestRange(job, start, length, signal);
+  const where = `part ${i + 1} of ${t.pieces.length} of ${job.key}`;
+  const body = await requestRange(job, start, length, signal, where);
   const written = await saveBody(
     body,
     t.handle,
     start,
     length,
     signal,
-    (chunk) => t.hasher.feed(i, chunk),
+    {
+      ms: job.timeouts.idleMs,
+      error: () => downloadTimeout("idleMs", job.timeouts.idleMs, `While downloading ${where}`, RESUMABLE),
+    },
+    (chunk) => {
+      job.slots.arrived(chunk.length);
+      t.hasher.feed(i, chunk);
+    },
     (n) => {
       tally.bytes += n;
       tally.fetched += n;
@@ -147,17 +178,25 @@ export async function requestRange(
   start: number,
   length: number,
   signal: AbortSignal,
+  where: string,
 ): Promise<Readable> {
   const { client, bucket, key, etag } = job;
   try {
-    const out = await client.send(
-      new GetObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Range: `bytes=${start}-${start + length - 1}`,
-        IfMatch: `"${etag}"`,
-      }),
-      { abortSignal: signal },
+    const out = await firstByte(
+      job,
+      `downloading ${where}`,
+      (s) =>
+        client.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Range: `bytes=${start}-${start + length - 1}`,
+            // A weak ETag never matches under If-Match (RFC 9110 compares strongly): it would fail every piece.
+            IfMatch: etag.startsWith("W/") ? undefined : `"${etag}"`,
+          }),
+          { abortSignal: s },
+        ),
+      signal,
     );
     return out.Body as Readable;
   } catch (err) {

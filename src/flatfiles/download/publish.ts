@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { writeFailure } from "./failures";
 import { writeJsonAtomic } from "./state-files";
 import type { Downloaded, Job } from "./types";
 
@@ -15,14 +16,12 @@ export function publish(
 ): Downloaded {
   const { key, bucket, target, size, etag } = job;
   fs.renameSync(`${target}.part`, target);
-  writeJsonAtomic(`${target}.meta.json`, {
-    etag,
-    size,
-    key,
-    bucket,
-    verified,
-    downloadedAt: new Date().toISOString(),
-  });
+  writeJsonAtomic(
+    `${target}.meta.json`,
+    { etag, size, key, bucket, verified, downloadedAt: new Date().toISOString() },
+    "the description of a finished download",
+    (e) => writeFailure(job, e),
+  );
   fs.rmSync(stateFile, { force: true });
   return { key, path: target, size, etag, cached: false, fetched, verified };
 }

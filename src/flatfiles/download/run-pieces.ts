@@ -1,17 +1,22 @@
+import { setMaxListeners } from "node:events";
+
 /**
- * Run `work` over `todo` in order with at most `limit` running, and at most `window` running
- * or `held()` (done, waiting in memory). The first failure stops new starts, aborts the
+ * Run `work` over `todo` in order with at most `limit()` running, and at most `limit() + 2`
+ * running or `held()` (done, waiting in memory). The limit is asked for at each start, so a
+ * link that learns it can carry more (link.ts) is used at once. The first failure stops new starts, aborts the
  * running ones and is thrown once they have stopped.
  */
 export async function runPieces(
   todo: number[],
-  limit: number,
-  window: number,
+  limit: () => number,
   held: () => number,
   outer: AbortSignal | undefined,
   work: (i: number, signal: AbortSignal) => Promise<void>,
 ): Promise<void> {
   const stop = new AbortController();
+  // Every piece in flight listens on it several times (its slot, its deadline, the SDK, its body):
+  // dozens of listeners are expected, not a leak.
+  setMaxListeners(1000, stop.signal);
   const onAbort = () => stop.abort(outer?.reason);
   // A signal that fired before this point fires no event: stop at once, or nothing would.
   if (outer?.aborted) onAbort();
@@ -24,7 +29,7 @@ export async function runPieces(
       if (!todo.length) return resolve();
       let finished = 0;
       const pump = () => {
-        while (!failure && next < todo.length && running < limit && running + held() < window) {
+        while (!failure && next < todo.length && running < limit() && running + held() < limit() + 2) {
           const i = todo[next++];
           running++;
           work(i, stop.signal).then(

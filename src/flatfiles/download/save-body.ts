@@ -1,9 +1,20 @@
 /** Bytes gathered before one write. */
 import type * as fs from "node:fs";
 import type { Readable } from "node:stream";
+import { phaseOfSdkTimeout, timeoutError } from "../../aws/timeouts";
 import { KitError } from "../../util/errors";
 
 export const WRITE_BATCH = 1 << 20;
+
+/**
+ * The client's own idle timeout (smithy's socket timeout, `flatFilesClient`'s `idleMs`) cutting
+ * a body off, as a `download.timeout` that names it; null for any other error.
+ */
+function clientIdle(e: unknown): KitError | null {
+  if (phaseOfSdkTimeout(e) !== "idleMs") return null;
+  const ms = Number(/after (\d+) ms/.exec((e as Error).message)?.[1] ?? 0);
+  return timeoutError("download.timeout", "idleMs", ms, "While downloading", "flatFilesClient(config, {})");
+}
 
 /**
  * Write a response body to `handle` from `start`, at most `limit` bytes, calling `each` with
@@ -21,6 +32,7 @@ export function saveBody(
   start: number,
   limit: number,
   signal: AbortSignal,
+  idle: { ms: number; error: () => Error },
   each: (chunk: Buffer) => void,
   saved: (bytes: number) => void,
   writeError: (e: unknown) => Error,
@@ -34,15 +46,23 @@ export function saveBody(
     let ended = false;
     let failed = false;
     const onAbort = () => fail(signal.reason);
+    // No byte for idle.ms while the body is flowing (not while it is paused for the disk): a stall.
+    let idleTimer: NodeJS.Timeout | undefined;
+    const watch = () => {
+      clearTimeout(idleTimer);
+      if (!ended && !failed && !body.isPaused()) idleTimer = setTimeout(() => fail(idle.error()), idle.ms);
+    };
     const fail = (e: unknown) => {
       if (failed) return;
       failed = true;
+      clearTimeout(idleTimer);
       signal.removeEventListener("abort", onAbort);
       body.destroy();
       reject(e);
     };
     const settle = () => {
       if (ended && writing === 0 && !failed) {
+        clearTimeout(idleTimer);
         signal.removeEventListener("abort", onAbort);
         resolve(queued);
       }
@@ -56,7 +76,10 @@ export function saveBody(
       batched = 0;
       queued += n;
       writing++;
-      if (writing >= 2) body.pause();
+      if (writing >= 2) {
+        body.pause();
+        clearTimeout(idleTimer);
+      }
       handle.writev(bufs, at).then(
         () => {
           writing--;
@@ -66,7 +89,10 @@ export function saveBody(
           } catch (e) {
             return fail(e);
           }
-          if (!ended) body.resume();
+          if (!ended && body.isPaused()) {
+            body.resume();
+            watch();
+          }
           settle();
         },
         (e) => fail(writeError(e)),
@@ -76,6 +102,7 @@ export function saveBody(
     signal.addEventListener("abort", onAbort, { once: true });
     body.on("data", (chunk: Buffer) => {
       if (failed) return;
+      watch();
       received += chunk.length;
       if (received > limit)
         return fail(new KitError("download.short", "The server sent more bytes than were asked for."));
@@ -90,10 +117,12 @@ export function saveBody(
     });
     body.on("end", () => {
       ended = true;
+      clearTimeout(idleTimer);
       flush();
       settle();
     });
-    body.on("error", fail);
+    body.on("error", (e) => fail(clientIdle(e) ?? e));
+    watch();
     body.on("close", () => {
       // Closed without "end": the connection broke; what arrived is written, the caller retries.
       if (!ended && !failed) {

@@ -13,7 +13,9 @@ export async function transfer(job: Job): Promise<Downloaded> {
   if (job.signal?.aborted) throw job.signal.reason;
   const files = { part: `${job.target}.part`, state: `${job.target}.part.json` };
   const state = openResumeState(job, plan, files);
-  const handle = await fs.promises.open(files.part, "r+");
+  // Never through a link: openResumeState made (or kept) a plain file, and a link put there
+  // since must not be written through.
+  const handle = await fs.promises.open(files.part, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
   try {
     const { hasher, onDisk } = reuseSavedPieces(handle.fd, check, pieces, state);
     const fetched = await fetchMissing(job, {

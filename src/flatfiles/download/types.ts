@@ -1,14 +1,21 @@
 /** The shapes a download passes between its steps, and the public ones (options, progress, result). */
 import type * as fs from "node:fs";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { Timeouts } from "../../aws/timeouts";
 import type { Check, OrderedHasher, Segment } from "../etag";
+import type { Slots } from "./link";
 
 export interface DownloadOptions {
   /** Cache root (default FLATFILES_CACHE_DIR, else ~/.cache/flatfiles-kit/files). */
   cacheDir?: string;
   /** Bytes per ranged GET (default 8 MiB). */
   partSize?: number;
-  /** Ranged GETs in flight for one file (default 4). */
+  /**
+   * Ranged GETs in flight for this file, fixed. Left out (the default), the number adapts to
+   * the link: it starts at 8 and grows while more connections add throughput, shrinks when they
+   * stop adding or requests fail, and is shared by all downloads to the same endpoint in this
+   * process (link.ts).
+   */
   concurrency?: number;
   onProgress?: (p: Progress) => void;
   /**
@@ -17,6 +24,13 @@ export interface DownloadOptions {
    * a KitError `download.aborted`.
    */
   signal?: AbortSignal;
+  /**
+   * How long to wait for an answer's first byte (`firstByteMs`, default 30 s) and between two
+   * bytes of a body (`idleMs`, default 30 s); a piece that stalls is tried again, then the
+   * download stops with `download.timeout`, resumable. The connect timeout is the client's
+   * (`flatFilesClient(config, { timeouts })`).
+   */
+  timeouts?: Pick<Timeouts, "firstByteMs" | "idleMs">;
 }
 
 export interface Progress {
@@ -65,13 +79,16 @@ export interface Job {
   key: string;
   cacheDir: string;
   partSize: number;
-  concurrency: number;
+  /** Slots for GETs: the endpoint's shared adaptive link, or a fixed number (`concurrency`). */
+  slots: Slots;
   /** The file's final path in the cache; `.part`, `.part.json`, `.meta.json` and `.lock` sit beside it. */
   target: string;
   size: number;
   etag: string;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  /** The download's deadlines, defaults filled in. */
+  timeouts: Required<Timeouts>;
 }
 
 /** What the steps that write pieces share. */

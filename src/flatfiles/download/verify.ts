@@ -18,7 +18,9 @@ export async function verifyBytes(
   hasher: OrderedHasher,
   files: { part: string; state: string },
 ): Promise<NonNullable<Downloaded["verified"]>> {
-  const { client, bucket, key, size, etag } = job;
+  const { client, bucket, key, size } = job;
+  // The ETag as the check knows it (lowercased: an uppercase MD5 is still one).
+  const { etag } = check;
   const got = (await handle.stat()).size;
   let computed = hasher.result();
   if (computed !== null && computed !== etag && check.kind === "multipart" && check.partsFrom === "assumed") {
