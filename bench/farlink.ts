@@ -92,6 +92,7 @@ export async function benchFarLink(runs = Number(process.env.FARLINK_RUNS ?? 3))
     try {
       for (const what of ["big", "month"] as const) {
         const kit: Run[] = [];
+        const fixed: Run[] = [];
         const cli: Run[] = [];
         const kitArgs = {
           endpoint: server.endpoint,
@@ -104,17 +105,23 @@ export async function benchFarLink(runs = Number(process.env.FARLINK_RUNS ?? 3))
             ? ["s3", "cp", `s3://flatfiles/big/${bigMiB}.bin`, path.join(out, "big.bin")]
             : ["s3", "cp", "--recursive", "s3://flatfiles/month/", out];
         for (let i = 0; i < runs; i++) {
-          fs.rmSync(cache, { recursive: true, force: true });
-          const k = measured(
-            process.execPath,
-            [path.join(__dirname, "farlink-child.cjs"), JSON.stringify(kitArgs)],
-            process.env,
-            true,
-          );
-          const said = JSON.parse(k.stdout!.trim().split("\n").pop()!);
-          if (said.verified.some((v: string) => v !== "md5" && v !== "multipart-etag"))
-            throw new Error(`the kit did not verify every byte: ${said.verified}`);
-          kit.push(k);
+          const kitRun = (options: object) => {
+            fs.rmSync(cache, { recursive: true, force: true });
+            const args = JSON.stringify({ ...kitArgs, options });
+            const r = measured(
+              process.execPath,
+              [path.join(__dirname, "farlink-child.cjs"), args],
+              process.env,
+              true,
+            );
+            const said = JSON.parse(r.stdout!.trim().split("\n").pop()!);
+            if (said.verified.some((v: string) => v !== "md5" && v !== "multipart-etag"))
+              throw new Error(`the kit did not verify every byte: ${said.verified}`);
+            return r;
+          };
+          kit.push(kitRun({}));
+          // The kit before issue 23: 4 GETs a file, 4 files at once, nothing shared or learnt.
+          fixed.push(kitRun({ concurrency: 4, files: 4 }));
           fs.rmSync(out, { recursive: true, force: true });
           cli.push(
             measured("aws", [...cliArgs, "--endpoint-url", server.endpoint, "--only-show-errors"], awsEnv),
@@ -141,6 +148,8 @@ export async function benchFarLink(runs = Number(process.env.FARLINK_RUNS ?? 3))
           "aws s3 cp s (median)": c / 1000,
           "cli spread s": spread(cli),
           "kit / cli": k / c,
+          "kit fixed 4 s (before)": median(fixed.map((r) => r.ms)) / 1000,
+          "fixed 4 / cli": median(fixed.map((r) => r.ms)) / c,
           goal: name.startsWith("far") ? "<= 0.8" : "<= 1.0",
           "kit CPU s": median(kit.map((r) => r.cpuMs)) / 1000,
           "cli CPU s": median(cli.map((r) => r.cpuMs)) / 1000,
@@ -159,7 +168,7 @@ export async function benchFarLink(runs = Number(process.env.FARLINK_RUNS ?? 3))
       rows,
       notes:
         `median of ${runs}, alternated kit/CLI, each in a fresh process (start-up included: Node and the compiled kit, Python and the CLI); ` +
-        "the kit with its defaults (adaptive connections shared per endpoint, 8 MiB pieces, every byte verified); the CLI with its defaults (10 threads, 8 MiB chunks, no verification).",
+        "the kit with its defaults (adaptive connections shared per endpoint, 8 MiB pieces, every byte verified), and as before issue 23 (`concurrency: 4` a file, `files: 4`); the CLI with its defaults (10 threads, 8 MiB chunks, no verification).",
     },
   ];
 }
