@@ -5,7 +5,8 @@
  * sizes), farlink (a far-server stand-in and a fast one: the kit vs aws s3 cp, one file and
  * --recursive), bigday (a generated multi-GB trades day), vwap (minute VWAP of 5 tickers from that day,
  * lazy vs whole), chain (one underlying's option chain from a generated real-size options day, lazy
- * vs whole), tests.
+ * vs whole), install (the packed kit in a fresh project: installed size, import time), startup (the
+ * CLI's start-up beside the AWS CLI's), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -16,6 +17,8 @@ import { benchFarLink } from "./farlink";
 import { benchListing } from "./pagination";
 import { benchChain, benchVwap } from "./analysis";
 import { benchSandbox } from "./sandbox";
+import { benchInstall } from "./install";
+import { benchStartup } from "./startup";
 
 async function benchTests(): Promise<BenchResult> {
   const t0 = performance.now();
@@ -44,7 +47,9 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   bigday: () => benchBigDay(),
   vwap: () => benchVwap(),
   chain: () => benchChain(),
+  install: () => benchInstall(),
   tests: benchTests,
+  startup: () => benchStartup(),
 };
 
 async function main() {
