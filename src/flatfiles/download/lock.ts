@@ -160,6 +160,16 @@ export async function withFileLock<T>(
 
 /** Remove the lock if it is still this process's (a waiter may have taken over one it thought stale). */
 function release(lock: string): void {
-  const r = readLock(lock);
-  if (r.kind === "held" && r.pid === process.pid) fs.rmSync(lock, { force: true });
+  try {
+    const fd = fs.openSync(lock, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    let mine: boolean;
+    try {
+      mine = fs.readFileSync(fd, "utf8").trim() === String(process.pid);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (mine) fs.rmSync(lock, { force: true });
+  } catch {
+    /* gone already, or not a file the kit made */
+  }
 }
