@@ -51,6 +51,8 @@ export { flatFilesClient } from "./aws/clients";
 export { sandboxClient } from "./aws/clients";
 /** The SDK retry settings `flatFilesClient` and `sandboxClient` accept (`maxAttempts`...). */
 export type { RetryOptions } from "./aws/clients";
+/** Network timeouts (connect, first byte, idle body) for `flatFilesClient` and `downloadFile`, each with a default. */
+export type { Timeouts } from "./aws/timeouts";
 /** A paginator for an operation named as boto3 (`list_objects_v2`) or the SDK (`ListObjectsV2`) names it. */
 export { getPaginator } from "./paginator/engine";
 /** What `getPaginator` returns: `paginate(input)` gives a PageIterator. */
