@@ -8,7 +8,7 @@ const ROWS: Row[] = [
   [
     "head -n abc (refused before any download)",
     () => cli("head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "abc"),
-    /exit 2: flatfiles: --rows must be a whole number above zero, not "abc"/,
+    /exit 2: flatfiles: --rows must be a whole number (above zero|from 1 to [\d,]+), not "abc"/,
   ],
   ["empty prefix (CLI)", () => cli("ls", "no/such/prefix"), /exit 0: Nothing under "no\/such\/prefix\/"/],
   ["unknown CLI command", () => cli("fetch", "x"), /exit 2: flatfiles: Unknown command "fetch"/],
