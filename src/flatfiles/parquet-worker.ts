@@ -2,10 +2,11 @@
  * The worker thread of `ensureParquet` for large files (started by load/worker.ts): it writes a
  * day's Parquet files batch by batch and lets its event loop turn after each, so polars'
  * finalizers free the frames already written. Messages: { warning }, { progress }, then
- * { result } or { error }; every message bumps `counters[0]` so the waiting thread wakes, and
- * `counters[1]` becomes 1 when the thread exits.
+ * { result } or { error }; every message bumps `counters[0]` so the waiting thread wakes. It runs
+ * under load/worker-boot.ts, which reports a failure to load it and the thread's exit.
  */
 import { type MessagePort, workerData } from "node:worker_threads";
+import { writeParquetFiles } from "./load/day";
 
 const { file, dataset, dir, options, counters, port } = workerData as {
   file: string;
@@ -22,28 +23,7 @@ function post(message: unknown): void {
   Atomics.notify(counters, 0);
 }
 
-// The waiting thread cannot see this thread's `exit` event while it blocks: mark it in shared memory.
-process.on("exit", () => {
-  Atomics.store(counters, 1, 1);
-  Atomics.add(counters, 0, 1);
-  Atomics.notify(counters, 0);
-});
-post({ started: true });
-
 (async () => {
-  let writeParquetFiles: typeof import("./load/day").writeParquetFiles;
-  try {
-    // Loaded here, not imported, so a failure to load (polars' native module on an old Node.js)
-    // becomes a message instead of a silent death.
-    ({ writeParquetFiles } = require("./load/day") as typeof import("./load/day"));
-  } catch (e) {
-    post({
-      error: {
-        message: `its worker thread could not load the kit (${(e as Error).message}); the kit needs Node.js 22 or newer`,
-      },
-    });
-    return;
-  }
   try {
     const it = writeParquetFiles(file, dataset, dir, (warning) => post({ warning }), options);
     for (;;) {

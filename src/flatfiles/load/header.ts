@@ -64,6 +64,14 @@ export function readHeader(csv: Buffer, file: string): { names: string[]; end: n
   const start = csv[0] === 0xef && csv[1] === 0xbb && csv[2] === 0xbf ? 3 : 0;
   const nl = csv.indexOf(10, start);
   const end = nl < 0 ? csv.length : nl;
+  // A CR with more after it on the same line: lines end with CR alone, so this "line" is the file.
+  const cr = csv.subarray(start, Math.min(end, start + MAX_HEADER_BYTES + 1)).indexOf(13);
+  if (cr >= 0 && start + cr < end - 1) {
+    throw new KitError(
+      "load.header",
+      `${file} ends its lines with CR alone (old Mac style), so its lines cannot be told apart; flat files end lines with LF. Convert the line endings (for example \`tr '\\r' '\\n'\`) or download the file again.`,
+    );
+  }
   if (end - start > MAX_HEADER_BYTES) {
     throw new KitError(
       "load.header",
@@ -72,14 +80,7 @@ export function readHeader(csv: Buffer, file: string): { names: string[]; end: n
   }
   const bad = invalidUtf8At(csv, start, end);
   if (bad >= 0) throw utf8Error(file, csv, start, bad, 1);
-  const raw = csv.subarray(start, end).toString("utf8").replace(/\r$/, "");
-  if (raw.includes("\r")) {
-    throw new KitError(
-      "load.header",
-      `${file} ends its lines with CR alone (old Mac style), so its lines cannot be told apart; flat files end lines with LF. Convert the line endings (for example \`tr '\\r' '\\n'\`) or download the file again.`,
-    );
-  }
-  const line = raw;
+  const line = csv.subarray(start, end).toString("utf8").replace(/\r$/, "");
   if (!line.trim()) {
     throw new KitError("load.header", `${file} has no header line (it is empty): download it again.`);
   }

@@ -1,9 +1,10 @@
 /**
  * Run writeParquetFiles on a worker thread (parquet-worker.ts) and wait for it here, blocked
  * (ensureParquet is synchronous). Blocked, this thread cannot receive the worker's `error` and
- * `exit` events, so the worker reports them through shared memory instead: it says it started,
- * turns a failure to load the kit into an error message, and marks its exit in `counters[1]`. A
- * worker that dies is then noticed at once, not after minutes of silence.
+ * `exit` events, so the worker reports them through shared memory instead (worker-boot.ts): it
+ * says it started, turns a failure to load or a later uncaught error into an error message, and
+ * marks its exit in `counters[1]`. A worker that dies is noticed at once, not after minutes of
+ * silence.
  */
 import * as path from "node:path";
 import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
@@ -29,9 +30,10 @@ export function convertOnWorker(
 ): { rows: number; files: number } {
   const counters = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
-  const ts = script.endsWith(".ts");
-  const worker = new Worker(script, {
+  const ts = __filename.endsWith(".ts");
+  const worker = new Worker(path.join(__dirname, `worker-boot${ts ? ".ts" : ".js"}`), {
     workerData: {
+      script,
       file,
       dataset: d.id,
       dir,
