@@ -4,7 +4,7 @@
  * from the sandbox, emulator-bound, and loading), loading, download (a local stand-in server, real
  * sizes), bigday (a generated multi-GB trades day), vwap (minute VWAP of 5 tickers from that day,
  * lazy vs whole), chain (one underlying's option chain from a generated real-size options day, lazy
- * vs whole), tests.
+ * vs whole), lake (the Parquet lake build vs DuckDB's own COPY of the same generated day), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -14,6 +14,7 @@ import { benchBigDay, benchDownload } from "./realsize";
 import { benchListing } from "./pagination";
 import { benchChain, benchVwap } from "./analysis";
 import { benchSandbox } from "./sandbox";
+import { benchLake } from "./lake";
 
 async function benchTests(): Promise<BenchResult> {
   const t0 = performance.now();
@@ -41,6 +42,7 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   bigday: () => benchBigDay(),
   vwap: () => benchVwap(),
   chain: () => benchChain(),
+  lake: () => benchLake(),
   tests: benchTests,
 };
 

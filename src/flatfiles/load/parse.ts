@@ -9,7 +9,7 @@ import { KitError } from "../../util/errors";
 import { checkLines, type ShapeProblem } from "../csv-stream";
 import { type Column, type Dataset, findDataset } from "../datasets";
 import { type Warn, clip, columnsFor, invalidUtf8At, readHeader, utf8Error } from "./header";
-import { TYPE_WORDS, polarsType } from "./types";
+import { TYPE_WORDS, fromStored, parseType } from "./types";
 
 /** The kit's message for a line of the wrong shape. */
 export function shapeError(problem: ShapeProblem, file: string): KitError {
@@ -91,16 +91,16 @@ function typeColumns(
       out.push(text);
       continue;
     }
-    const cast = text.cast(polarsType(c.type), false);
+    const cast = text.cast(parseType(c.type), false);
     if (cast.nullCount() !== text.nullCount()) throw misfit(c, text, cast, file, firstLine, warn);
     out.push(cast);
   }
-  return checkNanos(pl.DataFrame(out), columns, file, firstLine, asText);
+  return checkNanos(pl.DataFrame(out), columns, file, firstLine, asText, warn);
 }
 
 /**
- * Nanosecond times must fit a signed 64-bit integer (the Parquet copy's type): values from 2^63
- * to 2^64-1 parse as UInt64 but are no real time (past the year 2262).
+ * Nanosecond times are parsed as Int64 (the stored type), which takes negative numbers: those are
+ * no time the files hold. A min per column, so the common case costs next to nothing.
  */
 function checkNanos(
   df: pl.DataFrame,
@@ -108,18 +108,25 @@ function checkNanos(
   file: string,
   firstLine: number,
   asText: Set<string>,
+  warn: Warn,
 ): pl.DataFrame {
   for (const c of columns) {
     if (c.type !== "ns" || asText.has(c.name)) continue;
     const col = df.getColumn(c.name);
-    const signed = col.cast(pl.Int64, false);
-    if (signed.nullCount() === col.nullCount()) continue;
-    const values = col.toArray();
-    const after = signed.toArray();
-    const row = values.findIndex((v, i) => v !== null && after[i] === null);
+    const min = col.min() as number | bigint | null;
+    if (min === null || min === undefined || min >= 0) continue;
+    const values = col.toArray() as (bigint | number | null)[];
+    const row = values.findIndex((v) => v !== null && v < 0);
+    const words = TYPE_WORDS.get("ns");
+    if (c.certainty === "uncertain") {
+      warn(
+        `${file}: column "${c.name}" holds "${String(values[row])}" (line ${row + firstLine}), not ${words}; kept as text.`,
+      );
+      throw new AsText(c.name);
+    }
     throw new KitError(
       "load.value",
-      `${file}, line ${row + firstLine}, column "${c.name}": "${String(values[row])}" is not ${TYPE_WORDS.get("ns")}. ` +
+      `${file}, line ${row + firstLine}, column "${c.name}": "${String(values[row])}" is not ${words}. ` +
         "The file is damaged or not a flat file: download it again.",
     );
   }
@@ -132,7 +139,7 @@ function named(df: pl.DataFrame, names: string[]): pl.DataFrame {
   return df.rename(Object.fromEntries(df.columns.map((c, i) => [c, names[i]])));
 }
 
-/** One batch of data lines (no header) as a typed DataFrame. */
+/** One batch of data lines (no header) as a typed DataFrame, in the stored types (see `fromStored` for the kit's). */
 export function parseBatch(
   body: Buffer,
   r: Reading,
@@ -145,7 +152,7 @@ export function parseBatch(
   let df: pl.DataFrame;
   try {
     const dtypes = Object.fromEntries(
-      columns.map((c, i) => [`column_${i + 1}`, asText.has(c.name) ? pl.Utf8 : polarsType(c.type)]),
+      columns.map((c, i) => [`column_${i + 1}`, asText.has(c.name) ? pl.Utf8 : parseType(c.type)]),
     );
     df = named(pl.readCSV(body, { hasHeader: false, dtypes, quoteChar: '"' }), names);
   } catch {
@@ -156,7 +163,7 @@ export function parseBatch(
     const raw = named(pl.readCSV(body, { hasHeader: false, inferSchemaLength: 0, quoteChar: '"' }), names);
     return typeColumns(raw, columns, file, warn, firstLine, asText);
   }
-  return checkNanos(df, columns, file, firstLine, asText);
+  return checkNanos(df, columns, file, firstLine, asText, warn);
 }
 
 export function emptyFrame(r: Reading, file: string, warn: Warn): pl.DataFrame {
@@ -195,10 +202,12 @@ export function parseCsv(
   const columns = columnsFor(names, d, file, warn);
   const shape = checkLines(csv, end, csv.length, names.length, { line: 2, blankAt: 0 });
   if (shape.problem) throw shapeError(shape.problem, file);
-  return withTextFallback((asText) => {
-    const r = { names, columns, asText };
-    return shape.lines === 0
-      ? emptyFrame(r, file, warn)
-      : parseBatch(csv.subarray(end, shape.end), r, file, 2, warn);
-  });
+  return fromStored(
+    withTextFallback((asText) => {
+      const r = { names, columns, asText };
+      return shape.lines === 0
+        ? emptyFrame(r, file, warn)
+        : parseBatch(csv.subarray(end, shape.end), r, file, 2, warn);
+    }),
+  );
 }

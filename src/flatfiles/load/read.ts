@@ -30,7 +30,7 @@ export function loadDay(file: string, dataset: string | Dataset, options: LoadOp
   let df: pl.DataFrame;
   if (options.parquet === false) {
     const frames = readDay(file, d, once(warn), options);
-    df = frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical", rechunk: true });
+    df = fromStored(frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical", rechunk: true }));
   } else {
     ensureParquet(file, d, warn, options);
     try {

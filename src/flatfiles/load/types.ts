@@ -22,6 +22,14 @@ export function polarsType(type: ColumnType): DataType {
   return make();
 }
 
+/**
+ * The type a column is parsed into: the stored one (nanoseconds as Int64, so a batch is written
+ * without a cast; parsing refuses values from 2^63, and a check refuses negative ones).
+ */
+export function parseType(type: ColumnType): DataType {
+  return type === "ns" ? pl.Int64 : polarsType(type);
+}
+
 export const TYPE_WORDS: ReadonlyMap<ColumnType, string> = new Map<ColumnType, string>([
   ["string", "text"],
   ["float", "a number"],
