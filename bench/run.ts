@@ -4,7 +4,8 @@
  * from the sandbox, emulator-bound, and loading), loading, download (a local stand-in server, real
  * sizes), bigday (a generated multi-GB trades day), vwap (minute VWAP of 5 tickers from that day,
  * lazy vs whole), chain (one underlying's option chain from a generated real-size options day, lazy
- * vs whole), lake (the Parquet lake build vs DuckDB's own COPY of the same generated day), tests.
+ * vs whole), lake (the Parquet lake build vs DuckDB's own COPY of the same generated day), install
+ * (the packed kit in a fresh project: installed size, import time), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -15,6 +16,7 @@ import { benchListing } from "./pagination";
 import { benchChain, benchVwap } from "./analysis";
 import { benchSandbox } from "./sandbox";
 import { benchLake } from "./lake";
+import { benchInstall } from "./install";
 
 async function benchTests(): Promise<BenchResult> {
   const t0 = performance.now();
@@ -43,6 +45,7 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   vwap: () => benchVwap(),
   chain: () => benchChain(),
   lake: () => benchLake(),
+  install: () => benchInstall(),
   tests: benchTests,
 };
 

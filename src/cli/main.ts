@@ -2,6 +2,7 @@
 /**
  * `flatfiles`: the kit's library from a terminal. `flatfiles --help` lists the commands.
  */
+import "../util/node-version"; // the Node.js floor, before anything else loads
 import { parseArgs } from "node:util";
 import { flatFilesClient } from "../aws/clients";
 import { explainAwsError } from "../aws/explain";

@@ -36,7 +36,7 @@
  * 53 Qualified Contingent Trade; these do not count toward volume: 15, 16 and 38 Corrected
  * Consolidated Close. (Open/close have a few more exclusions: see `updatesOpenClose`.)
  */
-import pl from "nodejs-polars";
+import pl from "../util/polars"; // loaded on first use: the condition table needs no polars
 import { KitError } from "../util/errors";
 
 export interface TradeCondition {
