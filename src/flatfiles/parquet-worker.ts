@@ -25,13 +25,15 @@ function post(message: unknown): void {
 
 (async () => {
   try {
-    const it = writeParquetFiles(file, dataset, dir, (warning) => post({ warning }), options);
+    // Overlapped: a batch is written on polars' threads while the next one is parsed here.
+    const it = writeParquetFiles(file, dataset, dir, (warning) => post({ warning }), options, true);
     for (;;) {
       const r = it.next();
       if (r.done) {
         post({ result: r.value });
         return;
       }
+      if (r.value) await r.value;
       post({ progress: true });
       await new Promise((resolve) => setImmediate(resolve));
     }

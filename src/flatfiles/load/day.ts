@@ -91,7 +91,9 @@ export function readDay(file: string, dataset: Dataset, warn: Warn, options: Bat
 /**
  * Write a day's Parquet files into `dir` (a staging folder, emptied first), one per batch,
  * pausing (yield) after each so a caller with an event loop can let it run: polars frames are
- * freed by finalizers that run there, not by the garbage collector alone.
+ * freed by finalizers that run there, not by the garbage collector alone. With `overlap`, each
+ * write runs asynchronously while the next batch is parsed, and what is yielded is the write
+ * the caller must await before asking for the next batch (at most one in flight).
  */
 export function* writeParquetFiles(
   file: string,
@@ -99,9 +101,11 @@ export function* writeParquetFiles(
   dir: string,
   warn: Warn,
   options: BatchOptions = {},
-): Generator<void, { rows: number; files: number }> {
+  overlap = false,
+): Generator<Promise<unknown> | undefined, { rows: number; files: number }> {
   const d = findDataset(dataset);
   const asText = new Set<string>();
+  let writing: Promise<unknown> | undefined;
   for (;;) {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
@@ -110,21 +114,34 @@ export function* writeParquetFiles(
       let rows = 0;
       for (const df of dayFrames(file, d, warn, options, asText)) {
         // zstd: a third the size of the gzipped CSV. Written by the streaming sink, not
-        // writeParquet: the same file layout for a quarter of the CPU (bench/lake.ts).
-        toStored(df)
+        // writeParquet: the same columns for less CPU (bench/lake.ts).
+        const sink = toStored(df)
           .lazy()
           .sinkParquet(path.join(dir, `part-${String(files++).padStart(5, "0")}.parquet`), {
             compression: "zstd",
             compressionLevel: 3,
-          })
-          .collectSync();
+          });
         rows += df.height;
-        yield;
+        if (!overlap) {
+          sink.collectSync();
+          yield undefined;
+          continue;
+        }
+        // With an event loop (the worker): the previous batch's write is awaited by the caller,
+        // then this one runs on polars' threads while the next batch is parsed here.
+        yield writing;
+        writing = sink.collect();
+        // Handled when the caller awaits it; marked now so a failure meanwhile is not "unhandled".
+        writing.catch(() => undefined);
       }
+      if (writing) yield writing;
       return { rows, files };
     } catch (e) {
       if (!(e instanceof AsText) || asText.has(e.column)) throw e;
       asText.add(e.column); // read the whole file again, with that column as text in every batch
+      // No write of the attempt given up may still be running when its folder is emptied.
+      if (writing) yield writing.catch(() => undefined);
+      writing = undefined;
     }
   }
 }
