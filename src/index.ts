@@ -51,6 +51,8 @@ export { flatFilesClient } from "./aws/clients";
 export { sandboxClient } from "./aws/clients";
 /** The SDK retry settings `flatFilesClient` and `sandboxClient` accept (`maxAttempts`...). */
 export type { RetryOptions } from "./aws/clients";
+/** Network timeouts (connect, first byte, idle body) for `flatFilesClient` and `downloadFile`, each with a default. */
+export type { Timeouts } from "./aws/timeouts";
 /** A paginator for an operation named as boto3 (`list_objects_v2`) or the SDK (`ListObjectsV2`) names it. */
 export { getPaginator } from "./paginator/engine";
 /** What `getPaginator` returns: `paginate(input)` gives a PageIterator. */
@@ -131,6 +133,10 @@ export { downloadFile } from "./flatfiles/download";
 export { downloadFiles } from "./flatfiles/download";
 /** Find one day of a dataset in the bucket and download it into the cache. */
 export { downloadDay } from "./flatfiles/catalog";
+/** A date range into the cache (and the lake): the days the bucket lists, files at once, failures listed, resumable. */
+export { downloadRange } from "./flatfiles/range";
+/** The days a range holds as the bucket lists them, their total size, and the open days with no file. */
+export { planRange } from "./flatfiles/range";
 /** The options of `downloadFile`: cache folder, part size, concurrency, progress, abort signal. */
 export type { DownloadOptions } from "./flatfiles/download";
 /** What a download returns: the cached file's path, its size, whether it was reused, what was verified. */
@@ -173,6 +179,10 @@ export { withConditionNames } from "./flatfiles/conditions";
 export { explodeConditions } from "./flatfiles/conditions";
 /** The stock trade conditions the kit can name, with their consolidated update rules and sources. */
 export { STOCK_TRADE_CONDITIONS } from "./flatfiles/conditions";
+/** Adds `round_lot` and `odd_lot` to a day of stock trades (round lots tiered by price since 2025-11-03). */
+export { withOddLots } from "./flatfiles/conditions";
+/** The round lot of a stock at a price on a date (100 before 2025-11-03; then 100, 40, 10 or 1 by price). */
+export { roundLotOf } from "./flatfiles/round-lots";
 /** A date's trading session for an asset class or dataset, in UTC and New York time, or why it is closed. */
 export { sessionOf } from "./flatfiles/sessions";
 /** What `sessionOf` returns. */
