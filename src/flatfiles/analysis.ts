@@ -19,9 +19,13 @@ export function topMovers(dayAggs: pl.DataFrame, n = 5, minVolume = 100_000): Mo
     .withColumns(pl.col("close").div(pl.col("open")).minus(1).mul(100).alias("change_pct"))
     .select("ticker", "change_pct", "close", "volume")
     .sort("change_pct", true);
+  // On a thin day (fewer than 2n tickers) head(n) and tail(n) overlap: split the rows instead,
+  // so no ticker is listed both as a gainer and as a loser.
+  const gainers = Math.min(n, Math.ceil(moves.height / 2));
+  const losers = Math.min(n, moves.height - gainers);
   return [
-    ...(moves.head(n).toRecords() as unknown as Move[]),
-    ...(moves.tail(n).toRecords() as unknown as Move[]),
+    ...(moves.head(gainers).toRecords() as unknown as Move[]),
+    ...(losers > 0 ? (moves.tail(losers).toRecords() as unknown as Move[]) : []),
   ];
 }
 
