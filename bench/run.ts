@@ -4,7 +4,7 @@
  * from the sandbox, emulator-bound, and loading), loading, download (a local stand-in server, real
  * sizes), bigday (a generated multi-GB trades day), vwap (minute VWAP of 5 tickers from that day,
  * lazy vs whole), chain (one underlying's option chain from a generated real-size options day, lazy
- * vs whole), tests.
+ * vs whole), kernel (open notebook → kernel idle, first cell; beside a tslab kernel without the kit), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -13,6 +13,7 @@ import { benchFlatFiles, benchLoading } from "./flatfiles";
 import { benchBigDay, benchDownload } from "./realsize";
 import { benchListing } from "./pagination";
 import { benchChain, benchVwap } from "./analysis";
+import { benchKernel } from "./kernel";
 import { benchSandbox } from "./sandbox";
 
 async function benchTests(): Promise<BenchResult> {
@@ -41,6 +42,7 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   bigday: () => benchBigDay(),
   vwap: () => benchVwap(),
   chain: () => benchChain(),
+  kernel: () => benchKernel(),
   tests: benchTests,
 };
 
