@@ -4,6 +4,7 @@
  * notebook executed headless is untrusted.
  */
 import pl from "nodejs-polars";
+import { resolveTickers } from "../flatfiles/analysis";
 import { KitError } from "../util/errors";
 import { showPng } from "./display";
 
@@ -67,7 +68,8 @@ function rowsOf(df: pl.DataFrame, timeColumn = "window_start_ny"): Record<string
 }
 
 /** One ticker's minute bars: closing price through the day, volume underneath. */
-export function minuteBarsSpec(df: pl.DataFrame, ticker: string): ChartSpec {
+export function minuteBarsSpec(df: pl.DataFrame, tickerName: string): ChartSpec {
+  const [ticker] = resolveTickers(df, [tickerName], "these minute bars");
   const values = rowsOf(
     df.filter(pl.col("ticker").eq(pl.lit(ticker))).select("close", "volume", "window_start_ny"),
   );

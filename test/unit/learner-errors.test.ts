@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
-import { topMovers } from "../../src/flatfiles/analysis";
-import { MAX_CHART_SIDE, renderChart } from "../../src/notebook/charts";
+import { topMovers, vwapByMinute } from "../../src/flatfiles/analysis";
+import { MAX_CHART_SIDE, minuteBarsSpec, renderChart } from "../../src/notebook/charts";
 import { KitError } from "../../src/util/errors";
 
 describe("topMovers", () => {
@@ -55,5 +55,43 @@ describe("renderChart size bound", () => {
   it("still draws a chart of ordinary size", async () => {
     const png = await renderChart(spec({ width: 300, height: 200 }));
     assert.equal(png.subarray(1, 4).toString(), "PNG");
+  });
+});
+
+describe("a ticker the day does not have", () => {
+  const bars = pl.DataFrame({
+    ticker: ["AAPL", "AAPL", "MSFT", "AMZN"],
+    close: [1, 2, 3, 4],
+    volume: [10, 20, 30, 40],
+    window_start_ny: [1, 2, 3, 4].map((m) => new Date(Date.UTC(2026, 10, 13, 14, 30 + m))),
+  });
+  const trades = pl.DataFrame({
+    ticker: ["AAPL", "MSFT"],
+    price: [1, 2],
+    size: [1, 1],
+    sip_timestamp: [1n, 2n],
+  });
+
+  it("minuteBarsSpec refuses an unknown ticker with the closest ones, instead of an empty chart", () => {
+    assert.throws(
+      () => minuteBarsSpec(bars, "ZZZZ"),
+      (e: unknown) => {
+        assert.ok(e instanceof KitError, String(e));
+        assert.equal(e.code, "analysis.ticker");
+        assert.match(e.message, /"ZZZZ" is not a ticker in these minute bars \(3 tickers\); the closest: /);
+        return true;
+      },
+    );
+    assert.throws(() => minuteBarsSpec(bars, "APPL"), /the closest: AAPL/);
+  });
+
+  it("takes a ticker written in lower case in capitals", () => {
+    const spec = minuteBarsSpec(bars, "aapl") as { title: string };
+    assert.match(JSON.stringify(spec), /AAPL: minute bars/);
+    assert.equal(vwapByMinute(trades, ["aapl"]).height, 1);
+  });
+
+  it("vwapByMinute on a loaded day refuses an unknown ticker instead of an empty table", () => {
+    assert.throws(() => vwapByMinute(trades, ["ZZZZ"]), /"ZZZZ" is not a ticker/);
   });
 });
