@@ -18,7 +18,7 @@ import { kernelSpec, PROJECT_JUPYTER_PATH, writeKernelSpec } from "../scripts/li
 import { type JupyterServer, startJupyterServer } from "../scripts/lib/jupyter-server";
 import type { BenchResult } from "./lib";
 
-const KIT_CELL = 'import * as kit from "../dist";\nkit.versions().node';
+const KIT_CELL = 'import * as kit from "../dist";\nkit.versions().length';
 const TINY_CELL = "const x: number = 1;\nx + 1";
 
 interface Kernel {
