@@ -59,6 +59,8 @@ export function serverSettings(port: number, token: string, rootDir: string, ker
     KernelSpecManager: { allowed_kernelspecs: [kernel], ensure_native_kernel: false },
     MappingKernelManager: { default_kernel_name: kernel },
     ContentsManager: { hide_globs: ["__pycache__", "*.pyc", "node_modules", "*.log", "*~"] },
+    // window.jupyterapp: the browser test drives the page through the app's own commands.
+    JupyterNotebookApp: { expose_app_in_browser: true },
   };
 }
 
