@@ -2,19 +2,25 @@
  * `npm run bench [-- name ...]`: run benchmarks side by side with their baselines on this
  * machine and print markdown for docs/benchmarks.md. Names: sandbox, listing, flatfiles (downloads
  * from the sandbox, emulator-bound, and loading), loading, download (a local stand-in server, real
- * sizes), bigday (a generated multi-GB trades day), vwap (minute VWAP of 5 tickers from that day,
+ * sizes), farlink (a far-server stand-in and a fast one: the kit vs aws s3 cp, one file and
+ * --recursive), bigday (a generated multi-GB trades day), vwap (minute VWAP of 5 tickers from that day,
  * lazy vs whole), chain (one underlying's option chain from a generated real-size options day, lazy
- * vs whole), kernel (open notebook → kernel idle, first cell; beside a tslab kernel without the kit), tests.
+ * vs whole), install (the packed kit in a fresh project: installed size, import time), startup (the
+ * CLI's start-up beside the AWS CLI's), kernel (open notebook → kernel idle, first cell; beside a
+ * tslab kernel without the kit), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { type BenchResult, machine, markdown, save } from "./lib";
 import { benchFlatFiles, benchLoading } from "./flatfiles";
 import { benchBigDay, benchDownload } from "./realsize";
+import { benchFarLink } from "./farlink";
 import { benchListing } from "./pagination";
 import { benchChain, benchVwap } from "./analysis";
 import { benchKernel } from "./kernel";
 import { benchSandbox } from "./sandbox";
+import { benchInstall } from "./install";
+import { benchStartup } from "./startup";
 
 async function benchTests(): Promise<BenchResult> {
   const t0 = performance.now();
@@ -39,11 +45,14 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   flatfiles: () => benchFlatFiles(),
   loading: () => benchLoading(),
   download: () => benchDownload(),
+  farlink: () => benchFarLink(),
   bigday: () => benchBigDay(),
   vwap: () => benchVwap(),
   chain: () => benchChain(),
   kernel: () => benchKernel(),
+  install: () => benchInstall(),
   tests: benchTests,
+  startup: () => benchStartup(),
 };
 
 async function main() {

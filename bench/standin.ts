@@ -9,12 +9,20 @@
  * uploaded in parts of that size (ETag `<md5 of the parts' md5s>-<parts>`,
  * `x-amz-mp-parts-count` on a HEAD with partNumber), without it as a single PUT (ETag = MD5).
  *
+ * A far server (`link`): every answer waits `firstByteMs` before its headers, each connection
+ * sends at most `perConnection` bytes/s and all of them together at most `total` bytes/s, so a
+ * client that opens too few connections cannot fill the link (a real endpoint far from its users).
+ *
+ * Faults (`faults` on an object), for the download tests: a HEAD that is never answered, a HEAD
+ * without Content-Length, a different ETag on the wire, a body that stalls midway.
+ *
  * Run on its own (so its CPU and memory are not the client's):
- *   tsx bench/standin.ts '<json: {bucket, objects}>'   → prints {"endpoint": …} when listening
+ *   tsx bench/standin.ts '<json: {bucket, objects, link?}>'   → prints {"endpoint": …} when listening
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
+import { Transform, type TransformCallback } from "node:stream";
 import { type LoopbackServer, listenOnLoopback } from "../src/util/loopback";
 
 export interface StandInObject {
@@ -22,6 +30,30 @@ export interface StandInObject {
   file: string;
   /** Behave as a multipart upload with parts of this many bytes. */
   partSize?: number;
+  faults?: Faults;
+}
+
+export interface Faults {
+  /** Never answer a HEAD (the connection stays open, silent). */
+  stallHead?: boolean;
+  /** Answer HEAD without Content-Length (chunked). */
+  noContentLength?: boolean;
+  /** Send this ETag (quotes included, e.g. `W/"…"`) instead of the real one. */
+  etag?: string;
+  /**
+   * Ranged GETs starting at `from` send `afterBytes` bytes and then nothing, `times` times
+   * (every time when absent), holding the connection open.
+   */
+  stallBody?: { from: number; afterBytes: number; times?: number };
+}
+
+/** A link far from its clients: latency before each answer, a cap per connection and one for all. */
+export interface Link {
+  firstByteMs: number;
+  /** Bytes per second one connection carries. */
+  perConnection: number;
+  /** Bytes per second all connections together carry. */
+  total: number;
 }
 
 interface Served extends StandInObject {
@@ -74,17 +106,100 @@ function cachedEtag(file: string, partSize?: number): string {
   return etag;
 }
 
-export type StandIn = LoopbackServer;
+export type StandIn = LoopbackServer & {
+  /** The most GETs of object bytes in flight at once so far. */
+  readonly peakGets: number;
+};
 
-export async function startStandIn(bucket: string, objects: StandInObject[]): Promise<StandIn> {
+/**
+ * The whole link's budget, shared by its connections: a token bucket refilled at `total`
+ * bytes/s. Each connection also paces itself to `perConnection`.
+ */
+class LinkPacer {
+  private available = 0;
+  private last = performance.now();
+  constructor(private readonly link: Link) {}
+
+  /** Milliseconds to wait before `n` more bytes may go out, reserving them. */
+  reserve(n: number): number {
+    const now = performance.now();
+    this.available = Math.min(
+      this.link.total / 20,
+      this.available + ((now - this.last) / 1000) * this.link.total,
+    );
+    this.last = now;
+    this.available -= n;
+    return this.available >= 0 ? 0 : (-this.available / this.link.total) * 1000;
+  }
+
+  /** A stream that passes bytes at most at the per-connection and the link's rate. */
+  throttle(): Transform {
+    const { perConnection } = this.link;
+    const slice = 64 << 10;
+    let next = performance.now();
+    const stream: Transform = new Transform({
+      highWaterMark: slice,
+      transform: (data: Buffer, _enc: string, done: TransformCallback) => {
+        const pieces: Buffer[] = [];
+        for (let at = 0; at < data.length; at += slice) pieces.push(data.subarray(at, at + slice));
+        const send = () => {
+          const piece = pieces.shift();
+          if (!piece) return done();
+          const now = performance.now();
+          const own = Math.max(0, next - now);
+          next = Math.max(next, now) + (piece.length / perConnection) * 1000;
+          setTimeout(
+            () => {
+              stream.push(piece);
+              send();
+            },
+            Math.max(own, this.reserve(piece.length)),
+          );
+        };
+        send();
+      },
+    });
+    return stream;
+  }
+}
+
+export async function startStandIn(bucket: string, objects: StandInObject[], link?: Link): Promise<StandIn> {
   const served = new Map<string, Served>();
   for (const o of objects) {
     const st = fs.statSync(o.file);
     served.set(o.key, { ...o, size: st.size, mtime: st.mtime, etag: cachedEtag(o.file, o.partSize) });
   }
-  const state = { requests: 0 };
+  const state = { requests: 0, gets: 0, peakGets: 0 };
+  const pacer = link ? new LinkPacer(link) : null;
+  const stalls = new Map<string, number>();
   const server = http.createServer((req, res) => {
     state.requests++;
+    if (link) setTimeout(() => answer(req, res), link.firstByteMs);
+    else answer(req, res);
+  });
+  /** ListObjectsV2 of a prefix, one page (the benchmark's `aws s3 cp --recursive` lists once). */
+  const list = (url: URL, res: http.ServerResponse) => {
+    const prefix = url.searchParams.get("prefix") ?? "";
+    const encode = url.searchParams.get("encoding-type") === "url";
+    const esc = (s: string) =>
+      encode ? encodeURIComponent(s) : s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+    const keys = [...served.values()]
+      .filter((s) => s.key.startsWith(prefix))
+      .sort((x, y) => (x.key < y.key ? -1 : 1));
+    const body =
+      `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${esc(prefix)}</Prefix>` +
+      `<KeyCount>${keys.length}</KeyCount><MaxKeys>1000</MaxKeys>${encode ? "<EncodingType>url</EncodingType>" : ""}<IsTruncated>false</IsTruncated>` +
+      keys
+        .map(
+          (s) =>
+            `<Contents><Key>${esc(s.key)}</Key><LastModified>${s.mtime.toISOString()}</LastModified><ETag>"${s.etag}"</ETag><Size>${s.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+        )
+        .join("") +
+      "</ListBucketResult>";
+    res.writeHead(200, { "Content-Type": "application/xml", "Content-Length": Buffer.byteLength(body) });
+    res.end(body);
+  };
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://stand-in");
     const [, b, ...rest] = url.pathname.split("/");
     const key = decodeURIComponent(rest.join("/"));
@@ -94,16 +209,22 @@ export async function startStandIn(bucket: string, objects: StandInObject[]): Pr
       res.writeHead(status, { "Content-Type": "application/xml", "Content-Length": Buffer.byteLength(body) });
       res.end(req.method === "HEAD" ? undefined : body);
     };
+    if (b === bucket && key === "" && req.method === "GET") return list(url, res);
     if (!o) return error(404, "NoSuchKey");
     if (req.method !== "GET" && req.method !== "HEAD") return error(405, "MethodNotAllowed");
+    const faults = o.faults ?? {};
+    if (req.method === "HEAD" && faults.stallHead) return; // silent, connection open
+    // If-Match compares with the ETag as this server sends it (a fault may change its spelling).
     const ifMatch = req.headers["if-match"];
-    if (ifMatch && ifMatch.replace(/"/g, "") !== o.etag) return error(412, "PreconditionFailed");
+    const sent = faults.etag ?? `"${o.etag}"`;
+    if (ifMatch && ifMatch !== sent && ifMatch.replace(/"/g, "") !== o.etag)
+      return error(412, "PreconditionFailed");
 
     let start = 0;
     let end = o.size - 1;
     let status = 200;
     const headers: http.OutgoingHttpHeaders = {
-      ETag: `"${o.etag}"`,
+      ETag: faults.etag ?? `"${o.etag}"`,
       "Last-Modified": o.mtime.toUTCString(),
       "Accept-Ranges": "bytes",
       "Content-Type": "application/octet-stream",
@@ -127,17 +248,30 @@ export async function startStandIn(bucket: string, objects: StandInObject[]): Pr
       status = 206;
     }
     if (status === 206) headers["Content-Range"] = `bytes ${start}-${end}/${o.size}`;
-    headers["Content-Length"] = end - start + 1;
+    if (!(req.method === "HEAD" && faults.noContentLength)) headers["Content-Length"] = end - start + 1;
     res.writeHead(status, headers);
     if (req.method === "HEAD" || o.size === 0) return res.end();
-    fs.createReadStream(o.file, { start, end, highWaterMark: 1 << 20 }).pipe(res);
-  });
-  return listenOnLoopback(server, () => state.requests, 30_000);
+    const stall = faults.stallBody;
+    const stalled = stall && stall.from === start && (stalls.get(key) ?? 0) < (stall.times ?? Infinity);
+    if (stalled) {
+      stalls.set(key, (stalls.get(key) ?? 0) + 1);
+      end = Math.min(end, start + stall.afterBytes - 1);
+    }
+    state.gets++;
+    state.peakGets = Math.max(state.peakGets, state.gets);
+    res.on("close", () => state.gets--);
+    const body = fs.createReadStream(o.file, { start, end, highWaterMark: 1 << 20 });
+    const out = pacer ? body.pipe(pacer.throttle()) : body;
+    out.pipe(res, { end: !stalled }); // a stalled body never ends: the connection stays open, silent
+  };
+  const listening = await listenOnLoopback(server, () => state.requests, 30_000);
+  // A getter (Object.assign would copy today's value).
+  return Object.defineProperty(listening, "peakGets", { get: () => state.peakGets }) as StandIn;
 }
 
 if (require.main === module) {
-  const { bucket, objects } = JSON.parse(process.argv[2] ?? "{}");
-  startStandIn(bucket, objects).then((s) => {
+  const { bucket, objects, link } = JSON.parse(process.argv[2] ?? "{}");
+  startStandIn(bucket, objects, link).then((s) => {
     process.stdout.write(JSON.stringify({ endpoint: s.endpoint }) + "\n");
   });
 }

@@ -7,6 +7,19 @@
  * proxy) is in `flatfiles-kit/testing` (src/testing.ts), not here.
  */
 
+// The node floor first: below it, importing the kit says so and nothing else runs.
+import "./util/node-version";
+import { lazyModule } from "./util/lazy";
+import { CHART_PACKAGES } from "./util/optional";
+
+// Modules that load polars (and, for charts, the renderer) are loaded when one of their functions
+// is first called: `const x = load.fn("x")` has x's exact type. Importing the kit to paginate or
+// download loads neither (test/unit/import-cost.test.ts).
+const load = lazyModule(() => require("./flatfiles/load") as typeof import("./flatfiles/load"));
+const analysis = lazyModule(() => require("./flatfiles/analysis") as typeof import("./flatfiles/analysis"));
+const options = lazyModule(() => require("./flatfiles/options") as typeof import("./flatfiles/options"));
+const charts = lazyModule(() => require("./notebook/charts") as typeof import("./notebook/charts"));
+
 // 00 · Setup: configuration, keys, the setup check
 /** The configuration from the environment, the nearest `.env` or the running sandbox, or what is missing. */
 export { loadConfig } from "./config/env";
@@ -38,6 +51,8 @@ export { flatFilesClient } from "./aws/clients";
 export { sandboxClient } from "./aws/clients";
 /** The SDK retry settings `flatFilesClient` and `sandboxClient` accept (`maxAttempts`...). */
 export type { RetryOptions } from "./aws/clients";
+/** Network timeouts (connect, first byte, idle body) for `flatFilesClient` and `downloadFile`, each with a default. */
+export type { Timeouts } from "./aws/timeouts";
 /** A paginator for an operation named as boto3 (`list_objects_v2`) or the SDK (`ListObjectsV2`) names it. */
 export { getPaginator } from "./paginator/engine";
 /** What `getPaginator` returns: `paginate(input)` gives a PageIterator. */
@@ -118,6 +133,10 @@ export { downloadFile } from "./flatfiles/download";
 export { downloadFiles } from "./flatfiles/download";
 /** Find one day of a dataset in the bucket and download it into the cache. */
 export { downloadDay } from "./flatfiles/catalog";
+/** A date range into the cache (and the lake): the days the bucket lists, files at once, failures listed, resumable. */
+export { downloadRange } from "./flatfiles/range";
+/** The days a range holds as the bucket lists them, their total size, and the open days with no file. */
+export { planRange } from "./flatfiles/range";
 /** The options of `downloadFile`: cache folder, part size, concurrency, progress, abort signal. */
 export type { DownloadOptions } from "./flatfiles/download";
 /** What a download returns: the cached file's path, its size, whether it was reused, what was verified. */
@@ -125,33 +144,33 @@ export type { Downloaded } from "./flatfiles/download";
 /** An `onProgress` callback for downloads, shown where the code runs. */
 export { progressReporter } from "./notebook/progress";
 /** One day's file into a polars DataFrame, typed by its header. */
-export { loadDay } from "./flatfiles/load";
+export const loadDay = load.fn("loadDay");
 /** Days as one lazy polars query over their Parquet copies (only the columns and rows asked for are read). */
-export { scanDays } from "./flatfiles/load";
+export const scanDays = load.fn("scanDays");
 /** The Parquet copy of a downloaded day, made once in the cache (Hive-partitioned), for polars or DuckDB. */
-export { ensureParquet } from "./flatfiles/load";
+export const ensureParquet = load.fn("ensureParquet");
 /** The options of `loadDay`: Parquet copy or not, datetime columns, where warnings go. */
 export type { LoadOptions } from "./flatfiles/load";
 /** The options of `scanDays`: tickers, columns, a time range, pushed into the Parquet scans. */
 export type { ScanOptions } from "./flatfiles/load";
 /** The day's biggest gainers and losers from a day-aggregates frame. */
-export { topMovers } from "./flatfiles/analysis";
+export const topMovers = analysis.fn("topMovers");
 
 // 05-07 · Asset classes: options (05), trades and quotes (06), around the clock (07)
 /** The parts of an option ticker such as `O:SPY251112C00675000` (OCC symbology). */
-export { parseOptionTicker } from "./flatfiles/options";
+export const parseOptionTicker = options.fn("parseOptionTicker");
 /** What `parseOptionTicker` returns: underlying, expiration, type, strike. */
 export type { OptionContract } from "./flatfiles/options";
 /** Adds `underlying`, `expiration`, `type` and `strike` columns parsed from option tickers. */
-export { withOptionColumns } from "./flatfiles/options";
+export const withOptionColumns = options.fn("withOptionColumns");
 /** One root's option chain by expiration and strike, calls and puts side by side. */
-export { chain } from "./flatfiles/options";
+export const chain = options.fn("chain");
 /** Put/call volume ratio per underlying. */
-export { putCallRatio } from "./flatfiles/options";
+export const putCallRatio = options.fn("putCallRatio");
 /** Per ticker and minute: VWAP, volume, trade count, from trades (a frame or a lazy query). */
-export { vwapByMinute } from "./flatfiles/analysis";
+export const vwapByMinute = analysis.fn("vwapByMinute");
 /** Per ticker and minute: the bid-ask spread over two-sided quotes. */
-export { spreadByMinute } from "./flatfiles/analysis";
+export const spreadByMinute = analysis.fn("spreadByMinute");
 /** The name of a stock trade condition code (37 → "Odd Lot Trade"). */
 export { conditionName } from "./flatfiles/conditions";
 /** Adds the names of each trade's condition codes. */
@@ -160,6 +179,10 @@ export { withConditionNames } from "./flatfiles/conditions";
 export { explodeConditions } from "./flatfiles/conditions";
 /** The stock trade conditions the kit can name, with their consolidated update rules and sources. */
 export { STOCK_TRADE_CONDITIONS } from "./flatfiles/conditions";
+/** Adds `round_lot` and `odd_lot` to a day of stock trades (round lots tiered by price since 2025-11-03). */
+export { withOddLots } from "./flatfiles/conditions";
+/** The round lot of a stock at a price on a date (100 before 2025-11-03; then 100, 40, 10 or 1 by price). */
+export { roundLotOf } from "./flatfiles/round-lots";
 /** A date's trading session for an asset class or dataset, in UTC and New York time, or why it is closed. */
 export { sessionOf } from "./flatfiles/sessions";
 /** What `sessionOf` returns. */
@@ -167,9 +190,9 @@ export type { Session } from "./flatfiles/sessions";
 /** A flat-file ticker as the REST API writes it (`C:EUR-USD` → `C:EURUSD`). */
 export { toRestTicker } from "./flatfiles/tickers";
 /** Daily close-to-close returns of some tickers, one column per ticker. */
-export { dailyReturns } from "./flatfiles/analysis";
+export const dailyReturns = analysis.fn("dailyReturns");
 /** Pearson correlation of every pair of columns, as heatmap cells. */
-export { correlationCells } from "./flatfiles/analysis";
+export const correlationCells = analysis.fn("correlationCells");
 
 // Display and charts
 /** Rows as an HTML table in a notebook, a text table elsewhere. */
@@ -181,20 +204,20 @@ export { textTable } from "./notebook/display";
 /** A table row: column name to value. */
 export type { Row } from "./notebook/display";
 /** Render a Vega-Lite spec to PNG and show it. */
-export { showChart } from "./notebook/charts";
+export const showChart = charts.fn("showChart", { names: CHART_PACKAGES, async: true });
 /** Render a Vega-Lite spec to PNG bytes, without a browser. */
-export { renderChart } from "./notebook/charts";
+export const renderChart = charts.fn("renderChart", { names: CHART_PACKAGES, async: true });
 /** A Vega-Lite spec. */
 export type { ChartSpec } from "./notebook/charts";
 /** Lines over New York time, one per series or per column. */
-export { lineSpec } from "./notebook/charts";
+export const lineSpec = charts.fn("lineSpec");
 /** A heatmap spec from `{ row, column, value }` cells (correlations). */
-export { heatmapSpec } from "./notebook/charts";
+export const heatmapSpec = charts.fn("heatmapSpec");
 /** One ticker's minute bars: close through the day, volume underneath. */
-export { minuteBarsSpec } from "./notebook/charts";
+export const minuteBarsSpec = charts.fn("minuteBarsSpec");
 /** The top movers as bars, gainers green and losers red. */
-export { topMoversSpec } from "./notebook/charts";
+export const topMoversSpec = charts.fn("topMoversSpec");
 /** Volume per minute of the session, over every ticker. */
-export { volumeThroughDaySpec } from "./notebook/charts";
+export const volumeThroughDaySpec = charts.fn("volumeThroughDaySpec");
 /** Call and put volume by strike, from a chain. */
-export { chainVolumeSpec } from "./notebook/charts";
+export const chainVolumeSpec = charts.fn("chainVolumeSpec");

@@ -8,6 +8,8 @@
  * scripts use it from `src/testing`.
  */
 
+import "./util/node-version"; // the Node.js floor, checked before anything else loads
+
 // The sandbox
 /** Start the sandbox (moto on loopback, flat files generated once per user) and write its state file. */
 export { startSandbox } from "./sandbox/launcher";

@@ -49,7 +49,8 @@ export function ensureNativePolars(log: (m: string) => void = console.log): void
   }
 }
 
-// `npm install` runs this (postinstall), so even a plain `npx flatfiles` finds polars whole.
+// This checkout's `npm install` runs this (`prepare`: npm runs it for a project's own install, never when
+// the kit is installed as a dependency), so even a plain `npx flatfiles` here finds polars whole.
 if (require.main === module) {
   try {
     ensureNativePolars();

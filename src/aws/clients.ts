@@ -8,6 +8,7 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { type FlatFilesConfig, loadConfig, readSandboxState } from "../config/env";
 import { KitError } from "../util/errors";
+import { type Timeouts, phaseOfSdkTimeout, timeoutError, timeoutsOf } from "./timeouts";
 
 export interface RetryOptions {
   /** Attempts per request, first included (SDK default 3). */
@@ -19,11 +20,25 @@ export interface RetryOptions {
    * sets it by itself after a clock-skew error; set it to see what a wrong clock does.
    */
   systemClockOffset?: number;
+  /**
+   * Network timeouts of every request (timeouts.ts; defaults: connect 10 s, first byte 30 s,
+   * idle body 30 s). Each attempt has them; the SDK retries one that ran out.
+   */
+  timeouts?: Timeouts;
 }
 
 /** The S3 client for the flat-files bucket (the sandbox's or the real one, as configured). */
 export function flatFilesClient(config: FlatFilesConfig = loadConfig(), retry: RetryOptions = {}): S3Client {
-  return new S3Client({
+  const t = timeoutsOf(retry.timeouts);
+  const client = new S3Client({
+    // The options of the SDK's Node handler (smithy): its requestTimeout ends when the answer's
+    // headers arrive, so it is the first-byte wait; socketTimeout is the idle wait.
+    requestHandler: {
+      connectionTimeout: t.connectMs,
+      requestTimeout: t.firstByteMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: t.idleMs,
+    },
     endpoint: config.endpoint,
     region: config.region,
     forcePathStyle: true,
@@ -35,6 +50,35 @@ export function flatFilesClient(config: FlatFilesConfig = loadConfig(), retry: R
     retryMode: retry.retryMode ?? "standard",
     ...(retry.systemClockOffset !== undefined ? { systemClockOffset: retry.systemClockOffset } : {}),
   });
+  namedTimeouts(client, t, config.endpoint);
+  return client;
+}
+
+/**
+ * A timeout that outlasted the SDK's retries, as a KitError naming the wait that ran out and
+ * the option that allows longer (the SDK's own message names neither the phase in words nor
+ * the kit's option). Outermost in the stack, so it sees only the final failure.
+ */
+function namedTimeouts(client: S3Client, t: Required<Timeouts>, endpoint: string): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        const phase = phaseOfSdkTimeout(e);
+        if (!phase) throw e;
+        const err = timeoutError(
+          "aws.timeout",
+          phase,
+          t[phase],
+          `${context.commandName ?? "A request"} to ${endpoint} failed, again after retries`,
+          "flatFilesClient(config, {})",
+        );
+        throw Object.assign(err, { cause: e });
+      }
+    },
+    { step: "initialize", name: "flatfilesKitNamedTimeouts", priority: "high" },
+  );
 }
 
 type ClientCtor<C> = new (config: {

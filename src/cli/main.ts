@@ -1,163 +1,54 @@
 #!/usr/bin/env node
 /**
  * `flatfiles`: the kit's library from a terminal. `flatfiles --help` lists the commands.
+ *
+ * This entry parses the command line and loads only the command it names (one module per
+ * command in `commands/`), so `--help` or a usage error starts at once and `ls` never loads
+ * polars. Commands write through an `Io`, which lets the tests run them in-process.
  */
-import { parseArgs } from "node:util";
-import { flatFilesClient } from "../aws/clients";
-import { explainAwsError } from "../aws/explain";
-import { describeConfig, loadConfig } from "../config/env";
-import { downloadDay, listDays } from "../flatfiles/catalog";
-import { findDataset } from "../flatfiles/datasets";
-import { loadDay, scanDays } from "../flatfiles/load";
-import pl from "nodejs-polars";
-import { textTable } from "../notebook/display";
-import { progressReporter } from "../notebook/progress";
-import { getPaginator } from "../paginator/engine";
+import "../util/node-version"; // the Node.js floor, before anything else loads
 import { KitError, UNEXPECTED, stackOf, unexpectedError } from "../util/errors";
+import { type Values, USAGE, parseCommandLine } from "./args";
+import { safe, safeLines } from "./output";
+import type { Io } from "./session";
 
-const USAGE = `flatfiles: Polygon/Massive flat files from the terminal (sandbox when .env has no keys)
+type Command = (args: string[], values: Values, io: Io) => Promise<void>;
 
-  flatfiles ls [prefix]                      list one level: asset classes, datasets, years...
-  flatfiles dates <dataset> <from> <to>      the days a dataset has between two dates
-  flatfiles get <dataset> <date>             download a day into the cache, print its path
-  flatfiles head <dataset> <date> [-n rows] [--ticker T | --underlying U]
-                                             print the first rows of a day (of one ticker, or
-                                             of one underlying's option contracts)
-  flatfiles config                           which endpoint and key source are in use
+const LOAD: Record<string, () => Promise<Command>> = {
+  ls: async () => (await import("./commands/ls")).ls,
+  dates: async () => (await import("./commands/dates")).dates,
+  get: async () => (await import("./commands/get")).get,
+  head: async () => (await import("./commands/head")).head,
+  config: async () => (await import("./commands/config")).config,
+};
 
-  dataset: asset/name, for example us_stocks_sip/day_aggs_v1; dates: YYYY-MM-DD
-  options: -n, --rows N   rows for head (default 10);  -t, --ticker T;  -u, --underlying U
-           (options datasets: O:U… contracts);  -h, --help`;
-
-const COMMANDS = ["ls", "dates", "get", "head", "config"];
-
-function usage(message: string): never {
-  throw new KitError("cli.usage", `${message}\n\n${USAGE}`);
-}
-
-const OPTIONS = {
-  rows: { type: "string", short: "n" },
-  ticker: { type: "string", short: "t" },
-  underlying: { type: "string", short: "u" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-/** The command line, or a usage error that says what was wrong with it. */
-function parseCommandLine(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
-  } catch (e) {
-    return usage((e as Error).message.replace(/\. To specify.*$/, ""));
-  }
-}
-
-export async function main(
-  argv: string[],
-  out: (s: string) => void = (s) => process.stdout.write(s + "\n"),
-): Promise<void> {
-  const parsed = parseCommandLine(argv);
-  const [command, ...args] = parsed.positionals;
-  if (parsed.values.help || !command) return out(USAGE);
-  if (!COMMANDS.includes(command)) usage(`Unknown command "${command}". Commands: ${COMMANDS.join(", ")}.`);
-  const need = (n: number, what: string) =>
-    args.length >= n || usage(`"flatfiles ${command}" needs ${what}.`);
-
-  const config = loadConfig();
-  const client = flatFilesClient(config);
-  try {
-    if (command === "config") return out(describeConfig(config));
-    if (command === "ls") {
-      const prefix = args[0] ? args[0].replace(/\/?$/, "/") : "";
-      const r = await getPaginator(client, "list_objects_v2")
-        .paginate({ Bucket: config.bucket, Prefix: prefix, Delimiter: "/" })
-        .buildFullResult()
-        .catch((e: unknown) => {
-          // Explained again with the configuration's context: the bucket came from
-          // FLATFILES_BUCKET, and a StartingToken hint means nothing on a command line.
-          const cause = e instanceof KitError && e.code.startsWith("aws.") ? e.cause : undefined;
-          throw cause
-            ? explainAwsError(cause, {
-                endpoint: config.endpoint,
-                bucket: config.bucket,
-                bucketFrom: "config",
-                action: `listing "${prefix}"`,
-              })
-            : e;
-        });
-      const rows = [
-        ...((r.CommonPrefixes ?? []) as { Prefix: string }[]).map((p) => ({ name: p.Prefix, size: "" })),
-        ...((r.Contents ?? []) as { Key: string; Size: number }[]).map((o) => ({
-          name: o.Key,
-          size: String(o.Size),
-        })),
-      ];
-      if (!rows.length) return out(`Nothing under "${prefix}". Try \`flatfiles ls\` to see the top level.`);
-      return out(textTable(rows, { maxRows: 1000 }));
-    }
-    if (command === "dates") {
-      need(3, "a dataset and two dates");
-      const days = await listDays({ client, bucket: config.bucket }, args[0], args[1], args[2]);
-      const rows = days.map((d) => ({ date: d.date, bytes: d.size, key: d.key }));
-      return out(
-        days.length
-          ? textTable(rows, { maxRows: rows.length })
-          : `No files for ${args[0]} between ${args[1]} and ${args[2]}.`,
-      );
-    }
-    need(2, "a dataset and a date");
-    // Flags first: a bad --rows must not cost a download.
-    const rows = Number(parsed.values.rows ?? 10);
-    if (!Number.isInteger(rows) || rows <= 0)
-      usage(`--rows must be a whole number above zero, not "${parsed.values.rows}".`);
-    const dataset = findDataset(args[0]);
-    const only = headFilter(parsed.values.ticker, parsed.values.underlying, dataset.asset);
-    // The bucket decides which days exist: the day's month is listed before anything is fetched.
-    const file = await downloadDay({ client, bucket: config.bucket }, dataset, args[1], {
-      onProgress: progressReporter("get"),
-    });
-    if (command === "get") return out(file.path);
-    // A filter reads the day's Parquet copy lazily: one underlying of a big options day never
-    // loads the rest of it.
-    const df = only
-      ? scanDays([file.path], dataset)
-          .filter(only.expr)
-          .drop("window_start_utc", "window_start_ny")
-          .collectSync()
-      : loadDay(file.path, dataset, { datetimes: false });
-    out(textTable(df.head(rows).toRecords() as Record<string, unknown>[], { maxRows: rows }));
-    out(`(${df.height.toLocaleString("en-US")} rows${only ? ` of ${only.what}` : " in all"})`);
-  } catch (e) {
-    throw e instanceof KitError
-      ? e
-      : explainAwsError(e, { endpoint: config.endpoint, bucket: config.bucket, bucketFrom: "config" });
-  } finally {
-    client.destroy();
-  }
-}
-
-/** The rows `head` keeps: one ticker, or the contracts of one underlying (OCC symbols O:<U><YYMMDD><C|P><strike>). */
-function headFilter(
-  ticker: string | undefined,
-  underlying: string | undefined,
-  asset: string,
-): { expr: pl.Expr; what: string } | null {
-  if (ticker !== undefined && underlying !== undefined) usage("Give --ticker or --underlying, not both.");
-  if (ticker !== undefined) {
-    if (!ticker.trim()) usage("--ticker needs a ticker, for example --ticker AAPL.");
-    return { expr: pl.col("ticker").eq(pl.lit(ticker)), what: ticker };
-  }
-  if (underlying === undefined) return null;
-  if (asset !== "us_options_opra")
-    usage(`--underlying is for options datasets (us_options_opra/...), not ${asset}.`);
-  // OCC roots are 1-6 letters or digits, no dots (BRK.B's options are BRKB).
-  if (!/^[A-Z0-9]{1,6}$/i.test(underlying))
-    usage(`--underlying takes an option root such as SPY (1-6 letters or digits), not "${underlying}".`);
-  const u = underlying.toUpperCase();
+/**
+ * Output to the process's own streams. A command that reads `signal` stops itself on Ctrl-C
+ * (downloads end resumable); for one that never reads it, Ctrl-C leaves at once.
+ */
+export function processIo(stop?: AbortController): Io & { honoursStop(): boolean } {
+  let honoured = false;
   return {
-    expr: pl.col("ticker").str.contains(`^O:${u}\\d{6}[CP]\\d{8}$`),
-    what: `${underlying.toUpperCase()} options`,
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(s),
+    live: process.stderr.isTTY === true,
+    get signal() {
+      honoured = stop !== undefined;
+      return stop?.signal;
+    },
+    honoursStop: () => honoured,
   };
 }
+
+export async function main(argv: string[], io: Io = processIo()): Promise<void> {
+  const { command, args, values } = parseCommandLine(argv);
+  if (!command) return io.out(USAGE);
+  const run = await LOAD[command]();
+  await run(args, values, io);
+}
+
+/** Messages the kit lays out over several lines itself (usage, a list of failed days). */
+const MULTILINE = new Set(["cli.usage", "cli.failed-days"]);
 
 /**
  * What the terminal shows for a failure. An expected one (a KitError: a mistyped date, a wrong
@@ -165,11 +56,12 @@ function headFilter(
  * stack would bury it. Anything else is a bug, and its stack is what makes it fixable: the
  * message, a line saying it is a bug, and the stack, always (a bug may not happen twice).
  * With FLATFILES_DEBUG=1 an expected error also shows the stacks of its causes (the SDK error
- * behind an aws.* message), for a problem the advice does not solve.
+ * behind an aws.* message), for a problem the advice does not solve. Control characters are
+ * written out: a message can quote what a hostile endpoint sent.
  */
-function failureReport(e: unknown, debug: boolean): string {
+export function failureReport(e: unknown, debug: boolean): string {
   const text = e instanceof KitError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  const line = `flatfiles: ${text}\n`;
+  const line = `flatfiles: ${e instanceof KitError && MULTILINE.has(e.code) ? safeLines(text) : safe(text)}\n`;
   const bug = unexpectedError(e);
   if (bug !== null) {
     // An `unexpected` KitError's message already says it is most likely a bug.
@@ -177,7 +69,7 @@ function failureReport(e: unknown, debug: boolean): string {
       e instanceof KitError && e.code === UNEXPECTED
         ? ""
         : "flatfiles: this is a bug in flatfiles-kit: please report it, with the stack trace below.\n";
-    return `${line}${note}${stackOf(bug)}\n`;
+    return `${line}${note}${safeLines(stackOf(bug))}\n`;
   }
   if (!debug) return line;
   const causes: string[] = [];
@@ -186,8 +78,15 @@ function failureReport(e: unknown, debug: boolean): string {
     c !== undefined && causes.length < 5;
     c = (c as { cause?: unknown })?.cause
   )
-    causes.push(`caused by: ${stackOf(c)}\n`);
+    causes.push(`caused by: ${safeLines(stackOf(c))}\n`);
   return line + causes.join("");
+}
+
+/** 2 for a usage mistake, 130 after Ctrl-C (as shells report SIGINT), 1 otherwise. */
+export function exitCode(e: unknown): number {
+  if (e instanceof KitError && e.code === "cli.usage") return 2;
+  if (e instanceof KitError && (e.code === "cli.interrupted" || e.code === "download.aborted")) return 130;
+  return 1;
 }
 
 if (require.main === module) {
@@ -200,8 +99,18 @@ if (require.main === module) {
     );
     process.exit(1);
   });
-  main(process.argv.slice(2)).catch((e) => {
+  // Ctrl-C stops downloads where they are (their finished pieces stay recorded, so the same
+  // command resumes); a second Ctrl-C leaves at once.
+  const stop = new AbortController();
+  const io = processIo(stop);
+  process.on("SIGINT", () => {
+    if (stop.signal.aborted || !io.honoursStop()) process.exit(130);
+    process.stderr.write("\nflatfiles: stopping (Ctrl-C again to leave at once)…\n");
+    stop.abort(new KitError("cli.interrupted", "Stopped by Ctrl-C."));
+  });
+  // On success the process ends by itself once stdout is flushed (an exit could cut a pipe short).
+  main(process.argv.slice(2), io).catch((e) => {
     process.stderr.write(failureReport(e, process.env.FLATFILES_DEBUG === "1"));
-    process.exit(e instanceof KitError && e.code === "cli.usage" ? 2 : 1);
+    process.exit(exitCode(e));
   });
 }

@@ -36,8 +36,9 @@
  * 53 Qualified Contingent Trade; these do not count toward volume: 15, 16 and 38 Corrected
  * Consolidated Close. (Open/close have a few more exclusions: see `updatesOpenClose`.)
  */
-import pl from "nodejs-polars";
+import pl from "../util/polars"; // loaded on first use: the condition table needs no polars
 import { KitError } from "../util/errors";
+import { ROUND_LOT_TIERS, TIERED_ROUND_LOTS_SINCE, checkRoundLotDate } from "./round-lots";
 
 export interface TradeCondition {
   id: number;
@@ -214,4 +215,38 @@ export function explodeConditions(trades: pl.DataFrame): pl.DataFrame {
       named(pl.col("condition")).alias("condition_name"),
       pl.col("condition").str.strip().cast(pl.Int64, false).alias("condition"),
     );
+}
+
+/** The round lot as a polars expression of a price column, by round-lots.ts's tiers. */
+function roundLotExpr(price: pl.Expr, date: string): pl.Expr {
+  if (date < TIERED_ROUND_LOTS_SINCE) return pl.lit(100);
+  const [a, b, c] = ROUND_LOT_TIERS;
+  return pl
+    .when(price.ltEq(a.upTo))
+    .then(pl.lit(a.shares))
+    .when(price.ltEq(b.upTo))
+    .then(pl.lit(b.shares))
+    .when(price.ltEq(c.upTo))
+    .then(pl.lit(c.shares))
+    .otherwise(pl.lit(ROUND_LOT_TIERS[3].shares));
+}
+
+/**
+ * Add `round_lot` (shares) and `odd_lot` (true when `size` is below it) to a day of stock trades
+ * (`ticker`, `price`, `size`, in time order). Each ticker's tier comes from its first trade of the
+ * day; trades before 3 November 2025 all have a round lot of 100.
+ */
+export function withOddLots(trades: pl.DataFrame, date: string): pl.DataFrame {
+  checkRoundLotDate(date);
+  const missing = ["ticker", "price", "size"].filter((c) => !trades.columns.includes(c));
+  if (missing.length) {
+    throw new KitError(
+      "roundlots.columns",
+      `This frame lacks ${missing.join(", ")} (it has ${trades.columns.join(", ").slice(0, 120)}): load a us_stocks_sip/trades_v1 day.`,
+    );
+  }
+  const opening = pl.col("price").first().over("ticker");
+  return trades
+    .withColumns(roundLotExpr(opening, date).alias("round_lot"))
+    .withColumns(pl.col("size").lt(pl.col("round_lot")).alias("odd_lot"));
 }

@@ -106,6 +106,8 @@ function combinedEtag(md5s: Buffer[]): string {
  * differ in size); a server that does not say gets a guess, used only when exactly one whole
  * number of MiB fits.
  */
+const clipped = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s);
+
 export async function planCheck(
   client: S3Client,
   bucket: string,
@@ -115,6 +117,16 @@ export async function planCheck(
   signal?: AbortSignal,
 ): Promise<Check> {
   const whole = [{ start: 0, length: size }];
+  if (etag.startsWith("W/")) {
+    return {
+      kind: "size",
+      etag,
+      segments: whole,
+      reason: `its ETag ${clipped(etag)} is a weak ETag (W/: a version tag the server made up, not a hash of the bytes), so there is nothing to check the bytes against; and a copy republished during the download cannot be detected`,
+    };
+  }
+  // Hex digits are hex digits in either case: an uppercase MD5 is still an MD5 (S3 writes lowercase).
+  etag = etag.toLowerCase();
   if (/^[0-9a-f]{32}$/.test(etag)) return { kind: "md5", etag, segments: whole };
   const m = /^[0-9a-f]{32}-(\d+)$/.exec(etag);
   const parts = m ? Number(m[1]) : 0;
@@ -123,7 +135,7 @@ export async function planCheck(
       kind: "size",
       etag,
       segments: whole,
-      reason: `the ETag "${etag}" is neither an MD5 nor a multipart ETag`,
+      reason: `the ETag ${clipped(etag)} is neither an MD5 (32 hex digits) nor a multipart ETag (32 hex digits, "-", the number of parts)`,
     };
   }
   if (parts === 1) return { kind: "multipart", etag, segments: whole, partsFrom: "server" };

@@ -9,9 +9,9 @@
  *   samples; late index-option sessions are not modelled).
  * - forex: the week opens on Sunday at 17:00 New York time and closes on Friday at 17:00, so a
  *   Sunday is 17:00-24:00, Monday to Thursday whole New York days, Friday 00:00-17:00 (how the
- *   sandbox cuts forex days; uncertain for the real files).
- * - crypto: 24 hours, 00:00-24:00 UTC (uncertain: the sandbox cuts its crypto days at New York
- *   midnight).
+ *   sandbox cuts forex days; uncertain for the real files, whose day cut is not documented).
+ * - crypto: 24 hours, 00:00-24:00 UTC (uncertain: Massive does not document where a crypto file's
+ *   day starts; the sandbox cuts its crypto files here too, and notebook 07 checks one against this).
  * - futures (CME Globex and its CBOT, COMEX and NYMEX): a trade date's session runs from 18:00
  *   New York time the evening before to 17:00 (test/fixtures/calendars/SOURCES.md: 17:00 CT
  *   the evening before to 16:00 CT); shortened holiday sessions are not modelled.

@@ -15,6 +15,7 @@ import type * as DynamoDB from "@aws-sdk/client-dynamodb";
 import type * as EC2 from "@aws-sdk/client-ec2";
 import type * as IAM from "@aws-sdk/client-iam";
 import type * as S3 from "@aws-sdk/client-s3";
+import { missingPackageError, missingPackageName } from "../util/optional";
 import type { BotoNameOfRow } from "./types";
 
 /**
@@ -60,7 +61,12 @@ export interface SdkPackage<S extends string = string, M = unknown> {
 
 export function sdkPackage<const S extends string, M>(service: S, load: () => Promise<M>): SdkPackage<S, M> {
   let loaded: Promise<M> | undefined;
-  return { service, load: () => (loaded ??= load()) };
+  // A client package the project lacks (they are optional peers of the kit) is named, with the fix.
+  const named = (e: unknown): never => {
+    const missing = missingPackageName(e);
+    throw missing ? missingPackageError(missing, `Paging ${service} operations`) : e;
+  };
+  return { service, load: () => (loaded ??= load().catch(named)) };
 }
 
 /** One paginated operation: the SDK's command, and botocore's recipe for paging it. */

@@ -195,6 +195,22 @@ export const VALUE_FORMATS = {
 };
 
 /**
+ * Round lots by price, the sandbox's own copy (the library's is in flatfiles/round-lots.ts; tests
+ * hold one against the other): from 3 November 2025, 100 shares up to $250, 40 up to $1,000, 10
+ * up to $10,000, 1 above (SEC Regulation NMS amendments; the SIPs' vendor alerts of October 2025);
+ * 100 shares for every stock before.
+ */
+export const ROUND_LOTS = {
+  since: "2025-11-03",
+  tiers: [
+    [250, 100],
+    [1_000, 40],
+    [10_000, 10],
+    [Number.POSITIVE_INFINITY, 1],
+  ] as const,
+};
+
+/**
  * Stock splits in the sandbox's history, on their real dates: the first day of split-adjusted
  * trading. Flat files are not adjusted, so a ticker's prices before that day are `ratio` times
  * higher and its volumes `ratio` times lower, in every file of those dates.

@@ -15,7 +15,7 @@ import { SANDBOX_DATASETS, type SandboxDataset as Dataset, sandboxDays } from ".
 import { type GeneratedDay, FULL_STOCK_TAPE, PriceModel, dayFileCsv } from "./synthetic";
 
 /** Bump when the generated data changes, so existing caches are rebuilt. */
-export const SEED_VERSION = "2026-11-23.14";
+export const SEED_VERSION = "2026-12-03.15";
 /** The sandbox's last trading day: fixed, so the data is the same whenever it is built. */
 export const SANDBOX_END = "2026-11-20";
 /** Objects larger than this are stored as multipart uploads of parts this size, as `aws s3 cp` does. */

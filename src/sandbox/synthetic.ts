@@ -11,6 +11,7 @@
  */
 import {
   FUTURES_ROOTS,
+  ROUND_LOTS,
   SANDBOX_DATASETS,
   SANDBOX_SPLITS,
   type SandboxDataset as Dataset,
@@ -445,7 +446,8 @@ function sessionOf(dataset: Dataset, date: string): { start: number; minutes: nu
     if (wd === 5) return { start: midnight, minutes: 17 * 60 };
     return { start: midnight, minutes: 1440 };
   }
-  if (dataset.calendar === "daily") return { start: midnight, minutes: 1440 };
+  // Crypto days are cut at UTC midnight, as sessions.ts assumes (uncertain for the real files).
+  if (dataset.calendar === "daily") return { start: Date.parse(`${date}T00:00:00Z`), minutes: 1440 };
   return { start: midnight + 570 * 60_000, minutes: 390 }; // 09:30 to 16:00
 }
 
@@ -667,6 +669,8 @@ class Tape {
   raw = 0;
   /** Trade size in the dataset's units. */
   units = 0;
+  /** The ticker's round lot that day, set by its first trade's price (as the library's `withOddLots` does). */
+  private lotShares = 0;
   private readonly path: Path;
   private readonly rand: () => number;
   private readonly span: number;
@@ -705,6 +709,15 @@ class Tape {
     this.raw = 1 + Math.floor(u * 500);
     this.units = this.day.crypto ? Math.round((this.raw * COIN) / 97) : 1 + Math.floor(u * 500 * this.lot);
   }
+
+  /** The ticker's round lot on `date`, fixed by its first trade's price (as the library's `withOddLots` does). */
+  roundLot(date: string): number {
+    if (!this.lotShares) {
+      const tier = ROUND_LOTS.tiers.find(([upTo]) => this.price <= upTo)!;
+      this.lotShares = date < ROUND_LOTS.since ? 100 : tier[1];
+    }
+    return this.lotShares;
+  }
 }
 
 /** The CSV text (header included) of one day's file, in the dataset's header. */
@@ -725,8 +738,10 @@ function aggsCsv(file: GeneratedDay, prices: PriceModel, header: string[]): stri
   v[8] = date;
   v[10] = exchangeId(dataset);
   if (dataset.interval !== "minute") {
-    // Day bars are stamped at midnight New York time; futures session bars at the session's open.
-    v[6] = ns(dataset.interval === "session" ? day.start : newYorkMidnightMs(date));
+    // Day bars are stamped at midnight New York time (crypto's at midnight UTC, where its day
+    // starts); futures session bars at the session's open.
+    const atOpen = dataset.interval === "session" || dataset.calendar === "daily";
+    v[6] = ns(atOpen ? day.start : newYorkMidnightMs(date));
     const withMinutes = Math.min(tickers.length, file.minute?.size ?? file.size);
     const lines = [header.join(",")];
     for (let i = 0; i < tickers.length; i++) {
@@ -832,7 +847,8 @@ function stockHalfSpread(at: number): number {
 }
 
 /**
- * A stock trade's conditions from what it was: an odd lot (37); an intermarket sweep (14), which
+ * A stock trade's conditions from what it was: an odd lot (37: below its round lot, which
+ * round-lots.ts tiers by price since 2025-11-03); an intermarket sweep (14), which
  * comes with 41 (trade-through exempt) or with 37; or none, a regular sale.
  */
 function stockTradeConditions(oddLot: boolean, sweep: boolean): string {
@@ -880,7 +896,7 @@ function ticksCsv(file: GeneratedDay, prices: PriceModel, header: string[]): str
       : 1 + Math.floor(rand() * 20);
     v[S.ticker] = tickers[k];
     // Condition lists with more than one code are quoted, as in the real files. Stock trades
-    // follow what the codes mean: 37 (odd lot) on every trade under 100 shares, 14
+    // follow what the codes mean: 37 (odd lot) on every trade below its round lot, 14
     // (intermarket sweep) on some, nothing on a regular sale; never 12 (Form T: outside regular
     // hours), since the sandbox's trades are all in the regular session. The random draws are
     // the same as before, so every other value of the file stays as it was.
@@ -891,7 +907,7 @@ function ticksCsv(file: GeneratedDay, prices: PriceModel, header: string[]): str
       : options
         ? "209"
         : stocks && hasPrice && !hasQuote
-          ? stockTradeConditions(tape.units < 100, u < 0.08)
+          ? stockTradeConditions(tape.units < tape.roundLot(date), u < 0.08)
           : u < 0.3
             ? '"12,37"'
             : u2 < 0.5

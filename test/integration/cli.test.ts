@@ -31,9 +31,10 @@ describe("flatfiles CLI", () => {
       [...dates.out.matchAll(/^(2024-\d\d-\d\d)/gm)].map((m) => m[1]),
       ["2024-03-14", "2024-03-15", "2024-03-18", "2024-03-19"],
     );
-    const get = cli("get", "us_stocks_sip/day_aggs_v1", "2024-03-15");
+    const get = cli("get", "us_stocks_sip/day_aggs_v1", "2024-03-15", "--format", "json");
     assert.equal(get.code, 0, get.err);
-    assert.ok(fs.existsSync(get.out.trim()), get.out);
+    const [file] = JSON.parse(get.out) as { path: string; status: string }[];
+    assert.ok(fs.existsSync(file.path), get.out);
     const head = cli("head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "3");
     assert.match(head.out, /^ticker +volume/m);
     assert.match(head.out, /^AAPL /m);
@@ -50,7 +51,7 @@ describe("flatfiles CLI", () => {
   });
 
   it("gets a forex Sunday and shows a futures session day, as the bucket lists them", () => {
-    const sunday = cli("get", "global_forex/day_aggs_v1", "2024-10-27");
+    const sunday = cli("get", "global_forex/day_aggs_v1", "2024-10-27", "--format", "csv");
     assert.equal(sunday.code, 0, sunday.err);
     assert.match(sunday.out.trim(), /global_forex\/day_aggs_v1\/2024\/10\/2024-10-27\.csv\.gz$/);
     const futures = cli("head", "us_futures_cme/session_aggs_v1", "2026-11-20", "-n", "2");
@@ -72,6 +73,53 @@ describe("flatfiles CLI", () => {
     const tickers = [...spy.out.matchAll(/^(O:\S+) /gm)].map((m) => m[1]);
     assert.ok(tickers.length > 0 && tickers.every((t) => /^O:SPY\d{6}[CP]\d{8}$/.test(t)), tickers.join(" "));
     assert.match(spy.out, new RegExp(`\\(${tickers.length} rows of SPY options\\)`));
+  });
+
+  it("loads only what a command needs: --help nothing, ls no polars, charts or other SDK clients", () => {
+    // A preload that lists the packages the process required, printed when it exits.
+    const probe = path.join(cacheDir, "packages-probe.js");
+    fs.writeFileSync(
+      probe,
+      `const Module = require("module");
+const load = Module._load;
+const seen = new Set();
+Module._load = function (request) {
+  if (!request.startsWith(".") && !request.startsWith("node:") && !request.startsWith("/"))
+    seen.add(request.startsWith("@") ? request.split("/").slice(0, 2).join("/") : request.split("/")[0]);
+  return load.apply(this, arguments);
+};
+process.on("exit", () => process.stderr.write("\\nPACKAGES " + [...seen].join(" ") + "\\n"));
+`,
+    );
+    const packages = (...args: string[]) => {
+      const r = spawnSync(
+        process.execPath,
+        ["--require", probe, path.join(PACKAGE_ROOT, "dist", "cli", "main.js"), ...args],
+        {
+          encoding: "utf8",
+          env: { ...process.env, FLATFILES_CACHE_DIR: cacheDir },
+        },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      return (/^PACKAGES (.*)$/m.exec(r.stderr)?.[1] ?? "").split(" ").filter(Boolean);
+    };
+    assert.deepEqual(packages("--help"), [], "--help loads no package");
+    const ls = packages("ls");
+    assert.ok(ls.includes("@aws-sdk/client-s3"), ls.join(" "));
+    for (const heavy of [
+      "nodejs-polars",
+      "vega",
+      "vega-lite",
+      "@resvg/resvg-js",
+      "@aws-sdk/client-dynamodb",
+      "@aws-sdk/client-ec2",
+      "@aws-sdk/client-iam",
+      "tslab",
+    ])
+      assert.ok(!ls.includes(heavy), `ls loads ${heavy}`);
+    assert.ok(
+      packages("head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "1").includes("nodejs-polars"),
+    );
   });
 
   it("stops quietly when its reader goes away (| head -1); a full disk is one line", () => {

@@ -71,7 +71,9 @@ const EXPECTED: Record<string, RegExp[]> = {
   "06-trades-and-quotes.ipynb": [
     /780 of 780 minutes: VWAP inside the bar's range/,
     /Odd Lot Trade/,
-    /1-99 \(odd lot\)/,
+    /<th>round_lot<\/th>/,
+    // Odd lots by price tier and the tape's condition 37 agree (the old under-100 rule does not).
+    /trades with condition 37<\/td><td>([\d,]+)<\/td><\/tr>\s*<tr><td>odd lots by price tier<\/td><td>\1<\/td>/,
     /inside the spread/,
   ],
   "07-around-the-clock.ipynb": [
@@ -80,6 +82,8 @@ const EXPECTED: Record<string, RegExp[]> = {
     /<td>2024-06-07<\/td><td>1,?3\d\d\.\d+<\/td>/,
     /<td>2024-06-10<\/td><td>13\d\.\d+<\/td>/,
     /2026-11-19 18:00:00 EST/,
+    // The sandbox's crypto day is the window sessionOf gives (UTC midnight to midnight).
+    /<td>2026-11-20 00:00:00 UTC<\/td><td>2026-11-20 23:59:00 UTC<\/td>[\s\S]*sessionOf: 2026-11-20T00:00:00\.000Z to 2026-11-21T00:00:00\.000Z/,
   ],
   "03-paginator-reference.ipynb": [
     /151 of 232/,

@@ -363,35 +363,9 @@ const ROWS: [string, () => Promise<string> | string, RegExp][] = [
     },
     /download\.cache: .*FLATFILES_CACHE_DIR/,
   ],
-  [
-    "disk full during a download (writes to /dev/full)",
-    async () => {
-      const cacheDir = tmp();
-      const key = "us_stocks_sip/minute_aggs_v1/2026/11/2026-11-19.csv.gz";
-      const target = cachePath(cacheDir, "flatfiles", key);
-      // A resumable partial download (stopped after its first MiB) whose part file then becomes
-      // /dev/full: every further write fails with ENOSPC.
-      const stop = new AbortController();
-      await assert.rejects(
-        downloadFile(s3, "flatfiles", key, {
-          cacheDir,
-          partSize: 1 << 20,
-          concurrency: 1,
-          signal: stop.signal,
-          onProgress: (p) => p.bytes > 0 && stop.abort(),
-        }),
-      );
-      assert.ok(fs.existsSync(`${target}.part.json`));
-      fs.rmSync(`${target}.part`);
-      fs.symlinkSync("/dev/full", `${target}.part`);
-      const message = await failure(() =>
-        downloadFile(s3, "flatfiles", key, { cacheDir, partSize: 1 << 20, concurrency: 1 }),
-      );
-      assert.equal(fs.existsSync(target), false, "nothing at the final path");
-      return message;
-    },
-    /download\.disk-full: The disk is full.*resumes/,
-  ],
+  // "disk full during a download" moved to test/reliability/download-hostile.test.ts, on a real
+  // tmpfs: its old form (the `.part` file replaced by a link to /dev/full) relied on the cache
+  // following links, which it no longer does.
   [
     "corrupted cached file",
     () => {

@@ -10,8 +10,10 @@ import {
   explodeConditions,
   tradeCondition,
   withConditionNames,
+  withOddLots,
 } from "../../src/flatfiles/conditions";
 import { loadDay } from "../../src/flatfiles/load";
+import { roundLotOf } from "../../src/flatfiles/round-lots";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 import { gzPublished, publishedFiles, publishedRows } from "../helpers/published";
 
@@ -178,5 +180,33 @@ describe("withConditionNames and explodeConditions", () => {
       () => withConditionNames(pl.DataFrame({ ticker: ["A"] })),
       (err: Error & { code?: string }) => err.code === "conditions.columns",
     );
+  });
+});
+
+describe("round lots and odd lots", () => {
+  it("tiers the round lot by price from 2025-11-03, 100 shares before", () => {
+    const at = (price: number, date = "2026-11-20") => roundLotOf(price, date);
+    assert.deepEqual(
+      [at(250), at(250.01), at(1000), at(1000.01), at(10_000), at(10_000.01)],
+      [100, 40, 40, 10, 10, 1],
+    );
+    assert.equal(roundLotOf(342, "2025-10-31"), 100);
+    assert.equal(roundLotOf(342, "2025-11-03"), 40);
+    assert.throws(() => roundLotOf(342, "20251103"), /YYYY-MM-DD/);
+    assert.throws(() => roundLotOf(-1, "2025-11-03"), /not a price/);
+  });
+
+  it("marks odd lots by each ticker's tier, from its first trade of the day", () => {
+    const trades = pl.DataFrame({
+      ticker: ["AAPL", "F", "AAPL", "F", "BRK.A"],
+      price: [342, 12, 341, 12.1, 700_000],
+      size: [60, 60, 39, 100, 1],
+    });
+    const marked = withOddLots(trades, "2026-11-20");
+    assert.deepEqual(marked.getColumn("round_lot").toArray(), [40, 100, 40, 100, 1]);
+    assert.deepEqual(marked.getColumn("odd_lot").toArray(), [false, true, true, false, false]);
+    const before = withOddLots(trades, "2025-10-31").getColumn("odd_lot").toArray();
+    assert.deepEqual(before, [true, true, true, false, true]);
+    assert.throws(() => withOddLots(trades.drop("price"), "2026-11-20"), /lacks price/);
   });
 });

@@ -26,6 +26,15 @@ function exportsOf(file: string): { statements: ExportStatement[]; star: boolean
     const first = i;
     let text = lines[i];
     while (!/;\s*$/.test(text) && i + 1 < lines.length) text += ` ${lines[++i]}`;
+    // A lazy export (src/util/lazy.ts) names the function it stands for: `export const x = mod.fn("x"...);`.
+    const lazy = /^export const (\w+) = \w+\.fn\("(\w+)"[^;]*\);$/.exec(text.trim());
+    if (lazy) {
+      assert.equal(lazy[1], lazy[2], `${path.basename(file)}:${first + 1}: a lazy export under another name`);
+      const above = (lines[first - 1] ?? "").trim();
+      const doc = /^\/\*\*\s.*\S\s*\*\/$/.test(above) ? above : null;
+      statements.push({ line: first + 1, names: [lazy[1]], values: [lazy[1]], doc });
+      continue;
+    }
     const m = /^export\s+(type\s+)?\{([^}]*)\}\s*from\s*"[^"]+";$/.exec(text.trim());
     assert.ok(m, `${path.basename(file)}:${first + 1}: an export the test cannot read: ${text}`);
     const specifiers = m[2]

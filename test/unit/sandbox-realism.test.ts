@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 import { type SandboxDataset, sandboxDataset, sandboxDays, sandboxOpen } from "../../src/sandbox/description";
 import { SANDBOX_END, sandboxDayFile } from "../../src/sandbox/seed";
 import { dayFileCsv } from "../../src/sandbox/synthetic";
+import { roundLotOf } from "../../src/flatfiles/round-lots";
 
 const UNDERLYINGS = ["AAPL", "MSFT", "NVDA", "SPY", "TSLA", "AMZN"];
 
@@ -260,15 +261,31 @@ describe("the sandbox's stock history is unadjusted for splits", () => {
 });
 
 describe("the sandbox's stock trade conditions say what each trade was", () => {
-  it("37 (odd lot) exactly on trades under 100 shares, sweeps as 14 with 41 or 37, never 12 (Form T) in the regular session", () => {
+  it("37 (odd lot) exactly on trades below the ticker's round lot (tiered by price since 2025-11-03), sweeps as 14 with 41 or 37, never 12 (Form T) in the regular session", () => {
     const trades = rows(sandboxDataset("us_stocks_sip/trades_v1"), SANDBOX_END, 20_000);
     const codes = (t: Record<string, string>) => t.conditions.replace(/"/g, "").split(",").filter(Boolean);
+    const lots = new Map<string, number>();
     for (const t of trades) {
+      if (!lots.has(t.ticker)) lots.set(t.ticker, roundLotOf(Number(t.price), SANDBOX_END));
       const c = codes(t);
-      assert.equal(c.includes("37"), Number(t.size) < 100, `size ${t.size} with conditions ${t.conditions}`);
+      const lot = lots.get(t.ticker)!;
+      assert.equal(
+        c.includes("37"),
+        Number(t.size) < lot,
+        `${t.ticker} size ${t.size} (round lot ${lot}) with ${t.conditions}`,
+      );
       assert.ok(!c.includes("12"), `Form T inside 09:30-16:00: ${t.conditions}`);
       if (c.includes("14")) assert.ok(c.includes("41") || c.includes("37"), t.conditions);
     }
+    // AAPL (about $340) has a round lot of 40: its trades of 40 to 99 shares are round lots now.
+    assert.equal(lots.get("AAPL"), 40);
+    const midSized = trades.filter(
+      (t) => t.ticker === "AAPL" && Number(t.size) >= 40 && Number(t.size) < 100,
+    );
+    assert.ok(
+      midSized.length > 0 && midSized.every((t) => !codes(t).includes("37")),
+      "AAPL 40-99 shares: no 37",
+    );
     const share = (code: string) => trades.filter((t) => codes(t).includes(code)).length / trades.length;
     assert.ok(share("14") > 0.03 && share("14") < 0.2, `sweeps: ${share("14")}`);
     assert.ok(

@@ -37,9 +37,10 @@ it("puts each asset class's rows in its own trading hours (New York time)", () =
     "2026-11-20 09:30",
     "2026-11-20 15:59",
   ]);
+  // Crypto's day is the UTC day (sessionOf's cut): 19:00 to 18:59 in New York in winter.
   assert.deepEqual(span("global_crypto/minute_aggs_v1", "2026-11-21", "window_start"), [
-    "2026-11-21 00:00",
-    "2026-11-21 23:59",
+    "2026-11-20 19:00",
+    "2026-11-21 18:59",
   ]);
   assert.deepEqual(span("global_forex/minute_aggs_v1", "2026-11-15", "window_start"), [
     "2026-11-15 17:00",
@@ -50,5 +51,5 @@ it("puts each asset class's rows in its own trading hours (New York time)", () =
     "2026-11-20 16:59",
   ]);
   const [first] = span("global_crypto/trades_v1", "2026-11-21", "participant_timestamp");
-  assert.equal(first.slice(0, 13), "2026-11-21 00", "crypto trades start at midnight, not at 09:30");
+  assert.equal(first.slice(0, 13), "2026-11-20 19", "crypto trades start at midnight UTC, not at 09:30");
 });

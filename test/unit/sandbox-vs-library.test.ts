@@ -10,7 +10,8 @@ import { describe, it } from "node:test";
 import { closedReason } from "../../src/flatfiles/calendar";
 import { DATASETS, findDataset } from "../../src/flatfiles/datasets";
 import { parseCsv } from "../../src/flatfiles/load";
-import { SANDBOX_DATASETS, sandboxDays } from "../../src/sandbox/description";
+import { ROUND_LOT_TIERS, TIERED_ROUND_LOTS_SINCE } from "../../src/flatfiles/round-lots";
+import { ROUND_LOTS, SANDBOX_DATASETS, sandboxDays } from "../../src/sandbox/description";
 import { SANDBOX_END } from "../../src/sandbox/seed";
 import { PriceModel, dayFileCsv } from "../../src/sandbox/synthetic";
 import { PACKAGE_ROOT } from "../../src/util/paths";
@@ -35,6 +36,14 @@ describe("the sandbox's description against the library's registry", () => {
         `${f} imports the library's registry`,
       );
     }
+  });
+
+  it("has the same round-lot tiers, from the same day", () => {
+    assert.equal(ROUND_LOTS.since, TIERED_ROUND_LOTS_SINCE);
+    assert.deepEqual(
+      ROUND_LOTS.tiers.map(([upTo, shares]) => ({ upTo, shares })),
+      ROUND_LOT_TIERS.map(({ upTo, shares }) => ({ upTo, shares })),
+    );
   });
 
   it("has the same datasets", () => {

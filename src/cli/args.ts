@@ -1,0 +1,133 @@
+/**
+ * The command line's grammar: the commands, the options each takes, and the checks that turn a
+ * mistyped one into a usage error before anything is loaded or fetched. It imports nothing heavy,
+ * so `flatfiles --help` and a usage error start at once.
+ */
+import { parseArgs } from "node:util";
+import { KitError } from "../util/errors";
+import { safe } from "./output";
+
+export const USAGE = `flatfiles: Polygon/Massive flat files from the terminal (sandbox when .env has no keys)
+
+  flatfiles ls [prefix]                      list one level: asset classes, datasets, years...
+  flatfiles dates <dataset> <from> <to>      the days a dataset has between two dates
+  flatfiles get <dataset> <date> [<to>]      download a day, or every day of a range, into the cache
+        [--dry-run] [--parquet] [-j files]   (list first / also build the Parquet lake / files at once)
+  flatfiles head <dataset> <date> [-n rows] [--ticker T | --underlying U] [--raw-times]
+                                             the first rows of a day (of one ticker, or of one
+                                             underlying's option contracts); times in UTC and New York
+  flatfiles config                           which endpoint and key source are in use
+
+  dataset: asset/name, for example us_stocks_sip/day_aggs_v1; dates: YYYY-MM-DD
+  options: -f, --format table|csv|json (ls, dates, get, head; default table)
+           -n, --rows N   rows for head (default 10);  -t, --ticker T;  -u, --underlying U
+           (options datasets: O:U… contracts);  --raw-times: nanoseconds as in the file;  -h, --help`;
+
+export const OPTIONS = {
+  rows: { type: "string", short: "n" },
+  ticker: { type: "string", short: "t" },
+  underlying: { type: "string", short: "u" },
+  format: { type: "string", short: "f" },
+  "raw-times": { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  parquet: { type: "boolean" },
+  jobs: { type: "string", short: "j" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export type OptionName = keyof typeof OPTIONS;
+export type Values = { [K in OptionName]?: (typeof OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
+
+export interface CommandSpec {
+  /** Positional arguments: at least `min`, at most `max`, described by `needs` when too few. */
+  min: number;
+  max: number;
+  needs: string;
+  /** The options it takes besides --help; any other is a usage error. */
+  options: readonly OptionName[];
+}
+
+/** Every command, with what it takes: the test matrix is generated from this table. */
+export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  ls: { min: 0, max: 1, needs: "", options: ["format"] },
+  dates: { min: 3, max: 3, needs: "a dataset and two dates", options: ["format"] },
+  get: {
+    min: 2,
+    max: 3,
+    needs: "a dataset and a date (or two, for a range)",
+    options: ["format", "dry-run", "parquet", "jobs"],
+  },
+  head: {
+    min: 2,
+    max: 2,
+    needs: "a dataset and a date",
+    options: ["format", "rows", "ticker", "underlying", "raw-times"],
+  },
+  config: { min: 0, max: 0, needs: "", options: [] },
+};
+
+export const FORMATS = ["table", "csv", "json"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function usage(message: string): never {
+  throw new KitError("cli.usage", `${message}\n\n${USAGE}`);
+}
+
+/** A value the user typed, shortened for a message, its control characters written out. */
+export function shown(value: string, n = 40): string {
+  return safe(value.length > n ? `${value.slice(0, n)}…` : value);
+}
+
+export interface CommandLine {
+  command: string | undefined;
+  args: string[];
+  values: Values;
+}
+
+/** The command line, or a usage error that says what was wrong with it. */
+export function parseCommandLine(argv: string[]): CommandLine {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>
+  >;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    return usage((e as Error).message.replace(/\. To specify.*$/, ""));
+  }
+  const [command, ...args] = parsed.positionals;
+  const values = parsed.values as Values;
+  if (values.help || !command) return { command: undefined, args, values };
+  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!spec) usage(`Unknown command "${shown(command)}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
+  if (args.length < spec.min) usage(`"flatfiles ${command}" needs ${spec.needs}.`);
+  if (args.length > spec.max)
+    usage(
+      `"flatfiles ${command}" takes at most ${spec.max} arguments; "${shown(args[spec.max])}" is one too many.`,
+    );
+  const given = (Object.keys(values) as OptionName[]).filter((o) => o !== "help" && values[o] !== undefined);
+  const foreign = given.find((o) => !spec.options.includes(o));
+  if (foreign)
+    usage(
+      `--${foreign} is not an option of "flatfiles ${command}"${spec.options.length ? ` (it takes ${spec.options.map((o) => `--${o}`).join(", ")})` : ""}.`,
+    );
+  return { command, args, values };
+}
+
+/** --format, checked; table unless asked otherwise. */
+export function formatOf(values: Values): Format {
+  const f = values.format ?? "table";
+  if (!(FORMATS as readonly string[]).includes(f))
+    usage(`--format must be table, csv or json, not "${shown(f)}".`);
+  return f as Format;
+}
+
+/** A whole-number option within bounds, or a usage error naming it. */
+export function wholeOption(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n <= 0 || n > max)
+    usage(
+      `--${name} must be a whole number from 1 to ${max.toLocaleString("en-US")}, not "${shown(value)}".`,
+    );
+  return n;
+}

@@ -1,0 +1,125 @@
+/**
+ * `flatfiles get <dataset> <date> [<to>]`: one day, or every day the bucket lists in a range,
+ * into the cache (verified, resumable; `--parquet` also into the lake). A range prints one
+ * progress line, then the days; the days that failed are listed last with their reasons, and
+ * the exit code is 1. Ctrl-C stops it resumable: the same command continues.
+ */
+import { downloadDay } from "../../flatfiles/catalog";
+import { findDataset } from "../../flatfiles/datasets";
+import { type RangeResult, downloadRange, planRange } from "../../flatfiles/range";
+import { KitError } from "../../util/errors";
+import { type Values, formatOf, wholeOption } from "../args";
+import { sizeText, render, safe } from "../output";
+import { fileProgress, rangeProgress } from "../progress";
+import { type Io, withSession } from "../session";
+
+const DAY_COLUMNS = ["date", "status", "bytes", "path"];
+const PLAN_COLUMNS = ["date", "bytes", "key"];
+
+export async function get(args: string[], values: Values, io: Io): Promise<void> {
+  const format = formatOf(values);
+  const files = wholeOption("jobs", values.jobs, 4, 64);
+  const dataset = findDataset(args[0]);
+  const [from, to] = [args[1], args[2]];
+  await withSession(async (s) => {
+    // One day: the catalog explains a missing day (closed, not yet published, before the data).
+    if (to === undefined && !values["dry-run"]) {
+      const progress = fileProgress(io);
+      const file = await downloadDay(s.ref, dataset, from, {
+        onProgress: progress.onProgress,
+        signal: io.signal,
+      }).finally(progress.stop);
+      progress.finish(file);
+      let parquet: string | undefined;
+      if (values.parquet) {
+        const { ensureParquet } = await import("../../flatfiles/load");
+        parquet = await ensureParquet(file.path, dataset, (m) => io.err(`${safe(m)}\n`));
+      }
+      const row = {
+        date: file.date,
+        status: file.cached ? "cached" : "downloaded",
+        bytes: file.size,
+        path: file.path,
+      };
+      io.out(render([parquet ? { ...row, parquet } : row], format));
+      return;
+    }
+    const plan = await planRange(s.ref, dataset, from, to ?? from);
+    const total = `${plan.days.length} files, ${sizeText(plan.totalBytes)}`;
+    if (values["dry-run"]) {
+      io.out(
+        render(
+          plan.days.map((d) => ({ date: d.date, bytes: d.size, key: d.key })),
+          format,
+          PLAN_COLUMNS,
+        ),
+      );
+      io.err(`${total} to get for ${dataset.id} ${from} → ${to ?? from}${gapNote(plan.gaps)}\n`);
+      return;
+    }
+    if (!plan.days.length)
+      throw new KitError(
+        "cli.empty",
+        `The bucket lists no files for ${dataset.id} between ${from} and ${to ?? from}${gapNote(plan.gaps)}.`,
+      );
+    const progress = rangeProgress(io);
+    let result: RangeResult;
+    try {
+      result = await downloadRange(s.ref, plan, {
+        files,
+        parquet: values.parquet === true,
+        signal: io.signal,
+        onProgress: progress.onProgress,
+        onWarning: (m) => io.err(`${safe(m)}\n`),
+      });
+    } finally {
+      progress.stop();
+    }
+    const rows = [
+      ...result.done.map((d) => ({
+        date: d.date,
+        status: d.cached ? "cached" : "downloaded",
+        bytes: d.size,
+        path: d.path,
+        ...(d.parquet ? { parquet: d.parquet } : {}),
+      })),
+      ...result.failed.map((f) => ({
+        date: f.date,
+        status: "failed",
+        bytes: null,
+        path: null,
+        reason: f.reason,
+      })),
+    ].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    const columns = [
+      ...DAY_COLUMNS,
+      ...(values.parquet ? ["parquet"] : []),
+      ...(result.failed.length ? ["reason"] : []),
+    ];
+    io.out(render(rows, format, columns));
+    const cached = result.done.filter((d) => d.cached).length;
+    io.err(
+      `${result.done.length} of ${plan.days.length} files in the cache (${cached} already there), ` +
+        `${sizeText(result.fetched)} fetched in ${result.seconds.toFixed(1)} s${gapNote(plan.gaps)}\n`,
+    );
+    if (result.aborted)
+      throw new KitError(
+        "cli.interrupted",
+        `Stopped: ${result.done.length} of ${plan.days.length} files are done; the rest resume where they stopped when you run the same command again.`,
+      );
+    if (result.failed.length) {
+      const lines = result.failed.map((f) => `  ${f.date}: ${safe(f.reason)}`);
+      throw new KitError(
+        "cli.failed-days",
+        `${result.failed.length} of ${plan.days.length} days failed (the others are in the cache; run the same command again to retry them):\n${lines.join("\n")}`,
+      );
+    }
+  });
+}
+
+/** The open days a range has no file for, which the calendar cannot explain. */
+function gapNote(gaps: string[]): string {
+  if (!gaps.length) return "";
+  const list = gaps.slice(0, 10).join(", ") + (gaps.length > 10 ? `, … (${gaps.length} in all)` : "");
+  return `; no file for these open days: ${list}`;
+}

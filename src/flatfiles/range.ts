@@ -1,0 +1,209 @@
+/**
+ * A dataset's days between two dates, into the cache (and optionally the Parquet lake): the
+ * first job of most research. The bucket decides which days there are (its listing, not the
+ * calendar); the calendar only explains the gaps. Each file goes through `downloadFile`
+ * (verified, resumable, reused when current), several files at once; a day that fails is
+ * recorded with its reason and the others go on; an abort stops everything resumable.
+ */
+import { closedReason, openDays } from "./calendar";
+import { type BucketRef, type DayFile, listDays } from "./catalog";
+import { type Dataset, findDataset } from "./datasets";
+import { type DownloadOptions, type Downloaded, downloadFile } from "./download";
+import { KitError } from "../util/errors";
+import { wholeNumber } from "../util/validate";
+
+export interface RangePlan {
+  dataset: string;
+  from: string;
+  to: string;
+  /** The files the bucket lists in the range, oldest first. */
+  days: DayFile[];
+  totalBytes: number;
+  /**
+   * Days the dataset's calendar calls open that the bucket lists no file for (not yet
+   * published, missing, or a calendar the kit is unsure of). Closed days are not gaps.
+   */
+  gaps: string[];
+}
+
+/** The files a range holds, as the bucket lists them, with the open days it has no file for. */
+export async function planRange(
+  ref: BucketRef,
+  dataset: string | Dataset,
+  from: string,
+  to: string = from,
+): Promise<RangePlan> {
+  const d = findDataset(dataset);
+  const days = await listDays(ref, d, from, to);
+  const listed = new Set(days.map((f) => f.date));
+  const last = days.at(-1)?.date ?? from;
+  // Gaps only up to the last listed day: later days may simply not be published yet.
+  const gaps =
+    days.length && from <= last
+      ? openDays(from, last, d.calendar).filter((day) => !listed.has(day) && !closedReason(day, d.calendar))
+      : [];
+  return {
+    dataset: d.id,
+    from,
+    to,
+    days,
+    totalBytes: days.reduce((n, f) => n + f.size, 0),
+    gaps,
+  };
+}
+
+export interface RangeProgress {
+  filesDone: number;
+  filesFailed: number;
+  filesTotal: number;
+  /** Bytes of the range that are in the cache now (cached days count whole). */
+  bytes: number;
+  totalBytes: number;
+  /** Bytes per second arriving in this call (days found in the cache excluded), 0 before any arrived. */
+  rate: number;
+  /** Seconds until the rest is fetched at that rate, or null while unknown. */
+  secondsLeft: number | null;
+}
+
+export interface RangeDay extends Downloaded {
+  dataset: string;
+  date: string;
+  /** The day's Parquet copy (with `parquet: true`). */
+  parquet?: string;
+}
+
+export interface RangeFailure {
+  date: string;
+  key: string;
+  /** The one-line reason (a KitError's message). */
+  reason: string;
+  code: string;
+}
+
+export interface RangeResult {
+  plan: RangePlan;
+  done: RangeDay[];
+  failed: RangeFailure[];
+  /** True when the signal stopped it: the days not done resume on the next call. */
+  aborted: boolean;
+  /** Bytes fetched by this call. */
+  fetched: number;
+  seconds: number;
+}
+
+export interface RangeOptions extends Omit<DownloadOptions, "onProgress"> {
+  /** Files downloaded at once (default 4). Connections per file are downloadFile's business. */
+  files?: number;
+  /** Also build each day's Parquet copy (the lake), after the downloads. */
+  parquet?: boolean;
+  onProgress?: (p: RangeProgress) => void;
+  /** Called once per day as it finishes or fails. */
+  onDay?: (day: RangeDay | RangeFailure) => void;
+  /** Where conversion warnings go (default console.warn). */
+  onWarning?: (message: string) => void;
+}
+
+function failureOf(day: { date: string; key: string }, e: unknown, context = ""): RangeFailure {
+  const code = e instanceof KitError ? e.code : "unexpected";
+  const reason = e instanceof Error ? e.message : String(e);
+  return { date: day.date, key: day.key, reason: context + reason.split("\n")[0], code };
+}
+
+/**
+ * Download every file of a range (a plan from `planRange`, or the dataset and dates) into the
+ * cache, `files` at a time. Resolves with what was done and what failed; it rejects only when
+ * the range itself cannot be listed.
+ */
+export async function downloadRange(
+  ref: BucketRef,
+  range: RangePlan | { dataset: string | Dataset; from: string; to?: string },
+  options: RangeOptions = {},
+): Promise<RangeResult> {
+  const files = options.files ?? 4;
+  wholeNumber("files", files, 1, 64);
+  const plan = "days" in range ? range : await planRange(ref, range.dataset, range.from, range.to);
+  const started = performance.now();
+  const { signal } = options;
+  const onDisk = new Map<string, number>();
+  let fetched = 0;
+  // Bytes of days found complete in the cache: on disk, but not speed.
+  let cachedBytes = 0;
+  const done: RangeDay[] = [];
+  const failed: RangeFailure[] = [];
+  const report = () => {
+    if (!options.onProgress) return;
+    const bytes = [...onDisk.values()].reduce((a, b) => a + b, 0);
+    const seconds = (performance.now() - started) / 1000;
+    const rate = seconds > 0 ? Math.max(0, bytes - cachedBytes) / seconds : 0;
+    const rest = plan.totalBytes - bytes;
+    options.onProgress({
+      filesDone: done.length,
+      filesFailed: failed.length,
+      filesTotal: plan.days.length,
+      bytes,
+      totalBytes: plan.totalBytes,
+      rate,
+      secondsLeft: rest <= 0 ? 0 : rate > 0 ? rest / rate : null,
+    });
+  };
+
+  const one = async (day: DayFile) => {
+    try {
+      const file = await downloadFile(ref.client, ref.bucket, day.key, {
+        cacheDir: options.cacheDir,
+        partSize: options.partSize,
+        concurrency: options.concurrency,
+        signal,
+        onProgress: (p) => {
+          onDisk.set(day.key, p.bytes);
+          report();
+        },
+      });
+      onDisk.set(day.key, file.size);
+      fetched += file.fetched;
+      if (file.cached) cachedBytes += file.size;
+      const r: RangeDay = { ...file, dataset: plan.dataset, date: day.date };
+      done.push(r);
+      options.onDay?.(r);
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      onDisk.delete(day.key);
+      const f = failureOf(day, e);
+      failed.push(f);
+      options.onDay?.(f);
+    }
+    report();
+  };
+
+  let aborted = false;
+  let next = 0;
+  const worker = async () => {
+    while (next < plan.days.length && !signal?.aborted) await one(plan.days[next++]);
+  };
+  // allSettled: after an abort, every file's request ends before the result is given.
+  const workers = await Promise.allSettled(Array.from({ length: Math.min(files, plan.days.length) }, worker));
+  const bug = workers.find((w) => w.status === "rejected" && !signal?.aborted);
+  if (bug) throw (bug as PromiseRejectedResult).reason;
+  if (signal?.aborted) aborted = true;
+
+  if (options.parquet && !aborted && done.length) {
+    // After the downloads, not between them: a conversion holds this thread, which would
+    // stall the other files' transfers.
+    const { ensureParquet } = await import("./load");
+    for (const day of [...done].sort((a, b) => (a.date < b.date ? -1 : 1))) {
+      if (signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      try {
+        day.parquet = await ensureParquet(day.path, plan.dataset, options.onWarning ?? console.warn);
+      } catch (e) {
+        done.splice(done.indexOf(day), 1);
+        failed.push(failureOf(day, e, "downloaded, but its Parquet copy failed: "));
+      }
+    }
+  }
+  done.sort((a, b) => (a.date < b.date ? -1 : 1));
+  failed.sort((a, b) => (a.date < b.date ? -1 : 1));
+  return { plan, done, failed, aborted, fetched, seconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,64 @@
+/** The CLI's output forms and its times, without a sandbox. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { render, safe } from "../../src/cli/output";
+import { newYorkTime, utcTime } from "../../src/cli/times";
+import { parseCsv } from "../helpers/cli-run";
+
+describe("CLI times", () => {
+  it("shows nanoseconds as UTC and New York times, EST or EDT as on that day, to the precision the value has", () => {
+    const at = (iso: string, frac = 0n) => BigInt(Date.parse(iso)) * 1_000_000n + frac;
+    assert.equal(utcTime(at("2026-11-20T14:30:00Z")), "2026-11-20T14:30:00Z");
+    assert.equal(newYorkTime(at("2026-11-20T14:30:00Z")), "2026-11-20T09:30:00-05:00");
+    assert.equal(newYorkTime(at("2026-07-01T13:30:00Z")), "2026-07-01T09:30:00-04:00");
+    // The night the clocks go forward: 06:59 UTC is 01:59 EST, 07:00 UTC is 03:00 EDT.
+    assert.equal(newYorkTime(at("2026-03-08T06:59:00Z")), "2026-03-08T01:59:00-05:00");
+    assert.equal(newYorkTime(at("2026-03-08T07:00:00Z")), "2026-03-08T03:00:00-04:00");
+    assert.equal(utcTime(at("2026-11-20T14:30:00Z", 60_740n)), "2026-11-20T14:30:00.000060740Z");
+    assert.equal(utcTime(at("2026-11-20T14:30:00.5Z")), "2026-11-20T14:30:00.500Z");
+    assert.equal(utcTime(at("2026-11-20T14:30:00Z", 7_000n)), "2026-11-20T14:30:00.000007Z");
+    assert.equal(
+      utcTime(1794321000000100906n),
+      "2026-11-10T14:30:00.000100906Z",
+      "exact: no rounding through a Date",
+    );
+    assert.equal(utcTime(0n), "", "zero is an unset timestamp");
+    assert.equal(newYorkTime(null), "");
+    assert.equal(utcTime(2n ** 64n - 1n), "2554-07-21T23:34:33.709551615Z", "the largest UInt64");
+  });
+});
+
+describe("CLI output", () => {
+  const rows = [
+    { name: "a\u001b[31mb", size: 3, big: 1794321000000100906n },
+    { name: 'quote " and, comma\nnewline', size: null, big: null },
+  ];
+
+  it("writes every control character out, and nothing else", () => {
+    assert.equal(
+      safe("a\u001b[2Jb\u0007c\u009b\u202ed\r\n\t\u2028\u200e\u0000"),
+      "a\\e[2Jb\\x07c\\x9b\\u202ed\\r\\n\\t\\u2028\\u200e\\x00",
+    );
+    assert.equal(safe("AAPL é 東京 📈 \\x"), "AAPL é 東京 📈 \\x");
+  });
+
+  it("renders a table, CSV (RFC 4180) and JSON (exact integers) from the same rows", () => {
+    const table = render(rows, "table");
+    assert.equal(table.split("\n").length, 4, "header, rule, one line a row");
+    assert.match(table, /^a\\e\[31mb +3 +1794321000000100906$/m);
+    const csv = render(rows, "csv");
+    assert.deepEqual(parseCsv(csv), [
+      ["name", "size", "big"],
+      ["a\\e[31mb", "3", "1794321000000100906"],
+      ['quote " and, comma\\nnewline', "", ""],
+    ]);
+    const json = render(rows, "json");
+    assert.match(json, /"big":1794321000000100906\}/, "the exact digits");
+    assert.deepEqual(
+      JSON.parse(json).map((r: { name: string }) => r.name),
+      rows.map((r) => r.name),
+    );
+    assert.equal(render([], "json"), "[]");
+    assert.equal(render([], "csv", ["date", "bytes"]), "date,bytes");
+  });
+});
