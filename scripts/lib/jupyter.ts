@@ -163,3 +163,9 @@ export function jupyterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     ...extra,
   };
 }
+
+/**
+ * `--config=` for `jupyter nbconvert --execute`: merges a cell's stream outputs as Jupyter's pages
+ * and nbclient before 0.10 did, so headless runs compare with the committed notebooks.
+ */
+export const NBCONVERT_EXECUTE_CONFIG = `--config=${path.join(PACKAGE_ROOT, "scripts", "lib", "nbclient_config.py")}`;
