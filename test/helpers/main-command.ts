@@ -50,6 +50,7 @@ export async function startMainCommand(timeoutMs = 150_000): Promise<MainCommand
     stop: async () => {
       if (child.exitCode === null) process.kill(-child.pid!, "SIGINT");
       await exited;
+      fs.rmSync(path.join(PACKAGE_ROOT, "my-notebooks-test"), { recursive: true, force: true });
     },
   };
 }
