@@ -7,7 +7,8 @@
  * lazy vs whole), chain (one underlying's option chain from a generated real-size options day, lazy
  * vs whole), lake (the Parquet lake build vs DuckDB's own COPY of the same generated day), install
  * (the packed kit in a fresh project: installed size, import time), startup (the CLI's start-up
- * beside the AWS CLI's), tests.
+ * beside the AWS CLI's), kernel (open notebook → kernel idle, first cell; beside a tslab kernel
+ * without the kit), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -17,6 +18,7 @@ import { benchBigDay, benchDownload } from "./realsize";
 import { benchFarLink } from "./farlink";
 import { benchListing } from "./pagination";
 import { benchChain, benchVwap } from "./analysis";
+import { benchKernel } from "./kernel";
 import { benchSandbox } from "./sandbox";
 import { benchLake } from "./lake";
 import { benchInstall } from "./install";
@@ -50,6 +52,7 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   vwap: () => benchVwap(),
   chain: () => benchChain(),
   lake: () => benchLake(),
+  kernel: () => benchKernel(),
   install: () => benchInstall(),
   tests: benchTests,
   startup: () => benchStartup(),

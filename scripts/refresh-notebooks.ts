@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { startSandbox } from "../src/testing";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { buildLibrary } from "./lib/build";
-import { ensureJupyter, jupyterEnv, writeKernelSpec } from "./lib/jupyter";
+import { ensureJupyter, jupyterEnv, NBCONVERT_EXECUTE_CONFIG, writeKernelSpec } from "./lib/jupyter";
 
 const SAVED_PORT = 45_123;
 
@@ -31,6 +31,7 @@ async function main() {
       const r = spawnSync(
         "jupyter-nbconvert",
         [
+          NBCONVERT_EXECUTE_CONFIG,
           "--to",
           "notebook",
           "--execute",

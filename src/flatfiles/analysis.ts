@@ -19,10 +19,52 @@ export function topMovers(dayAggs: pl.DataFrame, n = 5, minVolume = 100_000): Mo
     .withColumns(pl.col("close").div(pl.col("open")).minus(1).mul(100).alias("change_pct"))
     .select("ticker", "change_pct", "close", "volume")
     .sort("change_pct", true);
+  // On a thin day (fewer than 2n tickers) head(n) and tail(n) overlap: split the rows instead,
+  // so no ticker is listed both as a gainer and as a loser.
+  const gainers = Math.min(n, Math.ceil(moves.height / 2));
+  const losers = Math.min(n, moves.height - gainers);
   return [
-    ...(moves.head(n).toRecords() as unknown as Move[]),
-    ...(moves.tail(n).toRecords() as unknown as Move[]),
+    ...(moves.head(gainers).toRecords() as unknown as Move[]),
+    ...(losers > 0 ? (moves.tail(losers).toRecords() as unknown as Move[]) : []),
   ];
+}
+
+/** Edit distance, for "did you mean" (tickers are short: the quadratic cost is nothing). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The tickers as the frame holds them: one written in lower case is taken in capitals (`"aapl"`
+ * is AAPL); one the frame lacks is a KitError naming it with the closest tickers the frame has,
+ * instead of an empty table or chart that says nothing.
+ */
+export function resolveTickers(frame: pl.DataFrame, tickers: string[], what = "this frame"): string[] {
+  if (!frame.columns.includes("ticker")) return tickers;
+  const have = new Set(frame.getColumn("ticker").unique().toArray() as string[]);
+  return tickers.map((t) => {
+    const text = String(t);
+    if (have.has(text)) return text;
+    if (have.has(text.toUpperCase())) return text.toUpperCase();
+    const wanted = text.toUpperCase();
+    const closest = [...have]
+      .map((h) => ({ h, d: distance(wanted, h) - (h.startsWith(wanted.slice(0, 1)) ? 0.5 : 0) }))
+      .sort((a, b) => a.d - b.d || a.h.localeCompare(b.h))
+      .slice(0, 5)
+      .map((x) => x.h);
+    throw new KitError(
+      "analysis.ticker",
+      `${JSON.stringify(text.slice(0, 40))} is not a ticker in ${what} (${have.size} tickers)` +
+        (closest.length ? `; the closest: ${closest.join(", ")}.` : "."),
+    );
+  });
 }
 
 /** A loaded day, or a lazy query of days (scanDays): the minute helpers below accept either and answer in kind. */
@@ -66,7 +108,10 @@ export function vwapByMinute(trades: pl.LazyDataFrame, tickers?: string[]): pl.L
 export function vwapByMinute(trades: Frame, tickers?: string[]): Frame {
   const clock = clockOf(trades.columns, ["ticker", "price", "size"], "vwapByMinute");
   return inKind(trades, (lf) =>
-    (tickers?.length ? lf.filter(pl.col("ticker").isIn(tickers)) : lf)
+    (tickers?.length
+      ? lf.filter(pl.col("ticker").isIn("collectSync" in trades ? tickers : resolveTickers(trades, tickers)))
+      : lf
+    )
       .groupBy([pl.col("ticker"), ...minuteColumns(clock)])
       .agg(
         pl.col("price").mul(pl.col("size")).sum().div(pl.col("size").sum()).alias("vwap"),

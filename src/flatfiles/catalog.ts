@@ -205,11 +205,22 @@ export async function findDay(
   const day = validDay(date);
   refuseFuture(day, today);
   const closed = closedReason(day, d.calendar);
-  // Only a certain calendar is trusted without asking (NYSE weekends and holidays).
-  if (closed && CALENDARS[d.calendar].certainty === "certain") throw closedError(d, day, closed, today);
   const listed = await listDays(ref, d, `${day.slice(0, 7)}-01`, monthEnd(day));
   const hit = listed.find((f) => f.date === day);
   if (hit) return hit;
+  const earlier = listed.filter((f) => f.date < day).at(-1)?.date;
+  const later = listed.find((f) => f.date > day)?.date;
+  const near =
+    earlier || later
+      ? ` Nearest listed days: ${[earlier, later].filter(Boolean).join(" and ")}.`
+      : ` Nothing is listed for ${day.slice(0, 7)}.`;
+  // A certain calendar (NYSE weekends and holidays) explains the gap; the days suggested are
+  // the ones the bucket lists, not the calendar's open days (a sandbox or a plan may lack them).
+  if (closed && CALENDARS[d.calendar].certainty === "certain")
+    throw new KitError(
+      "catalog.closed",
+      `${day} is ${closed}: ${d.id} has no file for it (${CALENDARS[d.calendar].rule}).${near}`,
+    );
 
   const publication = expectedPublication(d, day);
   const clock = newYorkClock(now);
@@ -221,12 +232,6 @@ export async function findDay(
         `trading day, so expect it around ${publication.date} ${publication.time} ET (it is ${clock} in New York now).`,
     );
   }
-  const earlier = listed.filter((f) => f.date < day).at(-1)?.date;
-  const later = listed.find((f) => f.date > day)?.date;
-  const near =
-    earlier || later
-      ? ` Nearest listed days: ${[earlier, later].filter(Boolean).join(" and ")}.`
-      : ` Nothing is listed for ${day.slice(0, 7)}.`;
   if (closed)
     throw new KitError(
       "catalog.closed",

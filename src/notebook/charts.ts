@@ -4,6 +4,8 @@
  * notebook executed headless is untrusted.
  */
 import pl from "nodejs-polars";
+import { resolveTickers } from "../flatfiles/analysis";
+import { KitError } from "../util/errors";
 import { showPng } from "./display";
 
 export type ChartSpec = Record<string, unknown>;
@@ -11,8 +13,25 @@ export type ChartSpec = Record<string, unknown>;
 /** Every chart is drawn this wide (CSS pixels; the PNG is twice that), so all show at one scale. */
 export const CHART_WIDTH = 640;
 
+/**
+ * The largest chart side, in CSS pixels (the PNG is twice that): a 20000-pixel chart took 12.6 GB
+ * to rasterise. 4000 is six times the notebooks' width, room for any chart a page can show.
+ */
+export const MAX_CHART_SIDE = 4000;
+
+function checkSide(what: string, value: unknown): void {
+  if (typeof value === "number" && !(value > 0 && value <= MAX_CHART_SIDE)) {
+    throw new KitError(
+      "chart.size",
+      `The chart's ${what} is ${String(value).slice(0, 20)} pixels; give a number from 1 to ${MAX_CHART_SIDE} (the PNG is drawn at twice that).`,
+    );
+  }
+}
+
 /** Render a Vega-Lite spec to PNG bytes (2x scale, white background). */
 export async function renderChart(spec: ChartSpec): Promise<Buffer> {
+  checkSide("width", spec.width);
+  checkSide("height", spec.height);
   // vega, vega-lite and resvg are loaded with the first chart, not with the library, so a
   // notebook that draws no chart never loads them.
   const vega = require("vega") as {
@@ -25,6 +44,13 @@ export async function renderChart(spec: ChartSpec): Promise<Buffer> {
   };
   const full = { background: "white", width: CHART_WIDTH, height: 280, ...spec };
   const svg = await new vega.View(vega.parse(vl.compile(full).spec), { renderer: "none" }).toSVG();
+  // Parts of a concatenation, many rows of a facet: the drawn size is what counts, checked
+  // before the PNG's memory is taken.
+  const size = /<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"/.exec(svg);
+  if (size) {
+    checkSide("drawn width", Number(size[1]));
+    checkSide("drawn height", Number(size[2]));
+  }
   return new Resvg(svg, { fitTo: { mode: "zoom", value: 2 } }).render().asPng();
 }
 
@@ -42,7 +68,8 @@ function rowsOf(df: pl.DataFrame, timeColumn = "window_start_ny"): Record<string
 }
 
 /** One ticker's minute bars: closing price through the day, volume underneath. */
-export function minuteBarsSpec(df: pl.DataFrame, ticker: string): ChartSpec {
+export function minuteBarsSpec(df: pl.DataFrame, tickerName: string): ChartSpec {
+  const [ticker] = resolveTickers(df, [tickerName], "these minute bars");
   const values = rowsOf(
     df.filter(pl.col("ticker").eq(pl.lit(ticker))).select("close", "volume", "window_start_ny"),
   );

@@ -17,7 +17,7 @@ import { userCacheDir } from "../util/paths";
 /** moto is pinned: `emulator/moto_patches.py` patches its internals, checked against this release. */
 export const EMULATOR_REQUIREMENTS = ["moto[server]==5.2.1", "boto3>=1.34"];
 
-const MARKER = "flatfiles-kit-emulator.json";
+const MARKER = "flatfiles-kit-emulator.json"; // the name stays: existing environments keep working
 // find_spec instead of an import: answers in ~50 ms where importing moto takes ~1 s.
 const PROBE =
   "import importlib.util as u, sys; sys.exit(0 if u.find_spec('moto') and u.find_spec('boto3') and u.find_spec('flask') else 1)";
@@ -36,16 +36,16 @@ function hasEmulator(python: string, env?: NodeJS.ProcessEnv): boolean {
 }
 
 /** The kit's environment is complete and was made for today's pins. */
-function markerMatches(venvDir: string): boolean {
+function markerMatches(venvDir: string, requirements: string[]): boolean {
   try {
     const m = JSON.parse(fs.readFileSync(path.join(venvDir, MARKER), "utf8")) as { requirements?: string[] };
-    return JSON.stringify(m.requirements) === JSON.stringify(EMULATOR_REQUIREMENTS);
+    return JSON.stringify(m.requirements) === JSON.stringify(requirements);
   } catch {
     return false;
   }
 }
 
-function venvPython(dir: string): string {
+export function venvPython(dir: string): string {
   return process.platform === "win32"
     ? path.join(dir, "Scripts", "python.exe")
     : path.join(dir, "bin", "python");
@@ -90,18 +90,55 @@ export function ensureSandboxPython(options: PythonOptions = {}): string {
   }
   const candidates = options.candidates ?? ["python3", "/usr/bin/python3", "python"];
   const venvDir = options.venvDir ?? path.join(userCacheDir(env), "emulator-venv");
-  const own = venvPython(venvDir);
-  if (markerMatches(venvDir) && hasEmulator(own)) return own;
+  if (markerMatches(venvDir, EMULATOR_REQUIREMENTS) && hasEmulator(venvPython(venvDir)))
+    return venvPython(venvDir);
   for (const py of candidates) if (hasEmulator(py)) return py;
 
-  const base = candidates.find((py) => runs(py));
+  return ensureOwnVenv({
+    what: "the emulator",
+    dir: venvDir,
+    requirements: EMULATOR_REQUIREMENTS,
+    ready: hasEmulator,
+    candidates,
+    env,
+    log,
+    advice: installAdvice(),
+  });
+}
+
+/** A virtual environment of the kit's own, in the user's cache, holding pinned packages. */
+export interface OwnVenv {
+  /** What it holds, for messages: "the emulator", "Jupyter". */
+  what: string;
+  dir: string;
+  requirements: string[];
+  /** True when the environment's Python (given) can do its job. */
+  ready: (python: string) => boolean;
+  /** Pythons to make it with, in order. */
+  candidates: string[];
+  env: NodeJS.ProcessEnv;
+  log: (message: string) => void;
+  /** What to install by hand when the kit cannot. */
+  advice: string;
+}
+
+/**
+ * The Python of `spec.dir`, made and filled with pip when it is missing or was made for other
+ * pins (once; later calls return at once). No root, no system package manager: only the Python
+ * that exists and pip with the user's own configuration.
+ */
+export function ensureOwnVenv(spec: OwnVenv): string {
+  const { dir: venvDir, requirements, env, candidates } = spec;
+  const own = venvPython(venvDir);
+  if (markerMatches(venvDir, requirements) && spec.ready(own)) return own;
+  const base = candidates.find((py) => runs(py, env));
   if (!base) {
     throw new KitError(
       "sandbox.python",
-      `No Python 3.9 or newer was found (tried ${candidates.join(", ")}). ${installAdvice()}`,
+      `No Python 3.9 or newer was found (tried ${candidates.join(", ")}). ${spec.advice}`,
     );
   }
-  log(`installing the emulator (${EMULATOR_REQUIREMENTS.join(", ")}) into ${venvDir} (first start only)...`);
+  spec.log(`installing ${spec.what} (${requirements.join(", ")}) into ${venvDir} (first start only)...`);
   // A half-made environment is never used: it is removed first, and the marker is written last.
   fs.rmSync(venvDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(venvDir), { recursive: true });
@@ -114,25 +151,25 @@ export function ensureSandboxPython(options: PythonOptions = {}): string {
         .split("\n")
         .slice(-4)
         .join("\n");
-      throw new KitError("sandbox.install", `Could not ${what} with ${base}:\n${tail}\n${installAdvice()}`);
+      throw new KitError("sandbox.install", `Could not ${what} with ${base}:\n${tail}\n${spec.advice}`);
     }
   };
   step("create a virtual environment", base, ["-m", "venv", venvDir]);
-  step("install the emulator", own, [
+  step(`install ${spec.what}`, own, [
     "-m",
     "pip",
     "install",
     "--disable-pip-version-check",
     "--quiet",
-    ...EMULATOR_REQUIREMENTS,
+    ...requirements,
   ]);
-  if (!hasEmulator(own)) {
+  if (!spec.ready(own)) {
     fs.rmSync(venvDir, { recursive: true, force: true });
     throw new KitError(
       "sandbox.install",
-      `pip finished but ${own} still cannot import moto, boto3 and flask. ${installAdvice()}`,
+      `pip finished but ${own} still cannot run ${spec.what}. ${spec.advice}`,
     );
   }
-  fs.writeFileSync(path.join(venvDir, MARKER), JSON.stringify({ requirements: EMULATOR_REQUIREMENTS, base }));
+  fs.writeFileSync(path.join(venvDir, MARKER), JSON.stringify({ requirements, base }));
   return own;
 }

@@ -1,24 +1,28 @@
 /**
- * As a user would: start the README's main command, open each notebook (notebooks/NN-*.ipynb)
- * in Chromium, run all cells from the Cell menu, and check that every cell finished without an
- * error, that no line of code is wider than its cell (at a 1280-pixel-wide window), and, for
- * notebook 01, that the expected results are on the page. Saves a screenshot per notebook.
+ * As a user would: start the README's main command, open each notebook of the learner's copy in
+ * Jupyter Notebook 7 in Chromium, run all cells (Run → Run All Cells, through the app's command),
+ * and check that every cell finished without an error or stderr output, that no line of code is
+ * wider than its cell at a 1280-pixel window, that every relative link of the notebook (docs,
+ * solutions, other notebooks) opens from the running Jupyter (a click on each, once; a 404
+ * fails), and, for notebook 01, that the expected results are on the page. Saves a screenshot per
+ * notebook. The main command runs with its own learner folder, so a learner's work is untouched.
+ *
+ * FLATFILES_BROWSER_NOTEBOOKS=00,04 runs only those notebooks (a quicker loop while editing).
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "../../scripts/lib/browser";
+import { courseNotebooks } from "../../scripts/lib/learner-notebooks";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 import { type MainCommand, startMainCommand } from "../helpers/main-command";
 
-const NOTEBOOKS_DIR = path.join(PACKAGE_ROOT, "notebooks");
-const NOTEBOOKS = fs
-  .readdirSync(NOTEBOOKS_DIR)
-  .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
-  .sort();
+const ONLY = process.env.FLATFILES_BROWSER_NOTEBOOKS?.split(",").map((s) => s.trim());
+const NOTEBOOKS = courseNotebooks().filter((f) => !ONLY || ONLY.includes(f.slice(0, 2)));
+const FOLDER = "my-notebooks-test"; // the learner folder startMainCommand gives npm start
 
 /** Text each notebook must show once run (beyond "no error"). */
 const EXPECTED: Record<string, string[]> = {
@@ -42,7 +46,6 @@ interface WideCell {
   index: number;
   scrollWidth: number;
   clientWidth: number;
-  /** Lines that end past the editor's visible right edge (px past it), or else the one ending closest to it. */
   lines: { line: number; length: number; text: string; past: number }[];
 }
 
@@ -58,157 +61,191 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  fs.rmSync(path.join(PACKAGE_ROOT, FOLDER), { recursive: true, force: true });
 });
+
+const api = (p: string, init?: RequestInit) =>
+  fetch(`${server.base}${p}`, { ...init, headers: { Authorization: `token ${server.token}` } });
 
 /** Shut down the notebook's kernel, so notebooks do not pile up kernels on a small machine. */
 async function closeSessions(notebook: string): Promise<void> {
-  const api = `${server.base}/api/sessions`;
-  const sessions = (await (await fetch(`${api}?token=${server.token}`)).json()) as {
-    id: string;
-    path: string;
-  }[];
-  for (const s of sessions.filter((s) => s.path.endsWith(notebook))) {
-    await fetch(`${api}/${s.id}?token=${server.token}`, { method: "DELETE" });
-  }
+  const sessions = (await (await api("/api/sessions")).json()) as { id: string; path: string }[];
+  for (const s of sessions.filter((s) => s.path.endsWith(notebook)))
+    await api(`/api/sessions/${s.id}`, { method: "DELETE" });
 }
 
-/** Open the notebook, wait for its kernel, run all cells from the Cell menu; seconds taken. */
-async function runAll(
-  page: Page,
-  notebook: string,
-): Promise<{ kernel: number; firstCell: number; all: number }> {
+/** Open the notebook, wait for its kernel, run all cells; seconds taken. */
+async function runAll(page: Page, notebook: string): Promise<{ kernel: number; all: number }> {
   const t0 = performance.now();
-  await page.goto(`${server.base}/notebooks/${notebook}?token=${server.token}`);
+  await page.goto(`${server.base}/notebooks/${FOLDER}/${notebook}?token=${server.token}`);
   await page.waitForFunction(
     () => {
-      const J = (globalThis as any).Jupyter;
-      return J?.notebook?.kernel?.is_connected?.() && J.notebook.kernel_selector;
+      const app = (globalThis as any).jupyterapp;
+      const kernel = app?.shell?.currentWidget?.sessionContext?.session?.kernel;
+      return kernel?.name === "tslab" && kernel.status === "idle";
     },
     null,
-    { timeout: 120_000 },
+    { timeout: 120_000, polling: 250 },
   );
   const kernel = (performance.now() - t0) / 1000;
   await page.evaluate(() => {
-    const J = (globalThis as any).Jupyter;
-    J.notebook.set_autosave_interval(0); // never write the committed notebook back from the test
-    const w = globalThis as any;
-    w.__finished = [] as number[];
-    J.notebook.events.on("finished_execute.CodeCell", () => w.__finished.push(performance.now()));
-    w.__started = performance.now();
+    const app = (globalThis as any).jupyterapp;
+    // Never write the notebook back from the test (it is a throwaway copy, still: no surprises).
+    app.shell.currentWidget.context.model.dirty = false;
+    return app.commands.execute("notebook:run-all-cells");
   });
-  await page.click("#celllink");
-  await page.click("#run_all_cells > a");
-  // Done when no cell is running any more (a cell that fails may leave later ones unrun).
   await page.waitForFunction(
     () => {
-      const cells = (globalThis as any).Jupyter.notebook
-        .get_cells()
-        .filter((c: any) => c.cell_type === "code");
-      return cells.every((c: any) => !c.element.hasClass("running") && c.input_prompt_number !== "*");
+      const prompts = [...(globalThis as any).document.querySelectorAll(".jp-CodeCell .jp-InputPrompt")];
+      return prompts.length > 0 && prompts.every((p: any) => !p.textContent?.includes("*"));
     },
     null,
-    { timeout: 240_000, polling: 500 },
+    { timeout: 400_000, polling: 500 },
   );
-  const [firstCell, all] = await page.evaluate(() => {
-    const w = globalThis as any;
-    return [(w.__finished[0] - w.__started) / 1000, (performance.now() - w.__started) / 1000];
-  });
-  return { kernel, firstCell, all };
+  return { kernel, all: (performance.now() - t0) / 1000 };
 }
 
-/** Code cells whose editor scrolls sideways, with the lines that stick out. */
+/** Code cells whose editor scrolls sideways (CodeMirror 6), with the lines that stick out. */
 function wideCells(page: Page): Promise<WideCell[]> {
   return page.evaluate(() => {
     const out: WideCell[] = [];
-    (globalThis as any).Jupyter.notebook.get_cells().forEach((c: any, index: number) => {
-      if (c.cell_type !== "code") return;
-      const cm = c.code_mirror;
-      // CodeMirror's scroller reaches past the visible editor (to hide native scrollbars);
-      // getScrollInfo gives the code's width and the visible width without that gap.
-      const info = cm.getScrollInfo();
-      if (info.width <= info.clientWidth) return;
-      const scroller = cm.getScrollerElement();
-      scroller.scrollLeft = 0;
-      const right = scroller.getBoundingClientRect().left + info.clientWidth;
-      const all = [];
-      for (let n = 0; n < cm.lineCount(); n++) {
-        const text: string = cm.getLine(n);
-        const past = Math.round(cm.charCoords({ line: n, ch: text.length }, "window").right - right);
-        all.push({ line: n + 1, length: text.length, text, past });
-      }
-      // A line that ends just inside the edge can still make the editor scroll (CodeMirror's padding).
-      const lines = all.some((l) => l.past > 0)
-        ? all.filter((l) => l.past > 0)
-        : all.sort((a, b) => b.past - a.past).slice(0, 1);
-      out.push({ index, scrollWidth: info.width, clientWidth: info.clientWidth, lines });
-    });
+    (globalThis as any).document
+      .querySelectorAll(".jp-Notebook .jp-Cell")
+      .forEach((cell: any, index: number) => {
+        if (!cell.classList.contains("jp-CodeCell")) return;
+        const scroller = cell.querySelector(".cm-scroller") as any;
+        if (!scroller || scroller.scrollWidth <= scroller.clientWidth) return;
+        const right = scroller.getBoundingClientRect().left + scroller.clientWidth;
+        const lines = [...cell.querySelectorAll(".cm-line")].map((el: any, n: number) => {
+          const range = (globalThis as any).document.createRange();
+          range.selectNodeContents(el);
+          const text = el.textContent ?? "";
+          return {
+            line: n + 1,
+            length: text.length,
+            text,
+            past: Math.round(range.getBoundingClientRect().right - right),
+          };
+        });
+        out.push({
+          index,
+          scrollWidth: scroller.scrollWidth,
+          clientWidth: scroller.clientWidth,
+          lines: lines.filter((l) => l.past > 0),
+        });
+      });
     return out;
   });
 }
 
+/** The relative links of the notebook's text cells, as written (from the file, not the page). */
+function relativeLinks(notebook: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "notebooks", notebook), "utf8")) as {
+    cells: { cell_type: string; source: string | string[] }[];
+  };
+  const out = new Set<string>();
+  for (const c of nb.cells.filter((c) => c.cell_type === "markdown")) {
+    const text = Array.isArray(c.source) ? c.source.join("") : c.source;
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)|href="([^"]+)"/g)) {
+      const href = m[1] ?? m[2];
+      if (!/^[a-z]+:|^#/i.test(href)) out.add(href);
+    }
+  }
+  return [...out];
+}
+
 for (const notebook of NOTEBOOKS) {
   const nn = notebook.slice(0, 2);
-  describe(`notebook ${notebook} in a real browser`, () => {
+  describe(`notebook ${notebook} in Notebook 7 in a real browser`, () => {
     let wide: WideCell[] | undefined;
+    let page: Page | undefined;
 
-    it("runs every cell from the Cell menu with no error and shows the results", {
-      timeout: 400_000,
-    }, async (t) => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      try {
-        const times = await runAll(page, notebook);
-        t.diagnostic(
-          `kernel connected ${times.kernel.toFixed(1)} s after opening; after Run All, ` +
-            `first cell done in ${times.firstCell.toFixed(1)} s, all in ${times.all.toFixed(1)} s`,
-        );
-        wide = await wideCells(page);
-        await page.screenshot({ path: path.join(SHOTS, `notebook-${nn}.png`) });
-
-        const problems = await page.evaluate(() =>
-          (globalThis as any).Jupyter.notebook.get_cells().flatMap((c: any, index: number) => {
-            if (c.cell_type !== "code") return [];
-            const bad = c.element[0].querySelector(".output_error, .output_stderr");
+    it("runs every cell with no error and shows the results", { timeout: 600_000 }, async (t) => {
+      page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const times = await runAll(page, notebook);
+      t.diagnostic(
+        `kernel idle ${times.kernel.toFixed(1)} s after opening; all cells done ${times.all.toFixed(1)} s after opening`,
+      );
+      wide = await wideCells(page);
+      await page.screenshot({ path: path.join(SHOTS, `notebook-${nn}.png`) });
+      const problems = await page.evaluate(() =>
+        [...(globalThis as any).document.querySelectorAll(".jp-Notebook .jp-Cell")].flatMap(
+          (cell: any, index: number) => {
+            if (!cell.classList.contains("jp-CodeCell")) return [];
+            const bad = cell.querySelector(
+              '[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]',
+            ) as any;
             if (bad) return [`cell ${index}: ${bad.innerText.slice(0, 400)}`];
-            if (c.get_text().trim() && typeof c.input_prompt_number !== "number")
-              return [`cell ${index}: did not run`];
+            const prompt = cell.querySelector(".jp-InputPrompt")?.textContent ?? "";
+            const code = cell.querySelector(".cm-content")?.textContent?.trim();
+            if (code && !/\[\d+\]/.test(prompt)) return [`cell ${index}: did not run (${prompt})`];
             return [];
-          }),
-        );
-        assert.deepEqual(problems, [], `cells with an error or not run:\n${problems.join("\n")}`);
-
-        const text = await page.locator("#notebook-container").innerText();
-        for (const expected of EXPECTED[nn] ?? []) {
-          assert.ok(text.includes(expected), `the page does not show "${expected}"`);
-        }
-        if (nn === "01") {
-          await page.screenshot({ path: path.join(SHOTS, "notebook-01-top.png") });
-          const trace = page
-            .locator(".output_html")
-            .filter({ hasText: "ListObjectsV2 requests for one dataset" });
-          await trace.scrollIntoViewIfNeeded();
-          await page.screenshot({ path: path.join(SHOTS, "notebook-01-requests.png") });
-        }
-      } finally {
-        await page.close();
-        await closeSessions(notebook);
+          },
+        ),
+      );
+      assert.deepEqual(problems, [], `cells with an error or not run:\n${problems.join("\n")}`);
+      const text = await page.locator(".jp-Notebook").innerText();
+      for (const expected of EXPECTED[nn] ?? [])
+        assert.ok(text.includes(expected), `the page does not show "${expected}"`);
+      if (nn === "01") {
+        await page.screenshot({ path: path.join(SHOTS, "notebook-01-top.png") });
+        const trace = page
+          .locator(".jp-OutputArea-output")
+          .filter({ hasText: "ListObjectsV2 requests for one dataset" });
+        await trace.first().scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(SHOTS, "notebook-01-requests.png") });
       }
+    });
+
+    it("opens every relative link of the notebook from the running Jupyter", {
+      timeout: 300_000,
+    }, async () => {
+      assert.ok(page, "the notebook did not open");
+      const links = relativeLinks(notebook);
+      const broken: string[] = [];
+      for (const href of links) {
+        // Where the link leads, from the learner's folder, and whether Jupyter serves it.
+        const target = path.posix.normalize(path.posix.join(FOLDER, href.split("#")[0]));
+        const served = await api(`/api/contents/${target}?content=0`);
+        if (served.status !== 200) broken.push(`${href}: /api/contents/${target} answered ${served.status}`);
+        // And a click on it, as a learner does: it must open (a new tab or this one), not 404.
+        // JupyterLab rewrites a relative href to the file's URL; match on the path's tail.
+        const tail = href.replace(/^(\.\.\/)+/, "").split("#")[0];
+        const link = page!.locator(`.jp-RenderedMarkdown a[href*="${tail}"]`);
+        if ((await link.count()) === 0) {
+          broken.push(`${href}: no link on the page`);
+          continue;
+        }
+        const opened = page!
+          .context()
+          .waitForEvent("page", { timeout: 30_000 })
+          .catch(() => null);
+        const responses: number[] = [];
+        const onResponse = (r: { status(): number; url(): string }) => {
+          if (r.url().startsWith(server.base)) responses.push(r.status());
+        };
+        page!.context().on("response", onResponse);
+        await link.first().click({ modifiers: [] });
+        const tab = await opened;
+        if (tab) {
+          await tab.waitForLoadState("load").catch(() => {});
+          await tab.close();
+        }
+        page!.context().off("response", onResponse);
+        if (responses.includes(404)) broken.push(`${href}: a 404 on click`);
+      }
+      await page!.close();
+      await closeSessions(notebook);
+      assert.deepEqual(broken, [], `links that do not open in ${notebook}:\n${broken.join("\n")}`);
     });
 
     it("has no line of code wider than its cell at a 1280-pixel window", () => {
       assert.ok(wide, "the notebook did not open");
-      const ids = (
-        JSON.parse(fs.readFileSync(path.join(NOTEBOOKS_DIR, notebook), "utf8")) as {
-          cells: { id?: string }[];
-        }
-      ).cells.map((c) => c.id);
       const report = wide.map(
         (c) =>
-          `cell ${c.index}${ids[c.index] ? ` (id ${ids[c.index]})` : ""}: its editor scrolls sideways, ${c.scrollWidth} px of code in ${c.clientWidth} px\n` +
+          `cell ${c.index}: its editor scrolls sideways, ${c.scrollWidth} px of code in ${c.clientWidth} px\n` +
           c.lines
-            .map(
-              (l) =>
-                `  line ${l.line}, ${l.length} chars, ${l.past > 0 ? `${l.past} px past the edge` : `ends ${-l.past} px before the edge`}: ${l.text}`,
-            )
+            .map((l) => `  line ${l.line}, ${l.length} chars, ${l.past} px past the edge: ${l.text}`)
             .join("\n"),
       );
       assert.deepEqual(report, [], `code wider than its cell in ${notebook}:\n${report.join("\n")}`);

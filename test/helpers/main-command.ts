@@ -24,7 +24,8 @@ export async function startMainCommand(timeoutMs = 150_000): Promise<MainCommand
   const child = spawn("npm", ["start"], {
     cwd: PACKAGE_ROOT,
     detached: true,
-    env: { ...process.env, FLATFILES_SANDBOX_STATE: stateFile },
+    // The tests' own learner folder: a learner's my-notebooks/ is never touched by a test run.
+    env: { ...process.env, FLATFILES_SANDBOX_STATE: stateFile, FLATFILES_LEARNER_DIR: "my-notebooks-test" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
@@ -37,7 +38,7 @@ export async function startMainCommand(timeoutMs = 150_000): Promise<MainCommand
       throw new Error(`npm start did not get ready:\n${log}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  const m = /(http:\/\/127\.0\.0\.1:(\d+))\/tree\?token=([0-9a-f]+)/.exec(log);
+  const m = /(http:\/\/127\.0\.0\.1:(\d+))\/tree[^?\s]*\?token=([0-9a-f]+)/.exec(log);
   if (!m) throw new Error(`npm start printed no URL with a token:\n${log}`);
   return {
     child,
@@ -49,6 +50,7 @@ export async function startMainCommand(timeoutMs = 150_000): Promise<MainCommand
     stop: async () => {
       if (child.exitCode === null) process.kill(-child.pid!, "SIGINT");
       await exited;
+      fs.rmSync(path.join(PACKAGE_ROOT, "my-notebooks-test"), { recursive: true, force: true });
     },
   };
 }

@@ -52,6 +52,27 @@ describe("npm start", () => {
       403,
       "token authentication stays on",
     );
+    // Any local user can read a command line (`ps`); the token must not be on one (issue 20, item 5).
+    const server = pidsMentioning("jupyter-notebook").filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`server-${port}`);
+      } catch {
+        return false;
+      }
+    });
+    assert.equal(server.length, 1, "the Jupyter server process is found");
+    for (const pid of [server[0], ...pidsMentioning("tslab")]) {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      assert.ok(!cmdline.includes(token), `the token is on the command line of process ${pid}`);
+    }
+    const version = (await (
+      await fetch(`http://127.0.0.1:${port}/api/status?token=${token}`)
+    ).json()) as object;
+    assert.ok(version, "Jupyter answers with the token");
+    const docs = await fetch(
+      `http://127.0.0.1:${port}/files/docs/solutions/01-flat-files-requests-and-paginators.md?token=${token}`,
+    );
+    assert.equal(docs.status, 200, "the docs the notebooks link to are served");
     const specs = (await (await fetch(`http://127.0.0.1:${port}/api/kernelspecs?token=${token}`)).json()) as {
       default: string;
       kernelspecs: Record<string, unknown>;
@@ -75,7 +96,7 @@ describe("npm start", () => {
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(alive(state.pid), false, "sandbox stopped");
     assert.deepEqual(kernelPids.filter(alive), [], "kernel stopped");
-    assert.deepEqual(pidsMentioning(`--port=${port}`), [], "Jupyter stopped");
+    assert.deepEqual(server.filter(alive), [], "Jupyter stopped");
     assert.equal(await portOpen(port), false, "Jupyter's port released");
     assert.equal(await portOpen(sandboxPort), false, "sandbox port released");
     assert.equal(fs.existsSync(stateFile), false, "sandbox state file removed");

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { NBCONVERT_EXECUTE_CONFIG } from "../../scripts/lib/jupyter";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 import { firstDifference } from "../../scripts/lib/notebook-compare";
 import { type Notebook, outputText, readNotebook } from "../../scripts/lib/notebook-file";
@@ -131,6 +132,7 @@ describe("notebooks run green against the sandbox", () => {
         r = spawnSync(
           "jupyter-nbconvert",
           [
+            NBCONVERT_EXECUTE_CONFIG,
             "--to",
             "notebook",
             "--execute",
