@@ -6,7 +6,7 @@
  * command in `commands/`), so `--help` or a usage error starts at once and `ls` never loads
  * polars. Commands write through an `Io`, which lets the tests run them in-process.
  */
-import "../util/node-version"; // the Node.js floor, before anything else loads
+import "./floor"; // the Node.js floor, before anything else loads: one line below it
 import { KitError, UNEXPECTED, stackOf, unexpectedError } from "../util/errors";
 import { type Values, USAGE, parseCommandLine } from "./args";
 import { safe, safeLines } from "./output";
