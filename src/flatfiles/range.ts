@@ -8,7 +8,7 @@
 import { closedReason, openDays } from "./calendar";
 import { type BucketRef, type DayFile, listDays } from "./catalog";
 import { type Dataset, findDataset } from "./datasets";
-import { type DownloadOptions, type Downloaded, downloadFile, settingsOf } from "./download";
+import { type DownloadOptions, type Downloaded, cacheRootReady, downloadFile, settingsOf } from "./download";
 import { KitError } from "../util/errors";
 import { wholeNumber } from "../util/validate";
 
@@ -150,7 +150,7 @@ function failureOf(day: { date: string; key: string }, e: unknown, context = "")
 /**
  * Download every file of a range (a plan from `planRange`, or the dataset and dates) into the
  * cache, `files` at a time. Resolves with what was done and what failed; it rejects only when
- * the range itself cannot be listed.
+ * the range itself cannot be listed, an argument is wrong, or the cache folder cannot be used.
  */
 export async function downloadRange(
   ref: BucketRef,
@@ -161,10 +161,12 @@ export async function downloadRange(
   checkRange(range);
   for (const name of ["onProgress", "onDay", "onWarning"] as const) callback(name, options[name]);
   // The download options once, here: wrong, they would fail every day of the range the same way.
-  settingsOf({ ...options, onProgress: undefined });
+  const { cacheDir } = settingsOf({ ...options, onProgress: undefined });
   const files = options.files ?? 4;
   wholeNumber("files", files, 1, 64);
   const plan = "days" in range ? range : await planRange(ref, range.dataset, range.from, range.to);
+  // Likewise a cache folder that is a file or read-only: one error, not one per day.
+  if (plan.days.length) cacheRootReady(cacheDir);
   const started = performance.now();
   const { signal } = options;
   const onDisk = new Map<string, number>();

@@ -62,7 +62,7 @@ const plan = (): RangePlan => ({
   dataset: "us_stocks_sip/day_aggs_v1",
   from: "2024-03-15",
   to: "2024-03-15",
-  days: [{ dataset: "us_stocks_sip/day_aggs_v1", date: "2024-03-15", key: KEY, size: 200 << 10 }],
+  days: [{ dataset: "us_stocks_sip/day_aggs_v1", date: "2024-03-15", key: KEY, size: 200 << 10, etag: "" }],
   totalBytes: 200 << 10,
   gaps: [],
 });
@@ -128,6 +128,18 @@ describe("downloadRange and planRange given the wrong things", () => {
       assert.equal(server.requests, before, "no request was sent");
     });
   }
+
+  it("a cache folder that is a file: one download.cache error for the range, before any request (it was the same failure for every day: 2,738 lines for ten years)", async () => {
+    const file = path.join(root, "a-file-not-a-folder");
+    fs.writeFileSync(file, "x");
+    const tenDays = { ...plan(), days: Array.from({ length: 10 }, () => plan().days[0]) };
+    const before = server.requests;
+    const e = await failure(() => downloadRange({ client: s3, bucket }, tenDays, { cacheDir: file }));
+    assert.equal(e.code, "download.cache");
+    assert.match(e.message, /is a file or under one, not a folder.*FLATFILES_CACHE_DIR/);
+    assert.equal(server.requests, before);
+    assert.equal(fs.readFileSync(file, "utf8"), "x", "the file is left as it was");
+  });
 
   it("the same plan with right arguments downloads (the checks refuse only the wrong ones)", async () => {
     const days: string[] = [];

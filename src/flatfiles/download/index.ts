@@ -32,7 +32,7 @@ import { cachedCopy, lookUp } from "./look-up";
 import { transfer } from "./transfer";
 import type { DownloadOptions, Downloaded, Job } from "./types";
 
-export { cachePath, defaultCacheDir } from "./cache-path";
+export { cachePath, cacheRootReady, defaultCacheDir } from "./cache-path";
 export type { DownloadOptions, Downloaded, Progress } from "./types";
 
 /** Download one object into the cache (or find it there), resuming any earlier partial download. */
