@@ -8,7 +8,7 @@
  *   node --import tsx --test test/reliability/careless-callers.test.ts
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -185,6 +185,45 @@ describe("downloadFile and downloadFiles given the wrong things", () => {
     const d = await downloadFile(s3, bucket, KEY, { cacheDir: freshCache(), signal: foreign });
     assert.equal(d.size, 200 << 10);
   });
+});
+
+describe("special files planted in the cache", () => {
+  /** `downloadFile` in a child (a blocked event loop ends no timer of its own), killed after `limitMs`. */
+  function inChild(cacheDir: string, limitMs = 20_000): Promise<string> {
+    const args = { endpoint: server.endpoint, bucket, key: KEY, cacheDir };
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(__dirname, "download-worker.ts"), JSON.stringify(args)],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    child.stdout.on("data", (c) => {
+      out += c;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);
+    return new Promise((resolve) => {
+      child.on("exit", (_code, sig) => {
+        clearTimeout(timer);
+        resolve(sig === "SIGKILL" ? "killed" : (out.trim().split("\n").pop() ?? ""));
+      });
+    });
+  }
+
+  for (const side of [".part.json", ".meta.json"]) {
+    it(`a FIFO at <file>${side}: ignored and replaced, the download verified (it blocked forever opening it)`, async () => {
+      const cache = freshCache();
+      const file = path.join(cache, bucket, KEY);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      assert.equal(spawnSync("mkfifo", [file + side]).status, 0, "mkfifo");
+      const r = await inChild(cache);
+      assert.notEqual(r, "killed", "the download never ended");
+      assert.equal(JSON.parse(r).ok, true, r);
+      assert.equal(fs.statSync(file).size, 200 << 10);
+      // The resume record is gone after a finished download; the description is the kit's own file.
+      const left = fs.existsSync(file + side) ? fs.lstatSync(file + side) : null;
+      assert.ok(side === ".part.json" ? left === null : left?.isFile(), `${side} after the download`);
+    });
+  }
 });
 
 describe("the CLI below the Node.js floor", () => {
