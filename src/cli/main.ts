@@ -110,7 +110,10 @@ if (require.main === module) {
   });
   // On success the process ends by itself once stdout is flushed (an exit could cut a pipe short).
   main(process.argv.slice(2), io).catch((e) => {
-    process.stderr.write(failureReport(e, process.env.FLATFILES_DEBUG === "1"));
-    process.exit(exitCode(e));
+    // Exit once the report is written: to a pipe (`2>&1 | less`, a CI log) the write is
+    // asynchronous, and exiting at once cut a long report at 64-128 kB, mid-line.
+    process.stderr.write(failureReport(e, process.env.FLATFILES_DEBUG === "1"), () =>
+      process.exit(exitCode(e)),
+    );
   });
 }
