@@ -5,8 +5,9 @@
  * sizes), farlink (a far-server stand-in and a fast one: the kit vs aws s3 cp, one file and
  * --recursive), bigday (a generated multi-GB trades day), vwap (minute VWAP of 5 tickers from that day,
  * lazy vs whole), chain (one underlying's option chain from a generated real-size options day, lazy
- * vs whole), install (the packed kit in a fresh project: installed size, import time), startup (the
- * CLI's start-up beside the AWS CLI's), tests.
+ * vs whole), lake (the Parquet lake build vs DuckDB's own COPY of the same generated day), install
+ * (the packed kit in a fresh project: installed size, import time), startup (the CLI's start-up
+ * beside the AWS CLI's), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -17,6 +18,7 @@ import { benchFarLink } from "./farlink";
 import { benchListing } from "./pagination";
 import { benchChain, benchVwap } from "./analysis";
 import { benchSandbox } from "./sandbox";
+import { benchLake } from "./lake";
 import { benchInstall } from "./install";
 import { benchStartup } from "./startup";
 
@@ -47,6 +49,7 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   bigday: () => benchBigDay(),
   vwap: () => benchVwap(),
   chain: () => benchChain(),
+  lake: () => benchLake(),
   install: () => benchInstall(),
   tests: benchTests,
   startup: () => benchStartup(),

@@ -21,6 +21,8 @@ export interface ErrorContext {
   key?: string;
   /** What we were doing, for example "listing us_stocks_sip/". */
   action?: string;
+  /** Where a redirect pointed (S3's `Endpoint` in its error document) and the bucket's region. */
+  redirect?: { to?: string; region?: string };
 }
 
 /** The service's error code (`SignatureDoesNotMatch`, ...), an errno (`ECONNREFUSED`) or the name. */
@@ -78,6 +80,17 @@ const ADVICE: Record<string, (c: ErrorContext) => string> = {
   TimeoutError: (c) => ADVICE.ETIMEDOUT(c),
   RequestTimeTooSkewed: () =>
     "Your computer's clock is too far off for request signing: set the time correctly.",
+  // S3 answers 301 PermanentRedirect / 307 TemporaryRedirect for a bucket in another region or
+  // behind another endpoint; the SDK does not follow them (the signature names the region).
+  Redirect: (c) =>
+    `${c.endpoint ?? "The endpoint"} redirected the request${c.redirect?.to ? ` to ${c.redirect.to}` : ""}: ` +
+    "the bucket is in another region or behind another endpoint, and a signed request is not followed there. " +
+    "Set FLATFILES_ENDPOINT to the bucket's endpoint (https://files.massive.com for flat files) and " +
+    (c.redirect?.region
+      ? `FLATFILES_REGION=${c.redirect.region}.`
+      : "FLATFILES_REGION to the bucket's region (us-east-1 for flat files)."),
+  PermanentRedirect: (c) => ADVICE.Redirect(c),
+  TemporaryRedirect: (c) => ADVICE.Redirect(c),
   SlowDown: () =>
     "The service is throttling requests (503 SlowDown): retries were exhausted; wait a little and lower concurrency.",
 };
@@ -124,6 +137,17 @@ function endpointOf(err: unknown): string | undefined {
   if (e.cause) return endpointOf(e.cause);
   if (e.errors?.length) return endpointOf(e.errors[0]);
   return undefined;
+}
+
+/** Where a redirect answer points: S3's error document names the endpoint, a header the region. */
+function redirectOf(err: unknown): ErrorContext["redirect"] {
+  const e = (err ?? {}) as { Endpoint?: unknown; $response?: { headers?: Record<string, string> } };
+  const to = typeof e.Endpoint === "string" && /^[\w.-]{1,253}$/.test(e.Endpoint) ? e.Endpoint : undefined;
+  const header = e.$response?.headers?.["x-amz-bucket-region"];
+  const region =
+    (typeof header === "string" && /^[a-z0-9-]{1,50}$/.test(header) ? header : undefined) ??
+    /\.s3[.-]([a-z]{2}-[a-z]+-\d+)\.amazonaws\.com$/.exec(to ?? "")?.[1];
+  return to || region ? { to, region } : undefined;
 }
 
 /** Names of JavaScript's own errors: on their own they say nothing about the service or network. */
@@ -177,11 +201,22 @@ export function explainAwsError(err: unknown, context: ErrorContext = {}): KitEr
   const status = httpStatus(err);
   let code = errorCode(err);
   // HEAD answers have no body, so the SDK knows only the status: name it from that.
-  if (/^Unknown/.test(code) && status)
-    code = ({ 403: "Forbidden", 404: "NotFound", 503: "SlowDown" } as Record<number, string>)[status] ?? code;
+  if ((/^Unknown/.test(code) || GENERIC_NAMES.has(code)) && status)
+    code =
+      (
+        {
+          301: "Redirect",
+          302: "Redirect",
+          307: "Redirect",
+          308: "Redirect",
+          403: "Forbidden",
+          404: "NotFound",
+          503: "SlowDown",
+        } as Record<number, string>
+      )[status] ?? code;
   const raw = (err as Error)?.message ?? String(err);
   if (/wrong version number/i.test(raw)) code = "ERR_SSL_WRONG_VERSION_NUMBER";
-  const ctx = { ...context, endpoint: context.endpoint ?? endpointOf(err) };
+  const ctx = { ...context, endpoint: context.endpoint ?? endpointOf(err), redirect: redirectOf(err) };
   let advice = ADVICE[code]?.(ctx);
   // A body the SDK could not read as an S3 error: say what the status means instead of quoting the parser.
   if (

@@ -9,14 +9,25 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as dotenv from "dotenv";
 import { KitError } from "../util/errors";
-import { alive } from "../util/process";
 import { displayPath, sandboxStateFile } from "../util/paths";
+import {
+  DEFAULT_BUCKET,
+  DEFAULT_ENDPOINT,
+  DEFAULT_REGION,
+  type Origin,
+  parseBucket,
+  parseEndpoint,
+  parseKey,
+  parsePath,
+  parseProgram,
+  parseRegion,
+  shownValue,
+} from "./parse";
 import { Secret } from "./secret";
+import { type SandboxState, runningSandbox } from "./sandbox-state";
 
-export const DEFAULT_ENDPOINT = "https://files.massive.com";
+export { DEFAULT_BUCKET, DEFAULT_ENDPOINT, DEFAULT_REGION };
 export const LEGACY_ENDPOINT = "https://files.polygon.io";
-export const DEFAULT_BUCKET = "flatfiles";
-export const DEFAULT_REGION = "us-east-1";
 
 /** Every variable the kit reads, with what it is for; `.env.example` documents the same list. */
 export const VARIABLES = {
@@ -63,35 +74,41 @@ const WHERE_KEYS =
 const SANDBOX_HINT =
   "Or use the local sandbox, which needs no account: run `npm run sandbox` (or `npm start`) in the project folder.";
 
-/** The nearest `.env` at or above a folder. */
+/**
+ * The nearest `.env` file at or above a folder. A folder named `.env` (a Python virtual
+ * environment, often) is not a settings file: it is passed over and the search goes on upwards.
+ */
 export function findEnvFile(from: string): string | null {
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, ".env");
-    if (fs.existsSync(candidate)) return candidate;
+    if (fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
     if (path.dirname(dir) === dir) return null;
   }
 }
 
-export interface SandboxState {
-  endpoint: string;
-  region: string;
-  bucket: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  pid: number;
-  deniedPrefix?: string;
+/** A `.env` file's variables; one that cannot be read is named, with the reason. */
+function readEnvFile(file: string): Record<string, string> {
+  try {
+    return dotenv.parse(fs.readFileSync(file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).name;
+    throw new KitError(
+      "config.envfile",
+      `${displayPath(file)} cannot be read (${code}): make it a readable text file of NAME=value lines, or remove it.`,
+      { cause: e },
+    );
+  }
 }
 
-/** The running sandbox's description, or null when none is running. */
+export type { SandboxState };
+
+/**
+ * The running sandbox's description, or null when none is running: a state file left behind by
+ * a sandbox that died (pid 0 or negative, a dead process, a pid since reused by another program)
+ * is not a running sandbox (`sandbox-state.ts`).
+ */
 export function readSandboxState(env: NodeJS.ProcessEnv = process.env): SandboxState | null {
-  const file = sandboxStateFile(env);
-  let state: SandboxState;
-  try {
-    state = JSON.parse(fs.readFileSync(file, "utf8")) as SandboxState;
-  } catch {
-    return null;
-  }
-  return state && typeof state.pid === "number" && alive(state.pid) ? state : null;
+  return runningSandbox(sandboxStateFile(env));
 }
 
 function clean(value: string | undefined): string {
@@ -113,9 +130,32 @@ export function kitEnv(
 ): NodeJS.ProcessEnv {
   const file = cwd === null ? null : findEnvFile(cwd);
   const merged: NodeJS.ProcessEnv = { ...processEnv };
-  if (file)
-    for (const [k, v] of Object.entries(dotenv.parse(fs.readFileSync(file)))) if (!merged[k]) merged[k] = v;
+  if (file) for (const [k, v] of Object.entries(readEnvFile(file))) if (!merged[k]) merged[k] = v;
+  // Paths as a shell would read them: `~/x` is in the home folder (dotenv leaves it as it is, and
+  // a folder named "~" appeared), a relative path is read from the folder of the .env holding it.
+  for (const [name, parse] of PATH_VARIABLES) {
+    const value = clean(merged[name]);
+    if (value) merged[name] = parse(value, originOf(name, processEnv, file, cwd));
+  }
   return merged;
+}
+
+const PATH_VARIABLES = [
+  ["FLATFILES_CACHE_DIR", parsePath],
+  ["FLATFILES_SANDBOX_STATE", parsePath],
+  ["FLATFILES_SANDBOX_PYTHON", parseProgram],
+] as const;
+
+/** Where a variable's value came from: the environment, or the `.env` file. */
+function originOf(
+  name: keyof typeof VARIABLES,
+  processEnv: NodeJS.ProcessEnv,
+  envFile: string | null,
+  cwd: string | null,
+): Origin {
+  return processEnv[name] || !envFile
+    ? { name, from: "the environment", base: cwd ?? process.cwd() }
+    : { name, from: displayPath(envFile), base: path.dirname(envFile) };
 }
 
 /** Build the configuration, or explain precisely what is missing and how to fix it. */
@@ -129,6 +169,18 @@ export function loadConfig(options: ConfigOptions = {}): FlatFilesConfig {
     processEnv[name] ? "the environment" : envFile ? envFile : "defaults";
 
   const wanted = targetOf(options.target ?? get("FLATFILES_TARGET"));
+  const origin = (name: keyof typeof VARIABLES) => originOf(name, processEnv, envFile, cwd);
+  // Every variable that is set is parsed, whichever target it serves: a mistake is reported
+  // where it was made, not as a failed request later (or as a bug in the kit).
+  const bucket = get("FLATFILES_BUCKET")
+    ? parseBucket(get("FLATFILES_BUCKET"), origin("FLATFILES_BUCKET"))
+    : DEFAULT_BUCKET;
+  const endpoint = get("FLATFILES_ENDPOINT")
+    ? parseEndpoint(get("FLATFILES_ENDPOINT"), origin("FLATFILES_ENDPOINT"), bucket)
+    : DEFAULT_ENDPOINT;
+  const region = get("FLATFILES_REGION")
+    ? parseRegion(get("FLATFILES_REGION"), origin("FLATFILES_REGION"))
+    : DEFAULT_REGION;
   const keyId = get("FLATFILES_ACCESS_KEY_ID");
   const secret = get("FLATFILES_SECRET_ACCESS_KEY");
   if (wanted === "sandbox" || (wanted === "auto" && !keyId && !secret)) {
@@ -137,11 +189,11 @@ export function loadConfig(options: ConfigOptions = {}): FlatFilesConfig {
   checkKeyPair(keyId, secret, from);
   return {
     target: "massive",
-    endpoint: checkedEndpoint(get("FLATFILES_ENDPOINT") || DEFAULT_ENDPOINT),
-    bucket: get("FLATFILES_BUCKET") || DEFAULT_BUCKET,
-    region: get("FLATFILES_REGION") || DEFAULT_REGION,
-    accessKeyId: new Secret(keyId!),
-    secretAccessKey: new Secret(secret!),
+    endpoint,
+    bucket,
+    region,
+    accessKeyId: new Secret(parseKey(keyId, origin("FLATFILES_ACCESS_KEY_ID"))),
+    secretAccessKey: new Secret(parseKey(secret, origin("FLATFILES_SECRET_ACCESS_KEY"))),
     source: processEnv.FLATFILES_ACCESS_KEY_ID ? "environment variables" : `${envFile}`,
     envFile,
   };
@@ -149,9 +201,12 @@ export function loadConfig(options: ConfigOptions = {}): FlatFilesConfig {
 
 /** FLATFILES_TARGET (or the option): auto, sandbox or massive, nothing else. */
 function targetOf(value: string | undefined): "auto" | "sandbox" | "massive" {
-  const wanted = value || "auto";
+  const wanted = (value || "auto").toLowerCase();
   if (wanted !== "auto" && wanted !== "sandbox" && wanted !== "massive") {
-    throw new KitError("config.target", `FLATFILES_TARGET is "${wanted}": use auto, sandbox or massive.`);
+    throw new KitError(
+      "config.target",
+      `FLATFILES_TARGET is ${shownValue(value ?? "", 40)}: use auto, sandbox or massive.`,
+    );
   }
   return wanted;
 }
@@ -209,31 +264,6 @@ function checkKeyPair(
       `${present} is set (in ${from(present)}) but ${missing} is empty: both keys are needed. ${WHERE_KEYS} ${SANDBOX_HINT}`,
     );
   }
-}
-
-/** FLATFILES_ENDPOINT as a URL without a trailing slash; never echoed when it holds a secret. */
-function checkedEndpoint(value: string): string {
-  const endpoint = value.replace(/\/+$/, "");
-  if (/^[a-z]+:\/\/[^/\s]*@/i.test(endpoint)) {
-    // Never echo it: the part before @ is a user name and password.
-    throw new KitError(
-      "config.endpoint",
-      "FLATFILES_ENDPOINT has a user name or password in it (scheme://user:password@host): keys belong in " +
-        `FLATFILES_ACCESS_KEY_ID and FLATFILES_SECRET_ACCESS_KEY. Use ${DEFAULT_ENDPOINT} as the endpoint.`,
-    );
-  }
-  if (!/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/.test(endpoint)) {
-    // A long run of key-like characters is probably a key pasted into the wrong line: do not echo it.
-    const shown =
-      endpoint.length > 80 || /[A-Za-z0-9+/=]{24,}/.test(endpoint)
-        ? "(not shown: it looks like a key)"
-        : `"${endpoint}"`;
-    throw new KitError(
-      "config.endpoint",
-      `FLATFILES_ENDPOINT is ${shown}, which is not a URL: use ${DEFAULT_ENDPOINT} (or leave it empty for that default).`,
-    );
-  }
-  return endpoint;
 }
 
 /** A one-line description that is safe to print: endpoint, bucket, source, never a secret. */

@@ -5,6 +5,7 @@
  * machine's time zone can never shift a date by one.
  */
 
+import { KitError, echo } from "../util/errors";
 import type { Certainty, SourceId } from "./sources";
 
 /** Which days a dataset publishes a file for. */
@@ -53,13 +54,26 @@ export const CALENDARS: Readonly<Record<CalendarKind, CalendarInfo>> = {
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
-/** Parse a `YYYY-MM-DD` string; a malformed or impossible date throws a message saying which. */
+/**
+ * Parse a `YYYY-MM-DD` string; a malformed or impossible date is a KitError (`calendar.date`)
+ * saying which (a date is a caller's input: not a RangeError, which reads as a bug).
+ */
 export function parseDate(text: string): number {
   const m = DATE_RE.exec(String(text).trim());
   if (!m) {
-    throw new RangeError(`"${text}" is not a date: write it as YYYY-MM-DD, for example 2024-03-15.`);
+    throw new KitError(
+      "calendar.date",
+      `${echo(text, 40)} is not a date: write it as YYYY-MM-DD, for example 2024-03-15.`,
+    );
   }
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y === 0) {
+    // Year 0 would be 1 BC, and the day before it printed as "-000001-12-31".
+    throw new KitError(
+      "calendar.date",
+      `"${text}" has the year 0000, which the calendar has not: years start at 0001.`,
+    );
+  }
   // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999 (0024 would be 1924).
   const ms = new Date(0).setUTCFullYear(y, mo - 1, d);
   if (
@@ -67,7 +81,7 @@ export function parseDate(text: string): number {
     new Date(ms).getUTCMonth() !== mo - 1 ||
     new Date(ms).getUTCDate() !== d
   ) {
-    throw new RangeError(`"${text}" is not a real calendar date (check the month and day).`);
+    throw new KitError("calendar.date", `"${text}" is not a real calendar date (check the month and day).`);
   }
   return ms / DAY_MS;
 }
@@ -194,8 +208,24 @@ function cmeClosure(day: number): string | null {
   return null;
 }
 
+/**
+ * `kind` when it is one of CALENDARS (own keys only: "__proto__" is not a calendar); otherwise a
+ * KitError naming the known ones. Before, an unknown name ("Daily", "weekday") was answered as NYSE.
+ */
+export function checkCalendar(kind: unknown): CalendarKind {
+  if (typeof kind === "string" && Object.hasOwn(CALENDARS, kind)) return kind as CalendarKind;
+  const names = Object.keys(CALENDARS);
+  const folded = typeof kind === "string" ? kind.toLowerCase().replace(/[\s_]/g, "-") : "";
+  const close = names.find((n) => n === folded || n === `${folded}s` || n.startsWith(folded.slice(0, 4)));
+  throw new KitError(
+    "calendar.unknown",
+    `${echo(kind, 40)} is not a calendar${folded && close ? ` (did you mean "${close}"?)` : ""}; the calendars are ${names.slice(0, -1).join(", ")} and ${names.at(-1)}.`,
+  );
+}
+
 /** Why a date has no file under a calendar, or null when it should have one. */
 export function closedReason(date: string | number, kind: CalendarKind): string | null {
+  checkCalendar(kind);
   const day = typeof date === "number" ? date : parseDate(date);
   if (kind === "daily") return null;
   const wd = weekday(day);
@@ -213,6 +243,7 @@ export function isOpen(date: string | number, kind: CalendarKind): boolean {
 
 /** Every date with a file between two dates, both included, in order. */
 export function openDays(from: string, to: string, kind: CalendarKind): string[] {
+  checkCalendar(kind);
   const out: string[] = [];
   for (let d = parseDate(from), end = parseDate(to); d <= end; d++) {
     if (isOpen(d, kind)) out.push(formatDate(d));
@@ -222,6 +253,7 @@ export function openDays(from: string, to: string, kind: CalendarKind): string[]
 
 /** The nearest open date strictly before (step -1) or after (step +1) a date. */
 export function nextOpenDay(date: string, kind: CalendarKind, step: 1 | -1): string {
+  checkCalendar(kind);
   let d = parseDate(date) + step;
   while (!isOpen(d, kind)) d += step;
   return formatDate(d);

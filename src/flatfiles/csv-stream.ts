@@ -109,8 +109,9 @@ function workerMain(): void {
   const { workerData } = require("node:worker_threads");
   const fs = require("node:fs");
   const zlib = require("node:zlib");
-  const { file, batchBytes, slots, slotBytes, shared, counters, port } = workerData as {
+  const { file, batchBytes, slots, slotBytes, shared, counters, port, headerLimit } = workerData as {
     file: string;
+    headerLimit: number;
     batchBytes: number;
     slots: number;
     slotBytes: number;
@@ -169,19 +170,26 @@ function workerMain(): void {
     slot = next;
     filled = rest;
   };
+  let headerBytes = 0;
   const take = (chunk: Buffer) => {
     if (!header) {
-      headerParts.push(chunk);
-      const all = Buffer.concat(headerParts);
-      const nl = all.indexOf(10);
+      // Only the new chunk is searched (no quadratic re-reading), and the header is bounded: past
+      // `headerLimit` bytes without a newline, its start goes to the reader, which refuses it.
+      const nl = chunk.indexOf(10);
+      headerParts.push(nl < 0 ? chunk : chunk.subarray(0, nl));
+      headerBytes += nl < 0 ? chunk.length : nl;
+      if (headerBytes > headerLimit + 3) {
+        post({ header: Buffer.concat(headerParts).subarray(0, headerLimit + 4) }); // + a byte-order mark
+        return "stop";
+      }
       if (nl < 0) return;
-      header = Buffer.from(all.subarray(0, nl));
+      header = Buffer.concat(headerParts);
       const start = header[0] === 0xef && header[1] === 0xbb && header[2] === 0xbf ? 3 : 0;
       width = 1;
       for (let i = start; i < header.length; i++) if (header[i] === 44) width++;
       post({ header });
       headerParts = [];
-      chunk = all.subarray(nl + 1);
+      chunk = chunk.subarray(nl + 1);
     }
     for (let at = 0; at < chunk.length; ) {
       // Up to the batch size; past it only while a line longer than a batch is still open.
@@ -228,6 +236,8 @@ export interface StreamOptions {
   batchBytes?: number;
   /** Batches the worker may have ready ahead of the one being read (default 2). */
   ahead?: number;
+  /** Bytes of header line past which only its start is handed over (default 64 KiB): the reader refuses it. */
+  headerLimit?: number;
 }
 
 /**
@@ -251,7 +261,16 @@ export function* gzipCsvBatches(
   const source = `var __name = (f) => f;\nconst checkLines = ${checkLines.toString()};\n(${workerMain.toString()})();`;
   const worker = new Worker(source, {
     eval: true,
-    workerData: { file, batchBytes, slots, slotBytes, shared, counters, port: port2 },
+    workerData: {
+      file,
+      batchBytes,
+      slots,
+      slotBytes,
+      shared,
+      counters,
+      port: port2,
+      headerLimit: options.headerLimit ?? 64 << 10,
+    },
     transferList: [port2],
     // The worker's code is plain JavaScript: it needs none of the parent's loaders (tsx).
     execArgv: [],

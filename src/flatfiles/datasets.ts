@@ -106,7 +106,8 @@ function layout(header: string, source: SourceId, certainty: Certainty, note?: s
 
 /** A column typed by name; a name the table does not know is text. */
 export function columnOf(name: string): Column {
-  const known = COLUMN_TYPES[name];
+  // Own properties only: a file may name a column "constructor" or "__proto__".
+  const known = Object.hasOwn(COLUMN_TYPES, name) ? COLUMN_TYPES[name] : undefined;
   return known
     ? { name, type: known.value, certainty: known.certainty }
     : { name, type: "string", certainty: "uncertain" };

@@ -39,6 +39,13 @@ const OPTION_RE = new RegExp(`^O:${BODY}$`);
 function problemWith(ticker: string): string | null {
   if (!ticker.startsWith("O:")) return "it does not start with O:, the prefix of option tickers";
   const body = ticker.slice(2);
+  // The strike's length first: the widths below are counted from the end, so a strike with a
+  // digit too many or too few would otherwise be blamed on the expiration.
+  const tail = /\d{6}[CP](\d+)$/.exec(body);
+  if (tail && tail[1].length !== 8) {
+    const k = tail[1].length;
+    return `its strike "${tail[1].slice(0, 12)}" has ${k} digit${k === 1 ? "" : "s"}, where an option symbol has 8 (the strike times 1000, padded with zeros: 00675000 for 675)`;
+  }
   if (body.length < 16 || body.length > 21) {
     return `it has ${body.length} characters after O:, where an option symbol has 16 to 21 (a root of 1 to 6, YYMMDD, C or P, 8 strike digits)`;
   }

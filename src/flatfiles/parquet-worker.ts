@@ -1,11 +1,12 @@
 /**
- * The worker thread of `ensureParquet` for large files: it writes a day's Parquet files batch by
- * batch and lets its event loop turn after each, so polars' finalizers free the frames already
- * written. Messages: { warning }, { progress }, then { result } or { error }; every message bumps
- * `counters[0]` so the waiting thread wakes.
+ * The worker thread of `ensureParquet` for large files (started by load/worker.ts): it writes a
+ * day's Parquet files batch by batch and lets its event loop turn after each, so polars'
+ * finalizers free the frames already written. Messages: { warning }, { progress }, then
+ * { result } or { error }; every message bumps `counters[0]` so the waiting thread wakes. It runs
+ * under load/worker-boot.ts, which reports a failure to load it and the thread's exit.
  */
 import { type MessagePort, workerData } from "node:worker_threads";
-import { writeParquetFiles } from "./load";
+import { writeParquetFiles } from "./load/day";
 
 const { file, dataset, dir, options, counters, port } = workerData as {
   file: string;
@@ -24,13 +25,15 @@ function post(message: unknown): void {
 
 (async () => {
   try {
-    const it = writeParquetFiles(file, dataset, dir, (warning) => post({ warning }), options);
+    // Overlapped: a batch is written on polars' threads while the next one is parsed here.
+    const it = writeParquetFiles(file, dataset, dir, (warning) => post({ warning }), options, true);
     for (;;) {
       const r = it.next();
       if (r.done) {
         post({ result: r.value });
         return;
       }
+      if (r.value) await r.value;
       post({ progress: true });
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -6,8 +6,9 @@
  * abort signal, a resume token after a failed page, items instead of pages).
  */
 import { inspect } from "node:util";
-import { clientEndpoint, explainAwsError } from "../aws/explain";
+import { clientEndpoint, explainAwsError, fromServiceOrNetwork } from "../aws/explain";
 import { KitError } from "../util/errors";
+import { type PaginationConfig, checkInput } from "./input";
 import { type CompiledExpression, compileExpression, search, setPath } from "./jmespath";
 import {
   type CommandClass,
@@ -20,17 +21,11 @@ import {
   servicesOf,
 } from "./operations";
 import { AsyncStream } from "./stream";
+import { equalTokens, falsy, issued, requestOf } from "./issued";
 import { type TokenDict, encodeToken, parseStartingToken, pythonJson, short } from "./token";
 import type { InputOf, OperationName, OutputOf } from "./types";
 
-export interface PaginationConfig {
-  /** Stop after this many items of the primary result key, across pages. */
-  MaxItems?: number;
-  /** Items per request: sets the operation's limit key (MaxKeys, Limit, MaxResults...). */
-  PageSize?: number;
-  /** Resume where an earlier iteration stopped (its `resumeToken`, or a boto3/AWS CLI token). */
-  StartingToken?: string;
-}
+export type { PaginationConfig };
 
 export type Page = Record<string, unknown> & { $metadata?: { attempts?: number; totalRetryDelay?: number } };
 
@@ -148,16 +143,8 @@ export class Paginator<I = Record<string, unknown>, P = Page> {
     input: I & { PaginationConfig?: PaginationConfig } = {} as I & { PaginationConfig?: PaginationConfig },
     options: PaginateOptions = {},
   ): PageIterator<P> {
-    const { PaginationConfig: config = {}, ...params } = input as Record<string, unknown> & {
-      PaginationConfig?: PaginationConfig;
-    };
-    return new PageIterator<P>(
-      this.client,
-      this.definition,
-      structuredClone(params),
-      checkConfig(config, this.definition),
-      options,
-    );
+    const { params, config } = checkInput(input, this.definition);
+    return new PageIterator<P>(this.client, this.definition, structuredClone(params), config, options);
   }
 
   /** How a notebook shows it: the operation, not the SDK client's internals (180 lines). */
@@ -165,90 +152,6 @@ export class Paginator<I = Record<string, unknown>, P = Page> {
     return `Paginator(${this.definition.operation}): call .paginate({ ...input, PaginationConfig }) for its pages`;
   }
 }
-
-function positiveInt(name: string, value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
-    // String(), not JSON.stringify: NaN and Infinity must not be reported as "null".
-    const shown =
-      typeof value === "string" ? `"${value}"` : typeof value === "number" ? String(value) : typeof value;
-    throw new KitError(
-      "paginator.config",
-      `PaginationConfig.${name} is ${shown}: it must be a whole number above zero.`,
-    );
-  }
-  return n;
-}
-
-function checkConfig(config: PaginationConfig, def: OperationDef): PaginationConfig {
-  const unknown = Object.keys(config).filter((k) => !["MaxItems", "PageSize", "StartingToken"].includes(k));
-  if (unknown.length) {
-    throw new KitError(
-      "paginator.config",
-      `PaginationConfig has ${unknown.join(", ")}; it accepts only MaxItems, PageSize and StartingToken.`,
-    );
-  }
-  const pageSize = positiveInt("PageSize", config.PageSize);
-  if (pageSize !== undefined && !def.limitKey) {
-    throw new KitError(
-      "paginator.config",
-      `PageSize is not supported for ${def.operation}: the operation has no page-size parameter.`,
-    );
-  }
-  return {
-    MaxItems: positiveInt("MaxItems", config.MaxItems),
-    PageSize: pageSize,
-    StartingToken: config.StartingToken,
-  };
-}
-
-function falsy(v: unknown): boolean {
-  // Python truthiness, as botocore tests tokens: "", 0, {} and [] are no token.
-  return !v || (typeof v === "object" && !(v instanceof Uint8Array) && Object.keys(v as object).length === 0);
-}
-
-function equalTokens(a: unknown, b: unknown): boolean {
-  // Compare values, not references: DynamoDB's LastEvaluatedKey is a fresh object every page.
-  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
-  if (a && b && typeof a === "object" && typeof b === "object") {
-    const ka = Object.keys(a).filter((k) => (a as TokenDict)[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => (b as TokenDict)[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => equalTokens((a as TokenDict)[k], (b as TokenDict)[k]));
-  }
-  return a === b || (a == null && b == null);
-}
-
-/** The request a token belongs to: the operation and every parameter but the token and page size. */
-function requestOf(definition: OperationDef, params: Record<string, unknown>): string {
-  const skip = new Set([...definition.inputToken, definition.limitKey]);
-  const rest = Object.keys(params)
-    .filter((k) => !skip.has(k) && params[k] !== undefined)
-    .sort()
-    .map((k) => `${k} ${JSON.stringify(params[k])}`);
-  return `${definition.operation}${rest.length ? ` with ${rest.join(", ")}` : ""}`;
-}
-
-/**
- * Tokens this process issued, and for which request: boto3's token format has no room for that
- * (boto3 sends every field of a token as a request parameter), so only tokens issued here can be
- * checked. Bounded: the oldest are forgotten first.
- */
-const issued = new (class {
-  // One token text can belong to several requests (the first page's position, before any
-  // service token, looks the same for every prefix): a token fits any request it was issued for.
-  private readonly byToken = new Map<string, Set<string>>();
-  remember(token: string, request: string): void {
-    const requests = this.byToken.get(token) ?? new Set<string>();
-    this.byToken.delete(token);
-    this.byToken.set(token, requests.add(request));
-    if (this.byToken.size > 10_000) this.byToken.delete(this.byToken.keys().next().value!);
-  }
-  /** The requests a token was issued for, or undefined if it was not issued here. */
-  requestsFor(token: string): Set<string> | undefined {
-    return this.byToken.get(token);
-  }
-})();
 
 export class PageIterator<P = Page> extends AsyncStream<P> {
   /** Where to resume (pass as StartingToken) once iteration stopped early, failed or was aborted. */
@@ -288,7 +191,12 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     // another request (another prefix, bucket or operation), which would silently skip or
     // repeat results: a token is only a position in the listing it came from.
     if (config.StartingToken !== undefined) {
-      parseStartingToken(config.StartingToken, definition.inputToken, definition.operation);
+      parseStartingToken(
+        config.StartingToken,
+        definition.inputToken,
+        definition.operation,
+        definition.tokenTypes,
+      );
       const from = issued.requestsFor(config.StartingToken);
       if (from !== undefined && !from.has(this.request)) {
         throw new KitError(
@@ -362,7 +270,9 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     const { MaxItems: maxItems, PageSize: pageSize, StartingToken: startingToken } = this.config;
     const kwargs = structuredClone(this.params);
     const start =
-      startingToken !== undefined ? parseStartingToken(startingToken, d.inputToken, d.operation) : null;
+      startingToken !== undefined
+        ? parseStartingToken(startingToken, d.inputToken, d.operation, d.tokenTypes)
+        : null;
     // The tokens that request the current page (the first page's come from the StartingToken).
     let pageTokens: TokenDict = start ? start.tokens : Object.fromEntries(d.inputToken.map((k) => [k, null]));
     let startTruncation = start?.truncate ?? 0;
@@ -516,6 +426,15 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
       return new KitError(
         "paginator.aborted",
         `Pagination was aborted before page ${pageNo}.${how ? ` ${how}` : ""}`,
+        { cause: err },
+      );
+    }
+    // The SDK's serializer, before anything is sent: a parameter the request's address needs.
+    const label = /No value provided for input HTTP label: (\w+)/.exec(String((err as Error)?.message));
+    if (label && !fromServiceOrNetwork(err)) {
+      return new KitError(
+        "paginator.input",
+        `${label[1]} is missing: ${this.definition.operation} needs it, for example paginate({ ${label[1]}: ${label[1] === "Bucket" ? '"flatfiles"' : '"…"'} }).`,
         { cause: err },
       );
     }

@@ -65,9 +65,11 @@ export function listObjectsFanOut(
       }
       segments = expanded;
     }
-    // Keys and prefixes sort together: a sub-prefix's keys all start with it, so string order
-    // of the segments is the order a sequential listing returns.
-    return segments.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    // Keys and prefixes sort together: a sub-prefix's keys all start with it, so the order of the
+    // segments is the order a sequential listing returns, S3's order: by UTF-8 bytes. (JavaScript
+    // compares UTF-16 code units, which puts an emoji before U+E000-U+FFFF; UTF-8 puts it after.)
+    const bytes = new Map(segments.map((s) => [s, Buffer.from(s.key, "utf8")]));
+    return segments.sort((a, b) => Buffer.compare(bytes.get(a)!, bytes.get(b)!));
   }
 
   return new AsyncStream(async function* () {

@@ -81,6 +81,17 @@ export interface OperationDef<N extends string = string, I = any, O = any> {
   inputToken: string[];
   outputToken: string[];
   limitKey?: string;
+  /**
+   * The limit key's [min, max] where botocore's service model bounds it (default [1, 2^31 - 1],
+   * the model's 32-bit `integer`): PageSize outside it is refused before any request.
+   */
+  limitRange?: readonly [number, number];
+  /**
+   * Input tokens that are not text, as the SDK's input types say: DynamoDB's ExclusiveStartKey is
+   * an object, S3's PartNumberMarker a whole number (or its digits). A StartingToken carrying
+   * another type is refused instead of sent.
+   */
+  tokenTypes?: Readonly<Record<string, "object" | "integer">>;
   /** The first is the primary key: MaxItems counts it, StartingToken truncates it. */
   resultKeys: string[];
   moreResults?: string;
@@ -186,6 +197,7 @@ export const OPERATIONS = [
   op(s3, "ListParts", {
     inputToken: ["PartNumberMarker"],
     outputToken: ["NextPartNumberMarker"],
+    tokenTypes: { PartNumberMarker: "integer" },
     limitKey: "MaxParts",
     resultKeys: ["Parts"],
     moreResults: "IsTruncated",
@@ -194,14 +206,18 @@ export const OPERATIONS = [
   op(dynamodb, "Scan", {
     inputToken: ["ExclusiveStartKey"],
     outputToken: ["LastEvaluatedKey"],
+    tokenTypes: { ExclusiveStartKey: "object" },
     limitKey: "Limit",
+    // botocore data/dynamodb/2012-08-10/service-2.json, shape PositiveIntegerObject: min 1, no max.
     resultKeys: ["Items", "Count", "ScannedCount"],
     nonAggregateKeys: ["ConsumedCapacity"],
   }),
   op(dynamodb, "Query", {
     inputToken: ["ExclusiveStartKey"],
     outputToken: ["LastEvaluatedKey"],
+    tokenTypes: { ExclusiveStartKey: "object" },
     limitKey: "Limit",
+    // botocore data/dynamodb/2012-08-10/service-2.json, shape PositiveIntegerObject: min 1, no max.
     resultKeys: ["Items", "Count", "ScannedCount"],
     nonAggregateKeys: ["ConsumedCapacity"],
   }),
@@ -209,6 +225,8 @@ export const OPERATIONS = [
     inputToken: ["ExclusiveStartTableName"],
     outputToken: ["LastEvaluatedTableName"],
     limitKey: "Limit",
+    // botocore data/dynamodb/2012-08-10/service-2.json, shape ListTablesInputLimit: min 1, max 100.
+    limitRange: [1, 100],
     resultKeys: ["TableNames"],
   }),
   // One of the few operations with no page-size parameter: PageSize is refused for it.
@@ -227,6 +245,8 @@ export const OPERATIONS = [
     inputToken: ["Marker"],
     outputToken: ["Marker"],
     limitKey: "MaxItems",
+    // botocore data/iam/2010-05-08/service-2.json, shape maxItemsType: min 1, max 1000.
+    limitRange: [1, 1000],
     resultKeys: ["Users"],
     moreResults: "IsTruncated",
   }),
@@ -234,6 +254,8 @@ export const OPERATIONS = [
     inputToken: ["Marker"],
     outputToken: ["Marker"],
     limitKey: "MaxItems",
+    // botocore data/iam/2010-05-08/service-2.json, shape maxItemsType: min 1, max 1000.
+    limitRange: [1, 1000],
     resultKeys: ["Roles"],
     moreResults: "IsTruncated",
   }),

@@ -7,7 +7,14 @@
  * escaped); this module writes the same bytes. Binary values (DynamoDB `B` attributes) are
  * base64-encoded and their paths listed under `boto_encoded_keys`, as botocore does.
  */
-import { KitError } from "../util/errors";
+import { KitError, echo } from "../util/errors";
+import { deeperThan, nestingDepth } from "../util/validate";
+
+/** The longest StartingToken: service tokens are short (S3's are about 100 characters; a
+ * DynamoDB key at most a few KB), and a huge one fails as a broken connection (EPIPE). */
+export const MAX_TOKEN_LENGTH = 65_536;
+/** How deep a token's JSON may nest: a DynamoDB key (32 levels of attribute values) fits. */
+export const MAX_TOKEN_DEPTH = 80;
 
 export type TokenValue = unknown;
 export type TokenDict = Record<string, TokenValue>;
@@ -75,6 +82,12 @@ function encodeBytes(value: unknown, path: (string | number)[], found: (string |
 }
 
 export function encodeToken(token: TokenDict): string {
+  if (deeperThan(token, MAX_TOKEN_DEPTH)) {
+    throw new KitError(
+      "token.depth",
+      `This token nests more than ${MAX_TOKEN_DEPTH} levels deep: no service token does, so it cannot be encoded as a paginator token.`,
+    );
+  }
   const paths: (string | number)[][] = [];
   const encoded = encodeBytes(token, [], paths) as TokenDict;
   if (paths.length) encoded.boto_encoded_keys = paths;
@@ -90,6 +103,8 @@ export function tryDecodeToken(text: string): TokenDict | "not-an-object" | null
   try {
     const json = Buffer.from(text, "base64").toString("utf8");
     if (!/^\s*[{[]/.test(json)) return null;
+    // Counted before parsing: everything after JSON.parse (copying, encoding, comparing) recurses.
+    if (nestingDepth(json) > MAX_TOKEN_DEPTH) return "not-an-object";
     parsed = JSON.parse(json);
   } catch {
     return null;
@@ -127,17 +142,35 @@ export interface StartingPoint {
 }
 
 /** Interpret a StartingToken for an operation whose input tokens are `inputToken`. */
-export function parseStartingToken(text: string, inputToken: string[], operation: string): StartingPoint {
+export function parseStartingToken(
+  text: string,
+  inputToken: string[],
+  operation: string,
+  types: Readonly<Record<string, "object" | "integer">> = {},
+): StartingPoint {
   if (typeof text !== "string") {
     throw new KitError(
       "token.type",
-      `StartingToken is ${text === null ? "null" : `a ${typeof text}`} (${String(text).slice(0, 40)}), not text: pass the resumeToken (or NextToken) printed by an earlier run, as a string.`,
+      `StartingToken is ${text === null ? "null" : `a ${typeof text}`} (${echo(text, 40)}), not text: pass the resumeToken (or NextToken) printed by an earlier run, as a string.`,
+    );
+  }
+  if (text.length > MAX_TOKEN_LENGTH) {
+    throw new KitError(
+      "token.too-long",
+      `StartingToken is ${text.length} characters long: a paginator token is at most ${MAX_TOKEN_LENGTH}. Pass the resumeToken printed by an earlier run, unchanged.`,
     );
   }
   if (text.trim() === "") {
     throw new KitError(
       "token.empty",
       `StartingToken is empty: pass the resumeToken (or NextToken) printed by an earlier run.`,
+    );
+  }
+  const depth = nestingDepth(Buffer.from(text.trim(), "base64").toString("utf8"));
+  if (depth > MAX_TOKEN_DEPTH) {
+    throw new KitError(
+      "token.malformed",
+      `StartingToken "${short(text)}" is nested ${depth} levels deep (a token holds at most ${MAX_TOKEN_DEPTH}): it is not a paginator token. Pass the resumeToken printed by an earlier run.`,
     );
   }
   const decoded = tryDecodeToken(text.trim());
@@ -165,8 +198,36 @@ export function parseStartingToken(text: string, inputToken: string[], operation
       `StartingToken "${short(text)}" has boto_truncate_amount ${JSON.stringify(amount)}; it must be a whole number of items.`,
     );
   }
-  for (const k of inputToken) if (!(k in tokens)) tokens[k] = null;
+  for (const k of inputToken) {
+    if (!(k in tokens)) tokens[k] = null;
+    const problem = wrongType(tokens[k], types[k]);
+    if (problem) {
+      throw new KitError(
+        "token.malformed",
+        `StartingToken "${short(text)}" carries ${k} as ${problem}, but ${operation} takes ${types[k] === "object" ? "an object" : types[k] === "integer" ? "a whole number" : "text"} there: ` +
+          "it was changed or made by hand. Pass the resumeToken printed by an earlier run, unchanged.",
+      );
+    }
+  }
   return { tokens, truncate: (amount as number | undefined) ?? 0, raw: false };
+}
+
+/** What is wrong with a token value's type (null when it fits): its kind, as a message says it. */
+function wrongType(v: unknown, type: "object" | "integer" | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  const kind = Array.isArray(v)
+    ? "a list"
+    : typeof v === "object"
+      ? "an object"
+      : typeof v === "string"
+        ? "text"
+        : typeof v === "number"
+          ? `a number (${echo(v)})`
+          : echo(v);
+  if (type === "object") return v && typeof v === "object" && !Array.isArray(v) ? null : kind;
+  if (type === "integer")
+    return Number.isInteger(v) || (typeof v === "string" && /^\d+$/.test(v)) ? null : kind;
+  return typeof v === "string" ? null : kind;
 }
 
 /** boto3's fallback: `a___b___3` old-style tokens, else the text itself as the first input token. */
@@ -189,5 +250,6 @@ function fromRawToken(text: string, inputToken: string[]): StartingPoint {
 }
 
 export function short(text: string, n = 60): string {
-  return text.length > n ? `${text.slice(0, n)}…` : text;
+  const cut = text.length > n ? `${text.slice(0, n)}…` : text;
+  return echo(cut, n + 1).slice(1, -1);
 }

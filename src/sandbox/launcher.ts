@@ -47,7 +47,9 @@ export function defaultSandboxCacheDir(): string {
 export async function startSandbox(options: StartOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => {});
   const cacheDir = options.cacheDir ?? defaultSandboxCacheDir();
-  const stateFile = options.stateFile === undefined ? sandboxStateFile(kitEnv()) : options.stateFile;
+  // The variables as .env.example documents them: the environment, then the nearest .env.
+  const env = kitEnv();
+  const stateFile = options.stateFile === undefined ? sandboxStateFile(env) : options.stateFile;
   // Two sandboxes writing one state file would overwrite, then delete, each other's description.
   const other = stateFile ? readSandboxState({ FLATFILES_SANDBOX_STATE: stateFile }) : null;
   if (other) {
@@ -58,7 +60,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
         "to run a second one, set FLATFILES_SANDBOX_STATE to another file.",
     );
   }
-  const python = ensureSandboxPython({ log });
+  const python = ensureSandboxPython({ log, env });
   // -B: Python writes no __pycache__ beside server.py, which is inside node_modules when the kit is a dependency.
   const args = ["-B", SERVER, "--cache-dir", cacheDir, "--port", String(options.port ?? 0)];
   const child = spawn(python, args, { stdio: ["pipe", "pipe", "pipe"] });

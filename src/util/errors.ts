@@ -14,12 +14,71 @@ import { inspect } from "node:util";
 /** The code of a KitError that wraps an error nothing explains (most likely a bug). */
 export const UNEXPECTED = "unexpected";
 
+/** Characters of one value a message quotes (`echo`), before it is cut. */
+export const ECHO_LIMIT = 80;
+/** The longest run without a space any message keeps (a token, a path, an expression). */
+export const RUN_LIMIT = 200;
+/** The longest message: whatever a message quotes, it stays readable (a 5 MB token once made 6.7 MB). */
+export const MESSAGE_LIMIT = 4000;
+
+// Control characters, C1 controls, bidirectional overrides and zero-width characters: a value
+// holding them could rewrite a terminal line, hide text or look like another value.
+const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** An invisible or control character written out, `\u200b`. */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * A value as a message quotes it: text in quotes, cut at `limit` characters (saying how long it
+ * was) with invisible characters written out; other values by kind (a number as written, "a
+ * function", "a list of 3", "an object"), so no message ever copies a huge or hostile value.
+ */
+export function echo(value: unknown, limit = ECHO_LIMIT): string {
+  if (typeof value === "string") {
+    const cut = value.length > limit ? `${value.slice(0, limit)}… (${value.length} characters)` : value;
+    return `"${escapeInvisible(cut).replaceAll("\n", "\\n")}"`;
+  }
+  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
+  if (typeof value === "bigint") return `${value}n`.length > limit ? "a huge BigInt" : `${value}n`;
+  if (value === null || value === undefined || typeof value === "boolean") return String(value);
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  const name = (value as object).constructor?.name;
+  return name && name !== "Object" ? `a ${name}` : "an object";
+}
+
+/**
+ * The one place every KitError message passes: invisible characters written out, any run longer
+ * than RUN_LIMIT shortened, the whole cut at MESSAGE_LIMIT. Whatever a message copies from its
+ * input, it stays a readable size.
+ */
+export function capMessage(message: string): string {
+  // Runs are found by splitting, not by a pattern such as /\S{201,}/: on a run of millions of
+  // characters that pattern overflows the regular expression engine's stack.
+  const text = String(message);
+  let m = escapeInvisible(text.length > 64 * MESSAGE_LIMIT ? text.slice(0, 64 * MESSAGE_LIMIT) : text)
+    .split(/(\s+)/)
+    .map((run) =>
+      run.length > RUN_LIMIT ? `${run.slice(0, RUN_LIMIT - 40)}… (${run.length} characters)` : run,
+    )
+    .join("");
+  if (m.length > MESSAGE_LIMIT || text.length > 64 * MESSAGE_LIMIT)
+    m = `${m.slice(0, MESSAGE_LIMIT - 60)}… (message cut: ${text.length} characters)`;
+  return m;
+}
+
 export class KitError extends Error {
   /** A stable identifier for tests and callers, for example `config.missing`. */
   readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(capMessage(message), options);
+    message = this.message;
     this.name = "KitError";
     this.code = code;
     const head = `${this.name} [${code}]: ${message}`;

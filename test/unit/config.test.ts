@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -115,22 +116,34 @@ describe("loadConfig", () => {
 });
 
 describe("variables written in .env count like environment variables", () => {
-  it("FLATFILES_SANDBOX_STATE in .env points loadConfig at that sandbox", () => {
+  it("FLATFILES_SANDBOX_STATE in .env points loadConfig at that sandbox", async () => {
     const dir = tmpProject();
     const state = path.join(dir, "my-state.json");
-    const sandbox = {
-      endpoint: "http://127.0.0.1:9",
-      region: "us-east-1",
-      bucket: "flatfiles",
-      accessKeyId: KEY,
-      secretAccessKey: SECRET,
-      pid: process.pid,
-    };
-    fs.writeFileSync(state, JSON.stringify(sandbox));
-    fs.writeFileSync(path.join(dir, ".env"), `FLATFILES_SANDBOX_STATE=${state}\n`);
-    const c = loadConfig({ env: {}, cwd: path.join(dir, "notebooks") });
-    assert.equal(c.target, "sandbox");
-    assert.match(c.source, /my-state\.json/);
+    // A stand-in for the emulator: a live process whose command line runs emulator/server.py,
+    // which is what a state file's pid must be to count as a running sandbox.
+    const emulator = spawn(process.execPath, [
+      "-e",
+      "setTimeout(() => {}, 60000)",
+      path.join(dir, "emulator", "server.py"),
+    ]);
+    try {
+      const sandbox = {
+        endpoint: "http://127.0.0.1:9",
+        region: "us-east-1",
+        bucket: "flatfiles",
+        accessKeyId: KEY,
+        secretAccessKey: SECRET,
+        pid: emulator.pid,
+      };
+      fs.writeFileSync(state, JSON.stringify(sandbox));
+      // Relative to the .env's folder, wherever the notebook runs.
+      fs.writeFileSync(path.join(dir, ".env"), "FLATFILES_SANDBOX_STATE=my-state.json\n");
+      const c = loadConfig({ env: {}, cwd: path.join(dir, "notebooks") });
+      assert.equal(c.target, "sandbox");
+      assert.match(c.source, /my-state\.json/);
+    } finally {
+      emulator.kill();
+    }
   });
 
   it("FLATFILES_CACHE_DIR in .env moves the download cache; the environment still wins", () => {
