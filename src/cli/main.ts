@@ -6,7 +6,7 @@
  * command in `commands/`), so `--help` or a usage error starts at once and `ls` never loads
  * polars. Commands write through an `Io`, which lets the tests run them in-process.
  */
-import "../util/node-version"; // the Node.js floor, before anything else loads
+import "./floor"; // the Node.js floor, before anything else loads: one line below it
 import { KitError, UNEXPECTED, stackOf, unexpectedError } from "../util/errors";
 import { type Values, USAGE, parseCommandLine } from "./args";
 import { safe, safeLines } from "./output";
@@ -110,7 +110,10 @@ if (require.main === module) {
   });
   // On success the process ends by itself once stdout is flushed (an exit could cut a pipe short).
   main(process.argv.slice(2), io).catch((e) => {
-    process.stderr.write(failureReport(e, process.env.FLATFILES_DEBUG === "1"));
-    process.exit(exitCode(e));
+    // Exit once the report is written: to a pipe (`2>&1 | less`, a CI log) the write is
+    // asynchronous, and exiting at once cut a long report at 64-128 kB, mid-line.
+    process.stderr.write(failureReport(e, process.env.FLATFILES_DEBUG === "1"), () =>
+      process.exit(exitCode(e)),
+    );
   });
 }

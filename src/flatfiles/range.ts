@@ -8,7 +8,7 @@
 import { closedReason, openDays } from "./calendar";
 import { type BucketRef, type DayFile, listDays } from "./catalog";
 import { type Dataset, findDataset } from "./datasets";
-import { type DownloadOptions, type Downloaded, downloadFile } from "./download";
+import { type DownloadOptions, type Downloaded, cacheRootReady, downloadFile, settingsOf } from "./download";
 import { KitError } from "../util/errors";
 import { wholeNumber } from "../util/validate";
 
@@ -33,6 +33,7 @@ export async function planRange(
   from: string,
   to: string = from,
 ): Promise<RangePlan> {
+  checkRef(ref, "planRange");
   const d = findDataset(dataset);
   const days = await listDays(ref, d, from, to);
   const listed = new Set(days.map((f) => f.date));
@@ -103,6 +104,43 @@ export interface RangeOptions extends Omit<DownloadOptions, "onProgress"> {
   onWarning?: (message: string) => void;
 }
 
+/** What a wrong argument was, for a message: its type, never its content. */
+function kindOf(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+}
+
+/** `{ client, bucket }`, checked before a listing turns a mistake into a TypeError. */
+function checkRef(ref: unknown, fn: string): asserts ref is BucketRef {
+  const r = ref as Partial<BucketRef> | null;
+  if (typeof r !== "object" || r === null || typeof r.client !== "object" || typeof r.bucket !== "string")
+    throw new KitError(
+      "range.ref",
+      `${fn} needs the bucket as { client, bucket } (for example { client: flatFilesClient(config), bucket: config.bucket }), not ${kindOf(ref)}.`,
+    );
+}
+
+/** A plan from planRange, or { dataset, from, to }: anything else is the caller's mistake, said so. */
+function checkRange(range: unknown): void {
+  const r = range as Partial<RangePlan> | null;
+  const plan = typeof r === "object" && r !== null && "days" in r;
+  if (plan ? Array.isArray(r.days) : typeof r === "object" && r !== null && "dataset" in r) return;
+  throw new KitError(
+    "range.input",
+    plan
+      ? `downloadRange's plan has days that are ${kindOf(r.days)}, not a list: pass the plan planRange returned, unchanged.`
+      : `downloadRange needs a plan from planRange, or { dataset, from, to }, for example { dataset: "us_stocks_sip/day_aggs_v1", from: "2024-03-01", to: "2024-03-29" }, not ${kindOf(range)}.`,
+  );
+}
+
+/** A callback option is a function or absent: a wrong one would fail mid-download as a TypeError. */
+function callback(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "function")
+    throw new KitError(
+      "options.callback",
+      `${name} is ${kindOf(value)}: pass a function, or leave ${name} out.`,
+    );
+}
+
 function failureOf(day: { date: string; key: string }, e: unknown, context = ""): RangeFailure {
   const code = e instanceof KitError ? e.code : "unexpected";
   const reason = e instanceof Error ? e.message : String(e);
@@ -112,16 +150,23 @@ function failureOf(day: { date: string; key: string }, e: unknown, context = "")
 /**
  * Download every file of a range (a plan from `planRange`, or the dataset and dates) into the
  * cache, `files` at a time. Resolves with what was done and what failed; it rejects only when
- * the range itself cannot be listed.
+ * the range itself cannot be listed, an argument is wrong, or the cache folder cannot be used.
  */
 export async function downloadRange(
   ref: BucketRef,
   range: RangePlan | { dataset: string | Dataset; from: string; to?: string },
   options: RangeOptions = {},
 ): Promise<RangeResult> {
+  checkRef(ref, "downloadRange");
+  checkRange(range);
+  for (const name of ["onProgress", "onDay", "onWarning"] as const) callback(name, options[name]);
+  // The download options once, here: wrong, they would fail every day of the range the same way.
+  const { cacheDir } = settingsOf({ ...options, onProgress: undefined });
   const files = options.files ?? 4;
   wholeNumber("files", files, 1, 64);
   const plan = "days" in range ? range : await planRange(ref, range.dataset, range.from, range.to);
+  // Likewise a cache folder that is a file or read-only: one error, not one per day.
+  if (plan.days.length) cacheRootReady(cacheDir);
   const started = performance.now();
   const { signal } = options;
   const onDisk = new Map<string, number>();

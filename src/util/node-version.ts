@@ -2,22 +2,11 @@
  * The Node.js floor, checked when the kit is imported. Below it the kit half works and then fails
  * far from the cause (polars' native code declares Node 22, a conversion worker that never starts
  * leaves a download waiting for minutes), so it refuses at once with the one fact that matters.
- * Imported first by each entry (index, testing, the CLI).
+ * Imported first by the library's entries (index, testing); the CLI prints it instead (cli/floor.ts).
  */
-import { KitError } from "./errors";
+import { nodeVersionError } from "./node-floor";
 
-/** The oldest Node.js major version the kit runs on (package.json `engines.node`). */
-export const NODE_FLOOR = 22;
-
-/** The error for a Node.js version below the floor, or null when `version` (`process.versions.node`) is enough. */
-export function nodeVersionError(version: string = process.versions.node): KitError | null {
-  const major = Number.parseInt(version, 10);
-  if (Number.isFinite(major) && major >= NODE_FLOOR) return null;
-  return new KitError(
-    "node.version",
-    `flatfiles-kit needs Node.js ${NODE_FLOOR} or newer (this is ${String(version).split(".")[0].slice(0, 12)}.x): install a current LTS from https://nodejs.org, or run your script with one: \`npx -p node@${NODE_FLOOR} node your-script.js\`.`,
-  );
-}
+export { NODE_FLOOR, nodeVersionError } from "./node-floor";
 
 const tooOld = nodeVersionError();
 if (tooOld) throw tooOld;

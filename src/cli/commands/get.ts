@@ -15,6 +15,8 @@ import { type Io, withSession } from "../session";
 
 const DAY_COLUMNS = ["date", "status", "bytes", "path"];
 const PLAN_COLUMNS = ["date", "bytes", "key"];
+/** Failed days named in the closing message; the output's rows list them all. */
+export const LISTED_FAILURES = 10;
 
 export async function get(args: string[], values: Values, io: Io): Promise<void> {
   const format = formatOf(values);
@@ -108,10 +110,14 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
         `Stopped: ${result.done.length} of ${plan.days.length} files are done; the rest resume where they stopped when you run the same command again.`,
       );
     if (result.failed.length) {
-      const lines = result.failed.map((f) => `  ${f.date}: ${safe(f.reason)}`);
+      // Every failed day is a row of the output above, with its reason; the summary shows the
+      // first few (ten years of a dataset outside the plan is 2,700 identical reasons).
+      const lines = result.failed.slice(0, LISTED_FAILURES).map((f) => `  ${f.date}: ${safe(f.reason)}`);
+      const more = result.failed.length - lines.length;
+      if (more > 0) lines.push(`  … and ${more} more (each is a row of the output above, with its reason)`);
       throw new KitError(
         "cli.failed-days",
-        `${result.failed.length} of ${plan.days.length} days failed (the others are in the cache; run the same command again to retry them):\n${lines.join("\n")}`,
+        `${result.failed.length} of ${plan.days.length} days failed (${result.done.length ? "the others are in the cache; " : ""}run the same command again to retry them):\n${lines.join("\n")}`,
       );
     }
   });

@@ -1,8 +1,8 @@
 /** `flatfiles ls [prefix]`: one level of the bucket, folders first. */
 import { getPaginator } from "../../paginator/engine";
 import type { Values } from "../args";
-import { formatOf } from "../args";
-import { render, safe } from "../output";
+import { formatOf, shown } from "../args";
+import { render } from "../output";
 import { type Io, withSession } from "../session";
 
 export async function ls(args: string[], values: Values, io: Io): Promise<void> {
@@ -13,14 +13,14 @@ export async function ls(args: string[], values: Values, io: Io): Promise<void> 
       .paginate({ Bucket: s.config.bucket, Prefix: prefix, Delimiter: "/" })
       .buildFullResult()
       .catch((e: unknown) => {
-        throw s.explain(e, `listing "${prefix}"`);
+        throw s.explain(e, `listing "${shown(prefix, 80)}"`);
       });
     const rows = [
       ...((r.CommonPrefixes ?? []) as { Prefix: string }[]).map((p) => ({ name: p.Prefix, size: null })),
       ...((r.Contents ?? []) as { Key: string; Size: number }[]).map((o) => ({ name: o.Key, size: o.Size })),
     ];
     if (!rows.length && format === "table")
-      return io.out(`Nothing under "${safe(prefix)}". Try \`flatfiles ls\` to see the top level.`);
+      return io.out(`Nothing under "${shown(prefix, 80)}". Try \`flatfiles ls\` to see the top level.`);
     io.out(render(rows, format, ["name", "size"]));
   });
 }

@@ -118,10 +118,25 @@ function safeReadlink(p: string): string {
 }
 
 function notWritable(dir: string, e: unknown): KitError {
+  const code = (e as NodeJS.ErrnoException).code;
+  // mkdir says EEXIST (or ENOTDIR, for a file higher up) when a file holds the folder's name.
+  const why =
+    code === "EEXIST" || code === "ENOTDIR"
+      ? "is a file or under one, not a folder"
+      : `cannot be written (${code})`;
   return new KitError(
     "download.cache",
-    `The cache folder ${dir} cannot be written (${(e as NodeJS.ErrnoException).code}). Set FLATFILES_CACHE_DIR to a folder you can write to.`,
+    `The cache folder ${dir} ${why}. Set FLATFILES_CACHE_DIR (or cacheDir) to a folder you can write to.`,
   );
+}
+
+/**
+ * The cache folder itself, made and checked once: a range of many days checks it before the
+ * first, instead of failing every day the same way.
+ */
+export function cacheRootReady(cacheDir: string): void {
+  foldersInside(cacheDir, cacheDir);
+  writableDir(cacheDir);
 }
 
 export function writableDir(dir: string): void {

@@ -21,6 +21,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { mapOrdered } from "../../util/concurrency";
+import { KitError } from "../../util/errors";
 import { wholeNumber } from "../../util/validate";
 import { type Timeouts, timeoutsOf } from "../../aws/timeouts";
 import { cacheDirOf, prepareTarget } from "./cache-path";
@@ -31,7 +32,7 @@ import { cachedCopy, lookUp } from "./look-up";
 import { transfer } from "./transfer";
 import type { DownloadOptions, Downloaded, Job } from "./types";
 
-export { cachePath, defaultCacheDir } from "./cache-path";
+export { cachePath, cacheRootReady, defaultCacheDir } from "./cache-path";
 export type { DownloadOptions, Downloaded, Progress } from "./types";
 
 /** Download one object into the cache (or find it there), resuming any earlier partial download. */
@@ -77,6 +78,18 @@ export function settingsOf(options: DownloadOptions): {
   concurrency: number | undefined;
   timeouts: Required<Timeouts>;
 } {
+  const { signal, onProgress } = options as { signal?: unknown; onProgress?: unknown };
+  // Checked here, not where they are first used: by then a request is out and a lock is held.
+  if (signal !== undefined && !isSignal(signal))
+    throw new KitError(
+      "options.signal",
+      `signal is ${kindOf(signal)}, not an AbortSignal: pass controller.signal (const controller = new AbortController()), or leave signal out.`,
+    );
+  if (onProgress !== undefined && typeof onProgress !== "function")
+    throw new KitError(
+      "options.callback",
+      `onProgress is ${kindOf(onProgress)}: pass a function, or leave onProgress out.`,
+    );
   return {
     cacheDir: cacheDirOf(options.cacheDir),
     timeouts: timeoutsOf(options.timeouts),
@@ -84,6 +97,22 @@ export function settingsOf(options: DownloadOptions): {
     concurrency:
       options.concurrency === undefined ? undefined : wholeNumber("concurrency", options.concurrency, 1, 64),
   };
+}
+
+/** What a wrong argument was, for a message: its type, never its content. */
+function kindOf(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+}
+
+/** An AbortSignal, from this realm or another (a notebook's, a test runner's): by its shape. */
+function isSignal(value: unknown): value is AbortSignal {
+  const s = value as AbortSignal | null;
+  return (
+    typeof s === "object" &&
+    s !== null &&
+    typeof s.aborted === "boolean" &&
+    typeof s.addEventListener === "function"
+  );
 }
 
 /**
@@ -97,6 +126,12 @@ export async function downloadFiles(
   keys: string[],
   options: DownloadOptions & { files?: number } = {},
 ): Promise<Downloaded[]> {
+  // A string would be iterated as its characters: one download per letter.
+  if (!Array.isArray(keys))
+    throw new KitError(
+      "download.keys",
+      `downloadFiles takes a list of keys, not ${kindOf(keys)}: for one file use downloadFile, or wrap it: [key].`,
+    );
   const files = wholeNumber("files", options.files ?? 16, 1, 64);
   // The same key twice is downloaded once (two writers of one file would trip over each other).
   const unique = [...new Set(keys)];

@@ -11,13 +11,15 @@ import { inTheWay } from "./failures";
 const MAX_RECORD = 16 << 20;
 
 /**
- * The parsed JSON in `file`, or null when there is none, it is a symbolic link, too large, or
- * not JSON. A folder there is reported (`what` says what the cache keeps at that path).
+ * The parsed JSON in `file`, or null when there is none, it is a symbolic link, a FIFO or
+ * another special file, too large, or not JSON. A folder there is reported (`what` says what the cache keeps at that path).
  */
 export function readJson(file: string, what: string): unknown {
   let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    // O_NONBLOCK: opening a planted FIFO for reading would otherwise wait for a writer forever,
+    // with the event loop blocked (no timeout, no AbortSignal, not even Ctrl-C could end it).
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ELOOP" || code === "ENOTDIR") return null;
