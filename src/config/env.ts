@@ -25,6 +25,7 @@ import {
 } from "./parse";
 import { Secret } from "./secret";
 import { type SandboxState, runningSandbox } from "./sandbox-state";
+import { readSmallFile } from "../util/small-file";
 
 export { DEFAULT_BUCKET, DEFAULT_ENDPOINT, DEFAULT_REGION };
 export const LEGACY_ENDPOINT = "https://files.polygon.io";
@@ -81,7 +82,9 @@ const SANDBOX_HINT =
 export function findEnvFile(from: string): string | null {
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, ".env");
-    if (fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
+    // Anything else named .env (a FIFO, a device) is returned, so reading it can say what it is.
+    const st = fs.statSync(candidate, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) return candidate;
     if (path.dirname(dir) === dir) return null;
   }
 }
@@ -89,8 +92,16 @@ export function findEnvFile(from: string): string | null {
 /** A `.env` file's variables; one that cannot be read is named, with the reason. */
 function readEnvFile(file: string): Record<string, string> {
   try {
-    return dotenv.parse(fs.readFileSync(file));
+    const read = readSmallFile(file);
+    if (!read.ok) {
+      throw new KitError(
+        "config.envfile",
+        `${displayPath(file)} is ${read.why === "too large" ? "over 1 MB" : "not a regular file"}: make it a text file of NAME=value lines, or remove it.`,
+      );
+    }
+    return dotenv.parse(read.bytes);
   } catch (e) {
+    if (e instanceof KitError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).name;
     throw new KitError(
       "config.envfile",

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { alive } from "../util/process";
+import { readSmallFile } from "../util/small-file";
 
 export interface SandboxState {
   endpoint: string;
@@ -27,7 +28,9 @@ const EMULATOR_SCRIPT = path.join("emulator", "server.py");
 export function runningSandbox(file: string): SandboxState | null {
   let state: unknown;
   try {
-    state = JSON.parse(fs.readFileSync(file, "utf8"));
+    const read = readSmallFile(file);
+    if (!read.ok) return null; // a FIFO or device here must not hang every command
+    state = JSON.parse(read.bytes.toString("utf8"));
   } catch {
     return null;
   }

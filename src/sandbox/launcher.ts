@@ -14,6 +14,7 @@ import { KitError } from "../util/errors";
 import { PACKAGE_ROOT, sandboxStateFile, userCacheDir } from "../util/paths";
 import { ensureSandboxPython } from "./python";
 import { ensureSeedData } from "./seed";
+import { readSmallFile } from "../util/small-file";
 
 export interface SandboxInfo extends SandboxState {
   objects: number;
@@ -128,7 +129,8 @@ async function stopChild(
 ): Promise<void> {
   if (stateFile) {
     try {
-      const st = JSON.parse(fs.readFileSync(stateFile, "utf8")) as { pid?: number };
+      const read = readSmallFile(stateFile);
+      const st = (read.ok ? JSON.parse(read.bytes.toString("utf8")) : {}) as { pid?: number };
       if (st.pid === child.pid) fs.rmSync(stateFile, { force: true });
     } catch {
       /* already gone */

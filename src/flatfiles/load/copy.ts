@@ -15,6 +15,7 @@ import { type BatchOptions, once, statDay, writeParquetFiles } from "./day";
 import type { Warn } from "./header";
 import { type Place, RECORD, checkOurs, placeOf, putInPlace, stagingFor, sweep } from "./lake";
 import { convertOnWorker } from "./worker";
+import { readSmallFile } from "../../util/small-file";
 
 /**
  * The copy's format. 1 (records without `format`): nanosecond times as UINT_64, which Spark reads
@@ -59,7 +60,9 @@ function partIsWhole(file: string, bytes: number): boolean {
 function isCurrent(dir: string, st: fs.Stats, dataset: string): boolean {
   let rec: ParquetRecord;
   try {
-    rec = JSON.parse(fs.readFileSync(path.join(dir, RECORD), "utf8")) as ParquetRecord;
+    const read = readSmallFile(path.join(dir, RECORD));
+    if (!read.ok) return false;
+    rec = JSON.parse(read.bytes.toString("utf8")) as ParquetRecord;
   } catch {
     return false; // no copy yet
   }
