@@ -184,7 +184,9 @@ for (const notebook of NOTEBOOKS) {
         ),
       );
       assert.deepEqual(problems, [], `cells with an error or not run:\n${problems.join("\n")}`);
-      const text = await page.locator(".jp-Notebook").innerText();
+      // textContent, not innerText: Notebook 7 skips rendering cells out of view
+      // (content-visibility), and innerText leaves their text out.
+      const text = (await page.locator(".jp-Notebook").textContent()) ?? "";
       for (const expected of EXPECTED[nn] ?? [])
         assert.ok(text.includes(expected), `the page does not show "${expected}"`);
       if (nn === "01") {
