@@ -11,12 +11,12 @@
  *
  *   npm run bench -- farlink          (FARLINK_RUNS=5, FARLINK_BIG_MIB=512 to change)
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type BenchResult, median } from "./lib";
-import { type Run, WORK, measured } from "./realsize";
+import { type Run, measured, startStandInProcess, WORK } from "./realsize";
 
 const ROOT = path.join(__dirname, "..");
 const MIB = 1 << 20;
@@ -27,32 +27,6 @@ function randomFile(file: string, bytes: number): void {
   const fd = fs.openSync(file, "w");
   for (let at = 0; at < bytes; at += 64 * MIB) fs.writeSync(fd, randomBytes(Math.min(64 * MIB, bytes - at)));
   fs.closeSync(fd);
-}
-
-async function startStandIn(
-  objects: object[],
-  link?: object,
-): Promise<{ endpoint: string; stop: () => void }> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      path.join(__dirname, "standin.ts"),
-      JSON.stringify({ bucket: "flatfiles", objects, link }),
-    ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let text = "";
-    child.stdout!.on("data", (c) => {
-      text += c;
-      const line = text.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve(JSON.parse(line).endpoint);
-    });
-    child.on("exit", (code) => reject(new Error(`the stand-in server exited (${code})`)));
-  });
-  return { endpoint, stop: () => child.kill() };
 }
 
 const spread = (runs: Run[]) => {
@@ -88,7 +62,7 @@ export async function benchFarLink(runs = Number(process.env.FARLINK_RUNS ?? 3))
     ["far (30 ms, 16 MB/s a connection, 100 MB/s the link)", FAR],
     ["fast (loopback, no limits)", undefined],
   ] as const) {
-    const server = await startStandIn(objects, link);
+    const server = await startStandInProcess(objects, link);
     try {
       for (const what of ["big", "month"] as const) {
         const kit: Run[] = [];

@@ -63,14 +63,20 @@ function randomFile(file: string, bytes: number): void {
   fs.closeSync(fd);
 }
 
-async function startStandIn(objects: object[]): Promise<{ endpoint: string; stop: () => void }> {
+/** The stand-in server (bench/standin.ts) in a child process, so its work is not on the measured process's CPU; `link` shapes it like a far server. */
+export async function startStandInProcess(
+  objects: object[],
+  link?: object,
+): Promise<{ endpoint: string; stop: () => void }> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(__dirname, "standin.ts"), JSON.stringify({ bucket: "flatfiles", objects })],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-    },
+    [
+      "--import",
+      "tsx",
+      path.join(__dirname, "standin.ts"),
+      JSON.stringify({ bucket: "flatfiles", objects, link }),
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
   );
   const endpoint = await new Promise<string>((resolve, reject) => {
     let text = "";
@@ -95,7 +101,7 @@ export async function benchDownload(runs = 3): Promise<BenchResult[]> {
       { key: `bench/${n / MIB}-multipart.bin`, file, partSize: 8 * MIB },
     ];
   });
-  const server = await startStandIn(objects);
+  const server = await startStandInProcess(objects);
   const awsEnv = {
     ...process.env,
     AWS_ACCESS_KEY_ID: "bench",
