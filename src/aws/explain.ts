@@ -3,6 +3,7 @@
  * S3 answers 403 for several different problems; the error code tells them apart.
  */
 import { KitError, UNEXPECTED, isBug } from "../util/errors";
+import { fileError, isLocalFileError } from "../util/file-errors";
 
 interface AwsLikeError {
   name?: string;
@@ -168,10 +169,13 @@ const GENERIC_NAMES = new Set([
  * SDK service error (it carries `$metadata` or the raw response), a system or TLS error with a
  * code (ECONNREFUSED, ERR_SSL_...), or one of the SDK's own named errors (TimeoutError,
  * AbortError, CredentialsProviderError...), also when wrapped as a `cause` or inside an
- * AggregateError. A programming error never is, whatever it wraps.
+ * AggregateError. A programming error never is, whatever it wraps, and neither is a local file
+ * error (an errno with a path or a file system call: `util/file-errors.ts` explains those).
  */
 export function fromServiceOrNetwork(err: unknown, depth = 0): boolean {
   if (typeof err !== "object" || err === null || isBug(err) || depth > 5) return false;
+  // A local file's errno (ENOTDIR, ENOSPC...) carries a string code too, but no service said it.
+  if (isLocalFileError(err)) return false;
   const e = err as AwsLikeError & { $fault?: unknown; cause?: unknown; errors?: unknown[] };
   if (e.$metadata || e.$response || e.$fault) return true;
   if (typeof e.code === "string" || typeof e.Code === "string") return true;
@@ -189,6 +193,8 @@ export function fromServiceOrNetwork(err: unknown, depth = 0): boolean {
  */
 export function explainAwsError(err: unknown, context: ErrorContext = {}): KitError {
   if (err instanceof KitError) return err;
+  // The local file system's, not the service's: the file translator names the path and what to do.
+  if (isLocalFileError(err)) return fileError(err, { action: context.action }) as KitError;
   if (!fromServiceOrNetwork(err)) {
     const what = context.action ? `While ${context.action}: ` : "";
     const raw = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

@@ -2,6 +2,7 @@
  * Tokens as the paginator compares and remembers them: Python truthiness and value equality (as
  * botocore tests them), and the tokens this process issued with the request each belongs to.
  */
+import { createHash } from "node:crypto";
 import type { OperationDef } from "./operations";
 import type { TokenDict } from "./token";
 
@@ -53,3 +54,35 @@ class IssuedTokens {
 }
 
 export const issued = new IssuedTokens();
+
+/** A token's value as text, the same for equal tokens (keys sorted, bytes as base64, undefined left out). */
+function canonical(v: unknown): string {
+  if (v instanceof Uint8Array) return `{"$bytes":${JSON.stringify(Buffer.from(v).toString("base64"))}}`;
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") {
+    const keys = Object.keys(v)
+      .filter((k) => (v as TokenDict)[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as TokenDict)[k])}`).join(",")}}`;
+  }
+  return v === undefined ? "null" : JSON.stringify(v);
+}
+
+/**
+ * The next tokens one run has been handed, compared by value (as `equalTokens`): a server that
+ * sends any of them again (A → B → A, not only A → A) would have the loop fetch the same pages
+ * forever. A digest per token keeps the set small whatever the server's tokens weigh.
+ */
+export class SeenTokens {
+  private readonly seen = new Set<string>();
+  /** Records `tokens`; false when they were seen before in this run. */
+  add(tokens: TokenDict): boolean {
+    const digest = createHash("sha256").update(canonical(tokens)).digest("base64");
+    if (this.seen.has(digest)) return false;
+    this.seen.add(digest);
+    return true;
+  }
+  get size(): number {
+    return this.seen.size;
+  }
+}

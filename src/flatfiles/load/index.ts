@@ -11,8 +11,37 @@
  * (loadDay, scanDays), `types` (in-memory and stored types).
  */
 export { type BatchOptions, writeParquetFiles } from "./day";
-export { ensureParquet, FORMAT, parquetGlob, parquetPath } from "./copy";
+export { FORMAT, parquetGlob, parquetPath } from "./copy";
 export { columnsFor, readHeader, type Warn } from "./header";
 export { parseCsv } from "./parse";
-export { loadDay, type LoadOptions, scanDays, type ScanOptions, timeColumn } from "./read";
+export { type LoadOptions, type ScanOptions, timeColumn } from "./read";
 export { polarsSchema, withDatetimes } from "./types";
+
+// hostile (#31 item 12): the lake's entry points report local file errors (a file where
+// <cache>/parquet should be, a read-only cache, a full disk) through the one translator,
+// naming the path and what to do, instead of a raw ENOTDIR or polars' "os error 28".
+import { withFileErrors } from "../../util/file-errors";
+import { ensureParquet as ensureParquetRaw, parquetPath as parquetPathRaw } from "./copy";
+import { loadDay as loadDayRaw, scanDays as scanDaysRaw } from "./read";
+const LAKE = "the lake option, or FLATFILES_CACHE_DIR";
+const copyOf = (file: string, lake?: string) => {
+  try {
+    return parquetPathRaw(file, { lake });
+  } catch {
+    return undefined;
+  }
+};
+export const ensureParquet = withFileErrors(ensureParquetRaw, (file, _dataset, _warn, options) => ({
+  action: `making the Parquet copy of ${file}`,
+  path: copyOf(file, options?.lake),
+  setting: LAKE,
+}));
+export const loadDay = withFileErrors(loadDayRaw, (file, _dataset, options) => ({
+  action: `loading ${file}`,
+  path: options?.parquet === false ? file : copyOf(file, options?.lake),
+  setting: LAKE,
+}));
+export const scanDays = withFileErrors(scanDaysRaw, (files) => ({
+  action: `scanning ${Array.isArray(files) ? files.length : "the"} downloaded days`,
+  setting: LAKE,
+}));
