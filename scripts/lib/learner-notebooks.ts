@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fileError } from "../../src/util/file-errors";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 
 export const COURSE_DIR = path.join(PACKAGE_ROOT, "notebooks");
@@ -76,14 +77,19 @@ export function restoreNotebooks(names: string[], env: NodeJS.ProcessEnv = proce
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   return which.map((name) => {
     const target = path.join(dir, name);
-    let keptAs: string | undefined;
-    if (fs.existsSync(target)) {
-      if (fs.readFileSync(target).equals(fs.readFileSync(path.join(COURSE_DIR, name)))) return { name };
-      keptAs = path.join(dir, `${name.replace(/\.ipynb$/, "")}.before-restore-${stamp}.ipynb`);
-      fs.renameSync(target, keptAs);
+    // Node's EISDIR from a read names no path: the notebook's place is the one to name.
+    try {
+      let keptAs: string | undefined;
+      if (fs.existsSync(target)) {
+        if (fs.readFileSync(target).equals(fs.readFileSync(path.join(COURSE_DIR, name)))) return { name };
+        keptAs = path.join(dir, `${name.replace(/\.ipynb$/, "")}.before-restore-${stamp}.ipynb`);
+        fs.renameSync(target, keptAs);
+      }
+      copyNotebook(name, target);
+      return { name, keptAs };
+    } catch (e) {
+      throw fileError(e, { action: `restoring ${name}`, path: target });
     }
-    copyNotebook(name, target);
-    return { name, keptAs };
   });
 }
 

@@ -46,6 +46,17 @@ function firstUnsafe(value: string, allowSpace = false): { at: number; what: str
   return m ? { at: m.index + 1, what: describeChar(m[0]) } : null;
 }
 
+/**
+ * The first character a folder's name cannot sensibly hold, with its position (1-based): control
+ * and format characters (a zero-width space, a byte-order mark, bidi marks pasted along), lone
+ * surrogates, unassigned code points, and spaces other than the plain one. Letters of any script
+ * are names like any other (`~/données`, `~/データ`).
+ */
+function firstUnsafeInPath(value: string): { at: number; what: string } | null {
+  const m = /[\p{Cc}\p{Cf}\p{Cs}\p{Cn}\p{Zl}\p{Zp}]|(?! )\p{Zs}/u.exec(value);
+  return m ? { at: m.index + 1, what: describeChar(m[0]) } : null;
+}
+
 function refuse(o: Origin, code: string, what: string): never {
   throw new KitError(code, `${o.name} ${what} (It is set in ${o.from}.)`);
 }
@@ -179,7 +190,7 @@ export function parseBucket(raw: string, o: Origin): string {
  * notebooks/ and the CLI at the top agree. `~user` is refused: there is no shell to ask.
  */
 export function parsePath(raw: string, o: Origin): string {
-  const bad = firstUnsafe(raw, true);
+  const bad = firstUnsafeInPath(raw);
   if (bad) refuse(o, "config.path", `has ${bad.what} at character ${bad.at}: write the folder's path alone.`);
   if (raw === "~" || raw.startsWith("~/")) return path.join(os.homedir(), raw.slice(1));
   if (raw.startsWith("~")) {

@@ -4,7 +4,7 @@
  * (dataset, date) pair means, with a clear message for dates that can have no file.
  */
 import type { S3Client, _Object } from "@aws-sdk/client-s3";
-import { KitError } from "../util/errors";
+import { KitError, echo } from "../util/errors";
 import { getPaginator } from "../paginator/engine";
 import { mapOrdered } from "../util/concurrency";
 import {
@@ -110,23 +110,72 @@ export async function listDays(
       .filter((y) => /^\d{4}$/.test(y) && y >= a.slice(0, 4) && y <= b.slice(0, 4))
       .map((y) => `${d.id}/${y}/`);
   }
-  const listPrefix = (prefix: string) =>
-    paginator.paginate({ Bucket: bucket, Prefix: prefix }).items<_Object>().toArray();
+  const listPrefix = async (prefix: string) => {
+    const objects: _Object[] = [];
+    for await (const o of paginator.paginate({ Bucket: bucket, Prefix: prefix }).items<_Object>()) {
+      if (objects.length >= MAX_LISTED_PER_PREFIX) throw tooMany(prefix);
+      objects.push(o);
+    }
+    return objects;
+  };
+  const dates = new Set<string>();
   for await (const objects of mapOrdered(prefixes, 8, listPrefix)) {
     for (const o of objects) {
-      const parsed = parseKey(o.Key!);
-      if (parsed && parsed.date >= a && parsed.date <= b) {
-        out.push({
-          dataset: d.id,
-          date: parsed.date,
-          key: o.Key!,
-          size: o.Size ?? 0,
-          etag: (o.ETag ?? "").replace(/"/g, ""),
-        });
+      const day = dayOf(o, d, a, b);
+      // One file per date: a key listed twice (a server repeating itself) is one day, once.
+      if (day && !dates.has(day.date)) {
+        dates.add(day.date);
+        out.push(day);
       }
     }
   }
-  return out;
+  return out.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0));
+}
+
+/**
+ * A listing holds at most this many keys under one month or year of a dataset (a year has at
+ * most 366 days): a server listing more is not describing flat files, and the keys would be held
+ * in memory. Stray files under a prefix (a README) are skipped, never this many.
+ */
+export const MAX_LISTED_PER_PREFIX = 5_000;
+/** The largest object S3 stores (5 TiB): a listed size beyond it, negative or fractional is not one. */
+export const MAX_OBJECT_SIZE = 5 * 1024 ** 4;
+/** An ETag is an MD5 in hex, with `-<parts>` for a multipart upload; a longer one is not S3's. */
+const ETAG = /^[0-9A-Za-z+/=_-]{1,64}$/;
+
+function tooMany(prefix: string): KitError {
+  return new KitError(
+    "catalog.listing",
+    `The bucket listed more than ${MAX_LISTED_PER_PREFIX.toLocaleString("en-US")} keys under ${prefix}, where a dataset's month or year holds at most 366 files: the server is not answering as S3 does. Check FLATFILES_ENDPOINT.`,
+  );
+}
+
+function strange(d: Dataset, what: string): KitError {
+  return new KitError(
+    "catalog.listing",
+    `The bucket's listing of ${d.id} holds ${what}: the server is not answering as S3 does (a proxy or server that ignores Prefix?). Nothing was downloaded; check FLATFILES_ENDPOINT.`,
+  );
+}
+
+/**
+ * One listed object as a day of `d`, checked against what the listing was asked for: its key lies
+ * under the dataset's folder, and is exactly the dataset's layout for its date (`<id>/YYYY/MM/
+ * <date>.csv.gz`, month folder included); its size and ETag are ones S3 could give. A key
+ * outside the dataset's folder means the server ignored Prefix, which is refused; a stray
+ * file inside it (a README, a `.csv`) is not a day and is skipped.
+ */
+function dayOf(o: _Object, d: Dataset, from: string, to: string): DayFile | null {
+  const key = o.Key;
+  if (typeof key !== "string" || !key.startsWith(`${d.id}/`))
+    throw strange(d, `the key ${echo(key, 120)}, outside the ${d.id}/ folder it asked for`);
+  const parsed = parseKey(key);
+  if (!parsed || keyFor(d, parsed.date) !== key || parsed.date < from || parsed.date > to) return null;
+  const size = o.Size ?? 0;
+  if (!Number.isSafeInteger(size) || size < 0 || size > MAX_OBJECT_SIZE)
+    throw strange(d, `${key} with a size of ${echo(size, 40)} bytes, which no S3 object has (0 to 5 TiB)`);
+  const etag = (o.ETag ?? "").replace(/"/g, "");
+  if (etag !== "" && !ETAG.test(etag)) throw strange(d, `${key} with the ETag ${echo(etag, 60)}, which is not S3's`);
+  return { dataset: d.id, date: parsed.date, key, size, etag };
 }
 
 function validDay(date: string): string {

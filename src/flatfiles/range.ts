@@ -14,6 +14,10 @@ import { wholeNumber } from "../util/validate";
 
 export interface RangePlan {
   dataset: string;
+  /**
+   * The range's first day: the date asked for, or the dataset's first day when the range asked
+   * for earlier (its first file listed, or its first date when the kit is certain of it).
+   */
   from: string;
   to: string;
   /** The files the bucket lists in the range, oldest first. */
@@ -21,9 +25,22 @@ export interface RangePlan {
   totalBytes: number;
   /**
    * Days the dataset's calendar calls open that the bucket lists no file for (not yet
-   * published, missing, or a calendar the kit is unsure of). Closed days are not gaps.
+   * published, missing, or a calendar the kit is unsure of). Closed days are not gaps, and
+   * neither are days before the dataset's first day.
    */
   gaps: string[];
+}
+
+/**
+ * The dataset's first day as far as a plan is concerned: the first file the bucket lists (the
+ * bucket has the last word), else its first date when the kit is certain of it. Nothing before
+ * it is a gap: planning from 1924 is not 25,000 missing days.
+ */
+function firstDayOf(d: Dataset, days: DayFile[]): string | undefined {
+  const listed = days[0]?.date;
+  const known = d.since.certainty === "certain" ? d.since.value : undefined;
+  if (listed && known) return listed < known ? listed : known;
+  return listed ?? known;
 }
 
 /** The files a range holds, as the bucket lists them, with the open days it has no file for. */
@@ -36,16 +53,19 @@ export async function planRange(
   checkRef(ref, "planRange");
   const d = findDataset(dataset);
   const days = await listDays(ref, d, from, to);
+  const first = firstDayOf(d, days);
+  // listDays checked both dates: from here on they compare as text.
+  const start = first && first > from ? (first > to ? to : first) : from;
   const listed = new Set(days.map((f) => f.date));
-  const last = days.at(-1)?.date ?? from;
+  const last = days.at(-1)?.date ?? start;
   // Gaps only up to the last listed day: later days may simply not be published yet.
   const gaps =
-    days.length && from <= last
-      ? openDays(from, last, d.calendar).filter((day) => !listed.has(day) && !closedReason(day, d.calendar))
+    days.length && start <= last
+      ? openDays(start, last, d.calendar).filter((day) => !listed.has(day) && !closedReason(day, d.calendar))
       : [];
   return {
     dataset: d.id,
-    from,
+    from: start,
     to,
     days,
     totalBytes: days.reduce((n, f) => n + f.size, 0),
@@ -123,7 +143,9 @@ function checkRef(ref: unknown, fn: string): asserts ref is BucketRef {
 function checkRange(range: unknown): void {
   const r = range as Partial<RangePlan> | null;
   const plan = typeof r === "object" && r !== null && "days" in r;
-  if (plan ? Array.isArray(r.days) : typeof r === "object" && r !== null && "dataset" in r) return;
+  // A plan's dataset is checked now, not at its first conversion (a typo edited into a plan).
+  if (plan && Array.isArray(r.days)) return void findDataset(r.dataset as string);
+  if (!plan && typeof r === "object" && r !== null && "dataset" in r) return;
   throw new KitError(
     "range.input",
     plan

@@ -5,6 +5,7 @@
  * `aws/explain.ts` hands these here instead of labelling them `aws.*`.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { KitError } from "./errors";
 
 export interface FileErrorContext {
@@ -166,23 +167,39 @@ export function isLocalFileError(e: unknown): boolean {
   return fileErrno(e) !== undefined;
 }
 
-/** What stands at a path, in words, for the message: a dangling link explains an ENOENT on a path that "is there". */
-function whatIsAt(p: string): string {
+/** What stands at a path, in words ("a file", "a symbolic link to nothing"), or null when nothing does. */
+function kindAt(p: string): string | null {
   let st: fs.Stats;
   try {
     st = fs.lstatSync(p);
   } catch {
-    return "";
+    return null;
   }
   if (st.isSymbolicLink()) {
     try {
       fs.statSync(p);
-      return " (a symbolic link)";
+      return "a symbolic link";
     } catch {
-      return " (a symbolic link to nothing)";
+      return "a symbolic link to nothing";
     }
   }
-  return st.isDirectory() ? " (a folder)" : st.isFile() ? " (a file)" : " (a special file)";
+  return st.isDirectory() ? "a folder" : st.isFile() ? "a file" : "a special file";
+}
+
+/**
+ * What explains the error on the way to `p`: the path itself, or the nearest folder on its way
+ * that is there but is no folder (a file, a dangling link): "my-notebooks is a symbolic link to
+ * nothing" says more than "my-notebooks/01.ipynb does not exist".
+ */
+function whatIsAt(p: string): string {
+  const own = kindAt(p);
+  if (own) return ` (it is ${own})`;
+  for (let dir = path.dirname(p); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const kind = kindAt(dir);
+    if (kind === null) continue;
+    return kind === "a folder" || kind === "a symbolic link" ? "" : ` (${dir} is ${kind})`;
+  }
+  return "";
 }
 
 /**

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { kitEnv } from "../../config/env";
 import { KitError } from "../../util/errors";
+import { type NameCheck, checkFileName } from "../../util/file-name";
 import { userCacheDir } from "../../util/paths";
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = kitEnv()): string {
@@ -177,8 +178,21 @@ export function noCollision(root: string, target: string, key: string): void {
  * be stored there (a bad name, a clash between a key and a "folder", a symbolic link on the
  * way, a folder not writable).
  */
+/** Names the cache cannot hold: the longest of the cache's own files beside a download decides. */
+const LONG_NAMES: NameCheck = {
+  what: "The download",
+  // The longest sidecar, written through `<sidecar>.<pid>.tmp` (state-files.ts); pids have at most 7 digits.
+  reserve: Math.max(...SIDECARS.map((s) => s.length)) + ".4194304.tmp".length,
+  reserveFor: "the cache's own files beside it",
+  fromElsewhere: 1,
+  nameAdvice:
+    "The name comes from the key, so no cache folder helps: flat-files keys end in short names like 2024-03-15.csv.gz; check the key (and the server that listed it).",
+  pathAdvice: "Set FLATFILES_CACHE_DIR (or cacheDir) to a folder with a shorter path.",
+};
+
 export function prepareTarget(cacheDir: string, bucket: string, key: string): string {
   const target = cachePath(cacheDir, bucket, key);
+  checkFileName(target, LONG_NAMES); // hostile (#31 item 4): too long a name is said before any write
   noCollision(path.resolve(cacheDir, bucket), target, key);
   foldersInside(cacheDir, path.dirname(target));
   writableDir(path.dirname(target));
