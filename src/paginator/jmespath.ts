@@ -1,73 +1,30 @@
 /**
- * JMESPath compiled once and checked before any request, with the position of a syntax error.
- * The `jmespath` package reports no positions, so they are recovered from its tokenizer.
+ * JMESPath as boto3 evaluates it: the kit's own port of jmespath.py (`expression/`: its lexer,
+ * parser, interpreter and functions), so `search` gives boto3's results and boto3's errors for
+ * every expression (test/parity/jmespath.test.ts runs both on a generated matrix). Expressions
+ * are compiled once and checked before any request, with the position of a syntax error.
  */
-import * as jmespath from "jmespath";
 import { KitError, echo } from "../util/errors";
 import { nestingDepth } from "../util/validate";
+import { JmesError } from "./expression/errors";
+import { FUNCTION_NAMES } from "./expression/functions";
+import { evaluate } from "./expression/interpreter";
+import { tokenize } from "./expression/lexer";
+import { type Node, parse } from "./expression/parser";
+import { PyRuntimeError, toPlain } from "./expression/values";
 
 /** Brackets nest at most this deep: the parser recurses, and 200,000 levels overflowed its stack. */
 export const MAX_EXPRESSION_DEPTH = 50;
 
-/** JMESPath's built-in functions (jmespath.org/specification.html#built-in-functions). */
-export const FUNCTIONS = [
-  "abs",
-  "avg",
-  "ceil",
-  "contains",
-  "ends_with",
-  "floor",
-  "join",
-  "keys",
-  "length",
-  "map",
-  "max",
-  "max_by",
-  "merge",
-  "min",
-  "min_by",
-  "not_null",
-  "reverse",
-  "sort",
-  "sort_by",
-  "starts_with",
-  "sum",
-  "to_array",
-  "to_number",
-  "to_string",
-  "type",
-  "values",
-];
+/** JMESPath's built-in functions (jmespath.org/specification.html#built-in-functions), as jmespath.py has them. */
+export const FUNCTIONS: readonly string[] = FUNCTION_NAMES;
 
 const HELP =
   "Literals go in backticks (`100`), strings in single quotes ('AAPL'); see https://jmespath.org/tutorial.html";
 
-type Token = { type: string; value: unknown; start: number };
-const lib = jmespath as unknown as {
-  tokenize(e: string): Token[];
-  compile(e: string): unknown;
-  search(data: unknown, e: string): unknown;
-};
-
 export interface CompiledExpression {
   expression: string;
   search(data: unknown): unknown;
-}
-
-function positionOf(expression: string, err: Error): number {
-  const unknownChar = /^Unknown character:(.)/.exec(err.message);
-  if (unknownChar) return expression.indexOf(unknownChar[1]);
-  if (/EOF/.test(err.message)) return expression.length;
-  let tokens: Token[] = [];
-  try {
-    tokens = lib.tokenize(expression);
-  } catch {
-    return expression.length;
-  }
-  const value = /value: (.*)$|token: (.*)$|"(.*)"$/.exec(err.message);
-  const text = value?.[1] ?? value?.[2] ?? value?.[3];
-  const hit = tokens.find((t) => String(t.value) === text);
-  return hit ? hit.start : expression.length;
 }
 
 /** Compile an expression or throw a KitError that points at the problem. */
@@ -92,9 +49,9 @@ export function compileExpression(expression: string): CompiledExpression {
       `The JMESPath expression is nested ${depth} levels deep (at most ${MAX_EXPRESSION_DEPTH}): no listing needs that; write it flatter.`,
     );
   }
-  let ast: unknown;
+  let ast: Node;
   try {
-    ast = lib.compile(expression);
+    ast = parse(expression);
   } catch (e) {
     if (e instanceof RangeError) {
       throw new KitError(
@@ -102,11 +59,12 @@ export function compileExpression(expression: string): CompiledExpression {
         `The JMESPath expression (${expression.length} characters) is too deeply nested for the parser (a long run of ! or & nests too): write it flatter.`,
       );
     }
-    const err = e as Error;
-    const at = positionOf(expression, err);
+    if (!(e instanceof JmesError)) throw e;
+    const at = e.position ?? [...expression].length;
     throw new KitError(
       "jmespath.syntax",
-      `Invalid JMESPath expression at position ${at}: ${echo(err.message, 120).slice(1, -1)}\n${pointAt(expression, at)}\n${HELP}`,
+      `Invalid JMESPath expression at position ${at}: ${echo(e.message, 120).slice(1, -1)}\n${pointAt(expression, at)}\n${HELP}`,
+      { cause: e },
     );
   }
   checkFunctions(expression, ast);
@@ -114,7 +72,7 @@ export function compileExpression(expression: string): CompiledExpression {
     expression,
     search: (data) => {
       try {
-        return lib.search(data, expression);
+        return toPlain(evaluate(ast, data));
       } catch (e) {
         throw runtimeError(expression, e);
       }
@@ -122,26 +80,31 @@ export function compileExpression(expression: string): CompiledExpression {
   };
 }
 
-/** The expression with a caret under position `at`: a window around it when the expression is long. */
+/** The expression with a caret under position `at` (in code points): a window around it when the expression is long. */
 function pointAt(expression: string, at: number): string {
+  const chars = [...expression];
   const from = Math.max(0, at - 60);
-  const to = Math.min(expression.length, at + 20);
-  const line = `${from > 0 ? "…" : ""}${expression.slice(from, to)}${to < expression.length ? "…" : ""}`;
+  const to = Math.min(chars.length, at + 20);
+  const line = `${from > 0 ? "…" : ""}${chars.slice(from, to).join("")}${to < chars.length ? "…" : ""}`;
   return `  ${line}\n  ${" ".repeat(at - from + (from > 0 ? 1 : 0))}^`;
 }
 
-/** Every function the expression calls is one JMESPath has: checked before any request is made. */
-function checkFunctions(expression: string, ast: unknown): void {
-  const stack = [ast];
+/**
+ * Every function the expression calls is one JMESPath has: checked before any request is made.
+ * (jmespath.py finds an unknown name only when the call is evaluated; the kit says so up front.)
+ */
+function checkFunctions(expression: string, ast: Node): void {
+  const stack: unknown[] = [ast];
   while (stack.length) {
-    const node = stack.pop() as { type?: string; name?: string; children?: unknown[] } | null;
+    const node = stack.pop() as Node | null;
     if (!node || typeof node !== "object") continue;
-    if (node.type === "Function" && typeof node.name === "string" && !FUNCTIONS.includes(node.name)) {
-      const at = lib.tokenize(expression).find((t) => t.value === node.name)?.start ?? 0;
-      const close = FUNCTIONS.find((f) => f.startsWith(node.name!) || node.name!.startsWith(f));
+    const name = node.value;
+    if (node.type === "function_expression" && typeof name === "string" && !FUNCTIONS.includes(name)) {
+      const at = tokenize(expression).find((t) => t.value === name)?.start ?? 0;
+      const close = FUNCTIONS.find((f) => f.startsWith(name) || name.startsWith(f));
       throw new KitError(
         "jmespath.function",
-        `JMESPath has no function ${echo(node.name, 40).slice(1, -1)}() (at position ${at})` +
+        `JMESPath has no function ${echo(name, 40).slice(1, -1)}() (at position ${at})` +
           `${close ? `; did you mean ${close}()?` : "."} Its functions are ${FUNCTIONS.join(", ")}.`,
       );
     }
@@ -150,15 +113,23 @@ function checkFunctions(expression: string, ast: unknown): void {
 }
 
 /**
- * A failure while evaluating (the library throws plain Errors such as "TypeError" for a sort_by
- * over values of mixed types), as one line naming the expression and the likely cause.
+ * A failure while evaluating, as boto3 would meet it (jmespath.py's ArityError, JMESPathTypeError,
+ * or Python's own TypeError or ValueError), in one line naming the expression and the likely cause.
  */
-function runtimeError(expression: string, e: unknown): KitError {
-  const what = e instanceof Error ? e.message : String(e);
+function runtimeError(expression: string, e: unknown): unknown {
+  if (e instanceof RangeError)
+    return new KitError("jmespath.depth", `The JMESPath expression ${echo(expression, 80)} nests too deeply to evaluate: write it flatter.`);
+  if (!(e instanceof JmesError) && !(e instanceof PyRuntimeError)) return e;
+  const what = e.message;
   const sorting = /\b(sort_by|max_by|min_by|sort|max|min)\(/.exec(expression)?.[1];
-  const hint = sorting
-    ? ` ${sorting}() compares numbers with numbers or text with text: some items have another type there, or lack the field (filter them first, for example Contents[?Size != null]).`
-    : " A function was given a value of another type than it takes (see https://jmespath.org/specification.html#built-in-functions).";
+  const hint =
+    e instanceof JmesError && e.kind === "arity"
+      ? " See https://jmespath.org/specification.html#built-in-functions for what each function takes."
+      : sorting
+        ? ` ${sorting}() compares numbers with numbers or text with text: some items have another type there, or lack the field (filter them first, for example Contents[?Size != null]).`
+        : /not supported between/.test(what)
+          ? " An ordering comparison (<, <=, >, >=) was given a number and a text: compare like with like (to_number() or to_string() first)."
+          : " A function was given a value of another type than it takes (see https://jmespath.org/specification.html#built-in-functions).";
   return new KitError(
     "jmespath.runtime",
     `The JMESPath expression ${echo(expression, 80)} failed on a page: ${echo(what, 120).slice(1, -1)}.${hint}`,
@@ -166,9 +137,17 @@ function runtimeError(expression: string, e: unknown): KitError {
   );
 }
 
-/** Evaluate an expression (tokens, result keys) without the validation overhead. */
+const compiled = new Map<string, Node>();
+
+/** Evaluate an expression (tokens, result keys) without the validation overhead; trees are kept, as jmespath.py keeps them. */
 export function search(data: unknown, expression: string): unknown {
-  return lib.search(data, expression);
+  let tree = compiled.get(expression);
+  if (!tree) {
+    tree = parse(expression);
+    if (compiled.size >= 512) compiled.delete(compiled.keys().next().value!);
+    compiled.set(expression, tree);
+  }
+  return toPlain(evaluate(tree, data));
 }
 
 /** Set a value at a dotted path such as `Contents` or `a.b` (botocore's set_value_from_jmespath). */
