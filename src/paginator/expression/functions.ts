@@ -142,7 +142,9 @@ const FUNCTIONS: Record<string, { signature: Arg[]; fn: Fn }> = {
     fn: (x) => {
       if (Array.isArray(x) || isDict(x) || typeof x === "boolean" || x === null || x === undefined) return null;
       if (isNumber(x)) return x;
-      return typeof x === "string" ? pyNumberOf(x) : null;
+      if (typeof x === "string") return pyNumberOf(x);
+      // int() of anything else (an expression reference, a datetime) is Python's TypeError, which jmespath.py lets through.
+      throw new PyRuntimeError("TypeError", `int() argument must be a string, a bytes-like object or a real number, not '${pyType(x)}'`);
     },
   },
   contains: {
@@ -169,9 +171,11 @@ const FUNCTIONS: Record<string, { signature: Arg[]; fn: Fn }> = {
   min: { signature: [{ types: ["array-number", "array-string"] }], fn: (a) => extreme(a as unknown[], -1) },
   merge: {
     signature: [{ types: ["object"], variadic: true }],
+    // Only the first argument is type-checked (jmespath.py checks as many as the signature has):
+    // the others go through Python's dict.update, errors included.
     fn: (...args) => {
       const out = new PyDict();
-      for (const d of args) for (const [k, v] of dictEntries(d as Record<string, unknown>)) out.map.set(k, v);
+      for (const d of args) dictUpdate(out, d);
       return out;
     },
   },
@@ -201,6 +205,30 @@ const FUNCTIONS: Record<string, { signature: Arg[]; fn: Fn }> = {
   min_by: { signature: [{ types: ["array"] }, { types: ["expref"] }], fn: (a, e) => extremeBy(a as unknown[], e as ExpRef, -1, "min_by") },
   max_by: { signature: [{ types: ["array"] }, { types: ["expref"] }], fn: (a, e) => extremeBy(a as unknown[], e as ExpRef, 1, "max_by") },
 };
+
+/** Python's dict.update(other): a dict, or a sequence of key/value pairs; anything else its TypeError or ValueError. */
+function dictUpdate(out: PyDict, other: unknown): void {
+  if (isDict(other)) {
+    for (const [k, v] of dictEntries(other)) out.map.set(k, v);
+    return;
+  }
+  if (typeof other === "string") {
+    if ([...other].length)
+      throw new PyRuntimeError("ValueError", "dictionary update sequence element #0 has length 1; 2 is required");
+    return;
+  }
+  if (!Array.isArray(other)) throw new PyRuntimeError("TypeError", `'${pyType(other)}' object is not iterable`);
+  other.forEach((pair, i) => {
+    const items = typeof pair === "string" ? [...pair] : Array.isArray(pair) ? pair : undefined;
+    if (!items) throw new PyRuntimeError("TypeError", `cannot convert dictionary update sequence element #${i} to a sequence`);
+    if (items.length !== 2)
+      throw new PyRuntimeError("ValueError", `dictionary update sequence element #${i} has length ${items.length}; 2 is required`);
+    const [k, v] = items;
+    if (Array.isArray(k) || isDict(k)) throw new PyRuntimeError("TypeError", `unhashable type: '${pyType(k)}'`);
+    // A key that is not text: JSON writes it as text, as boto3's caller would see it.
+    out.map.set(typeof k === "string" ? k : pyJsonDumps(k), v);
+  });
+}
 
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS).sort();
 

@@ -194,6 +194,8 @@ export function pyJsonDumps(v: unknown): string {
   if (isDict(v)) return `{${dictEntries(v).map(([k, x]) => `${pyJsonString(k)}:${pyJsonDumps(x)}`).join(",")}}`;
   // json.dumps(default=str): a datetime as Python prints it; anything else as text.
   if (v instanceof Date) return pyJsonString(v.toISOString().replace("T", " ").replace(/\.000Z$|Z$/, "+00:00"));
+  // str() of an expression reference names its class (Python adds the address, which says nothing).
+  if (typeof v === "object" && v.constructor?.name === "ExpRef") return pyJsonString("<jmespath.visitor._Expression object>");
   return pyJsonString(String(v));
 }
 
