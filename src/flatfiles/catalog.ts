@@ -174,7 +174,8 @@ function dayOf(o: _Object, d: Dataset, from: string, to: string): DayFile | null
   if (!Number.isSafeInteger(size) || size < 0 || size > MAX_OBJECT_SIZE)
     throw strange(d, `${key} with a size of ${echo(size, 40)} bytes, which no S3 object has (0 to 5 TiB)`);
   const etag = (o.ETag ?? "").replace(/"/g, "");
-  if (etag !== "" && !ETAG.test(etag)) throw strange(d, `${key} with the ETag ${echo(etag, 60)}, which is not S3's`);
+  if (etag !== "" && !ETAG.test(etag))
+    throw strange(d, `${key} with the ETag ${echo(etag, 60)}, which is not S3's`);
   return { dataset: d.id, date: parsed.date, key, size, etag };
 }
 

@@ -118,7 +118,10 @@ function checkFunctions(expression: string, ast: Node): void {
  */
 function runtimeError(expression: string, e: unknown): unknown {
   if (e instanceof RangeError)
-    return new KitError("jmespath.depth", `The JMESPath expression ${echo(expression, 80)} nests too deeply to evaluate: write it flatter.`);
+    return new KitError(
+      "jmespath.depth",
+      `The JMESPath expression ${echo(expression, 80)} nests too deeply to evaluate: write it flatter.`,
+    );
   if (!(e instanceof JmesError) && !(e instanceof PyRuntimeError)) return e;
   const what = e.message;
   const sorting = /\b(sort_by|max_by|min_by|sort|max|min)\(/.exec(expression)?.[1];

@@ -249,7 +249,9 @@ export class PageIterator<P = Page> extends AsyncStream<P> {
     const run = this.begin(start);
     for (;;) {
       run.pageNo++;
-      const sent = Object.fromEntries(this.definition.inputToken.map((k) => [k, (run.kwargs[k] as unknown) ?? null]));
+      const sent = Object.fromEntries(
+        this.definition.inputToken.map((k) => [k, (run.kwargs[k] as unknown) ?? null]),
+      );
       const t0 = performance.now();
       const page = await this.fetch(run, start, sent, t0);
       const itemsReceived = countOf(search(page, this.primary));

@@ -18,7 +18,10 @@ export interface FileErrorContext {
 }
 
 /** Each errno the kit meets on local files: the KitError code, what it means, and what to do. */
-const KINDS: Record<string, { code: string; what: (p: string) => string; todo: (setting: string) => string }> = {
+const KINDS: Record<
+  string,
+  { code: string; what: (p: string) => string; todo: (setting: string) => string }
+> = {
   ENOENT: {
     code: "file.missing",
     what: (p) => `${p} does not exist (or a folder on its way does not)`,
@@ -47,7 +50,8 @@ const KINDS: Record<string, { code: string; what: (p: string) => string; todo: (
   EACCES: {
     code: "file.permission",
     what: (p) => `${p} cannot be used: permission denied`,
-    todo: (s) => `Give your user access to it (ls -l shows the owner and mode), or choose a folder you own${s}.`,
+    todo: (s) =>
+      `Give your user access to it (ls -l shows the owner and mode), or choose a folder you own${s}.`,
   },
   EPERM: {
     code: "file.permission",
@@ -108,8 +112,38 @@ const KINDS: Record<string, { code: string; what: (p: string) => string; todo: (
 
 /** Errno numbers as the Rust side (polars) prints them, "... (os error 28)", on Linux and macOS. */
 const OS_ERRORS: Record<string, Record<number, string>> = {
-  linux: { 1: "EPERM", 2: "ENOENT", 5: "EIO", 13: "EACCES", 17: "EEXIST", 20: "ENOTDIR", 21: "EISDIR", 24: "EMFILE", 28: "ENOSPC", 30: "EROFS", 36: "ENAMETOOLONG", 39: "ENOTEMPTY", 40: "ELOOP", 122: "EDQUOT" },
-  darwin: { 1: "EPERM", 2: "ENOENT", 5: "EIO", 13: "EACCES", 17: "EEXIST", 20: "ENOTDIR", 21: "EISDIR", 24: "EMFILE", 28: "ENOSPC", 30: "EROFS", 62: "ELOOP", 63: "ENAMETOOLONG", 66: "ENOTEMPTY", 69: "EDQUOT" },
+  linux: {
+    1: "EPERM",
+    2: "ENOENT",
+    5: "EIO",
+    13: "EACCES",
+    17: "EEXIST",
+    20: "ENOTDIR",
+    21: "EISDIR",
+    24: "EMFILE",
+    28: "ENOSPC",
+    30: "EROFS",
+    36: "ENAMETOOLONG",
+    39: "ENOTEMPTY",
+    40: "ELOOP",
+    122: "EDQUOT",
+  },
+  darwin: {
+    1: "EPERM",
+    2: "ENOENT",
+    5: "EIO",
+    13: "EACCES",
+    17: "EEXIST",
+    20: "ENOTDIR",
+    21: "EISDIR",
+    24: "EMFILE",
+    28: "ENOSPC",
+    30: "EROFS",
+    62: "ELOOP",
+    63: "ENAMETOOLONG",
+    66: "ENOTEMPTY",
+    69: "EDQUOT",
+  },
 };
 
 /** The same, by the words the OS prints (when the number is missing or the platform is another). */
@@ -132,10 +166,42 @@ const OS_WORDS: [RegExp, string][] = [
 
 /** Node's system calls on files (an error from `connect` or `getaddrinfo` is the network's). */
 const FILE_CALLS = new Set([
-  "access", "chmod", "chown", "close", "copyfile", "fchmod", "fchown", "fdatasync", "fstat", "fsync",
-  "ftruncate", "futime", "link", "lstat", "lutime", "mkdir", "mkdtemp", "open", "opendir", "read",
-  "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "scandir", "stat", "statfs", "symlink",
-  "unlink", "utime", "write", "cp", "lchown", "watch",
+  "access",
+  "chmod",
+  "chown",
+  "close",
+  "copyfile",
+  "fchmod",
+  "fchown",
+  "fdatasync",
+  "fstat",
+  "fsync",
+  "ftruncate",
+  "futime",
+  "link",
+  "lstat",
+  "lutime",
+  "mkdir",
+  "mkdtemp",
+  "open",
+  "opendir",
+  "read",
+  "readdir",
+  "readlink",
+  "realpath",
+  "rename",
+  "rm",
+  "rmdir",
+  "scandir",
+  "stat",
+  "statfs",
+  "symlink",
+  "unlink",
+  "utime",
+  "write",
+  "cp",
+  "lchown",
+  "watch",
 ]);
 
 type Errno = NodeJS.ErrnoException & { dest?: string };
@@ -146,7 +212,10 @@ export function fileErrno(e: unknown, platform: NodeJS.Platform = process.platfo
   const err = e as Errno;
   if (typeof err.code === "string" && /^E[A-Z]+$/.test(err.code)) {
     // A path or a file system call says it is a local file; a socket's ECONNRESET on `read` has no path.
-    if (typeof err.path === "string" || (typeof err.syscall === "string" && FILE_CALLS.has(err.syscall) && err.code in KINDS))
+    if (
+      typeof err.path === "string" ||
+      (typeof err.syscall === "string" && FILE_CALLS.has(err.syscall) && err.code in KINDS)
+    )
       return err.code;
     return undefined;
   }
@@ -157,7 +226,10 @@ export function fileErrno(e: unknown, platform: NodeJS.Platform = process.platfo
     if (byNumber) return byNumber;
   }
   // Only text that says it came from the OS: "(os error N)", or an errno name in it.
-  if (os || /\b(ENOSPC|EDQUOT|EROFS|EACCES|EPERM|ENOTDIR|EISDIR|ENOENT|ENAMETOOLONG|EMFILE|ELOOP|EIO)\b/.test(text))
+  if (
+    os ||
+    /\b(ENOSPC|EDQUOT|EROFS|EACCES|EPERM|ENOTDIR|EISDIR|ENOENT|ENAMETOOLONG|EMFILE|ELOOP|EIO)\b/.test(text)
+  )
     return OS_WORDS.find(([re]) => re.test(text))?.[1] ?? /\b(E[A-Z]+)\b/.exec(text)?.[1];
   return undefined;
 }
@@ -217,7 +289,9 @@ export function fileError(e: unknown, context: FileErrorContext = {}): unknown {
   const setting = context.setting ? ` (${context.setting})` : "";
   const what = kind ? kind.what(p) : `${p}: the file system refused it (${errno})`;
   const seen = errno === "ENOENT" || errno === "EEXIST" || errno === "ENOTDIR" ? whatIsAt(p) : "";
-  const todo = kind ? kind.todo(setting) : `Check the path and its permissions, or choose another place${setting}.`;
+  const todo = kind
+    ? kind.todo(setting)
+    : `Check the path and its permissions, or choose another place${setting}.`;
   const doing = context.action ? `While ${context.action}: ` : "";
   return new KitError(kind?.code ?? "file.error", `${doing}${what}${seen} [${errno}]. ${todo}`, { cause: e });
 }
@@ -238,7 +312,8 @@ export function withFileErrors<F extends (...args: any[]) => unknown>(
     } catch (e) {
       throw fileError(e, context(...args));
     }
-    if (out instanceof Promise) return out.catch((e) => Promise.reject(fileError(e, context(...args)))) as ReturnType<F>;
+    if (out instanceof Promise)
+      return out.catch((e) => Promise.reject(fileError(e, context(...args)))) as ReturnType<F>;
     return out as ReturnType<F>;
   };
   Object.defineProperty(wrapped, "name", { value: fn.name });

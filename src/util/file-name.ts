@@ -54,7 +54,9 @@ export function checkFileName(file: string, check: NameCheck): void {
   const sep = platform === "win32" ? /[\\/]/ : /\//;
   const names = file.split(sep).filter(Boolean);
   const reserve = check.reserve ?? 0;
-  const plus = reserve ? ` once the ${reserve} ${unitWord(limits.unit)} of ${check.reserveFor ?? "its endings"} are added` : "";
+  const plus = reserve
+    ? ` once the ${reserve} ${unitWord(limits.unit)} of ${check.reserveFor ?? "its endings"} are added`
+    : "";
   const unit = unitWord(limits.unit);
   names.forEach((name, i) => {
     const last = i === names.length - 1;

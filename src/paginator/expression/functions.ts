@@ -15,6 +15,7 @@ import {
   pyEquals,
   pyJsonDumps,
   pySorted,
+  pyStrip,
 } from "./values";
 
 /** Python's type name of a value, as jmespath.py checks signatures with `type(x).__name__`. */
@@ -101,7 +102,7 @@ function checkType(fn: string, value: unknown, types: string[]): void {
 
 /** Python's int(text), then float(text), as to_number() tries them: null when neither reads it. */
 function pyNumberOf(text: string): number | PyFloat | null {
-  const s = text.replace(/^[\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/gu, "");
+  const s = pyStrip(text);
   // Python reads any script's decimal digits, and single underscores between digits.
   const ascii = s.replace(/\p{Nd}/gu, (d) => String(digitValue(d.codePointAt(0)!)));
   const digits = "[0-9](?:_?[0-9])*";
@@ -126,7 +127,10 @@ function digitValue(cp: number): number {
 }
 
 const FUNCTIONS: Record<string, { signature: Arg[]; fn: Fn }> = {
-  abs: { signature: [{ types: ["number"] }], fn: (x) => (x instanceof PyFloat ? new PyFloat(Math.abs(x.value)) : Math.abs(x as number)) },
+  abs: {
+    signature: [{ types: ["number"] }],
+    fn: (x) => (x instanceof PyFloat ? new PyFloat(Math.abs(x.value)) : Math.abs(x as number)),
+  },
   avg: {
     signature: [{ types: ["array-number"] }],
     fn: (a) => {
@@ -134,17 +138,24 @@ const FUNCTIONS: Record<string, { signature: Arg[]; fn: Fn }> = {
       return list.length ? float(sum(list).value / list.length) : null;
     },
   },
-  not_null: { signature: [{ types: [], variadic: true }], fn: (...args) => args.find((x) => x !== null && x !== undefined) ?? null },
+  not_null: {
+    signature: [{ types: [], variadic: true }],
+    fn: (...args) => args.find((x) => x !== null && x !== undefined) ?? null,
+  },
   to_array: { signature: [{ types: [] }], fn: (x) => (Array.isArray(x) ? x : [x]) },
   to_string: { signature: [{ types: [] }], fn: (x) => (typeof x === "string" ? x : pyJsonDumps(x)) },
   to_number: {
     signature: [{ types: [] }],
     fn: (x) => {
-      if (Array.isArray(x) || isDict(x) || typeof x === "boolean" || x === null || x === undefined) return null;
+      if (Array.isArray(x) || isDict(x) || typeof x === "boolean" || x === null || x === undefined)
+        return null;
       if (isNumber(x)) return x;
       if (typeof x === "string") return pyNumberOf(x);
       // int() of anything else (an expression reference, a datetime) is Python's TypeError, which jmespath.py lets through.
-      throw new PyRuntimeError("TypeError", `int() argument must be a string, a bytes-like object or a real number, not '${pyType(x)}'`);
+      throw new PyRuntimeError(
+        "TypeError",
+        `int() argument must be a string, a bytes-like object or a real number, not '${pyType(x)}'`,
+      );
     },
   },
   contains: {
@@ -152,21 +163,47 @@ const FUNCTIONS: Record<string, { signature: Arg[]; fn: Fn }> = {
     fn: (subject, search) => {
       if (typeof subject === "string") {
         if (typeof search !== "string")
-          throw new PyRuntimeError("TypeError", `'in <string>' requires string as left operand, not ${pyType(search)}`);
+          throw new PyRuntimeError(
+            "TypeError",
+            `'in <string>' requires string as left operand, not ${pyType(search)}`,
+          );
         return subject.includes(search);
       }
       // `search in list` is Python's ==, where 1 == True.
       return (subject as unknown[]).some((x) => pyEquals(x, search));
     },
   },
-  length: { signature: [{ types: ["string", "array", "object"] }], fn: (x) => (typeof x === "string" ? [...x].length : Array.isArray(x) ? x.length : dictEntries(x as Record<string, unknown>).length) },
-  ends_with: { signature: [{ types: ["string"] }, { types: ["string"] }], fn: (s, x) => (s as string).endsWith(x as string) },
-  starts_with: { signature: [{ types: ["string"] }, { types: ["string"] }], fn: (s, x) => (s as string).startsWith(x as string) },
-  reverse: { signature: [{ types: ["array", "string"] }], fn: (x) => (typeof x === "string" ? [...x].reverse().join("") : [...(x as unknown[])].reverse()) },
+  length: {
+    signature: [{ types: ["string", "array", "object"] }],
+    fn: (x) =>
+      typeof x === "string"
+        ? [...x].length
+        : Array.isArray(x)
+          ? x.length
+          : dictEntries(x as Record<string, unknown>).length,
+  },
+  ends_with: {
+    signature: [{ types: ["string"] }, { types: ["string"] }],
+    fn: (s, x) => (s as string).endsWith(x as string),
+  },
+  starts_with: {
+    signature: [{ types: ["string"] }, { types: ["string"] }],
+    fn: (s, x) => (s as string).startsWith(x as string),
+  },
+  reverse: {
+    signature: [{ types: ["array", "string"] }],
+    fn: (x) => (typeof x === "string" ? [...x].reverse().join("") : [...(x as unknown[])].reverse()),
+  },
   ceil: { signature: [{ types: ["number"] }], fn: (x) => toInt(Math.ceil(num(x as number)), "ceil") },
   floor: { signature: [{ types: ["number"] }], fn: (x) => toInt(Math.floor(num(x as number)), "floor") },
-  join: { signature: [{ types: ["string"] }, { types: ["array-string"] }], fn: (sep, a) => (a as string[]).join(sep as string) },
-  map: { signature: [{ types: ["expref"] }, { types: ["array"] }], fn: (e, a) => (a as unknown[]).map((x) => (e as ExpRef).call(x)) },
+  join: {
+    signature: [{ types: ["string"] }, { types: ["array-string"] }],
+    fn: (sep, a) => (a as string[]).join(sep as string),
+  },
+  map: {
+    signature: [{ types: ["expref"] }, { types: ["array"] }],
+    fn: (e, a) => (a as unknown[]).map((x) => (e as ExpRef).call(x)),
+  },
   max: { signature: [{ types: ["array-number", "array-string"] }], fn: (a) => extreme(a as unknown[], 1) },
   min: { signature: [{ types: ["array-number", "array-string"] }], fn: (a) => extreme(a as unknown[], -1) },
   merge: {
@@ -181,8 +218,14 @@ const FUNCTIONS: Record<string, { signature: Arg[]; fn: Fn }> = {
   },
   sort: { signature: [{ types: ["array-string", "array-number"] }], fn: (a) => pySorted(a as unknown[]) },
   sum: { signature: [{ types: ["array-number"] }], fn: (a) => sum(a as (number | PyFloat)[]).result },
-  keys: { signature: [{ types: ["object"] }], fn: (d) => dictEntries(d as Record<string, unknown>).map(([k]) => k) },
-  values: { signature: [{ types: ["object"] }], fn: (d) => dictEntries(d as Record<string, unknown>).map(([, v]) => v) },
+  keys: {
+    signature: [{ types: ["object"] }],
+    fn: (d) => dictEntries(d as Record<string, unknown>).map(([k]) => k),
+  },
+  values: {
+    signature: [{ types: ["object"] }],
+    fn: (d) => dictEntries(d as Record<string, unknown>).map(([, v]) => v),
+  },
   type: {
     signature: [{ types: [] }],
     fn: (x) => {
@@ -198,12 +241,19 @@ const FUNCTIONS: Record<string, { signature: Arg[]; fn: Fn }> = {
       if (!list.length) return list;
       const expref = e as ExpRef;
       const required = jmesType(pyType(expref.call(list[0])));
-      if (required !== "number" && required !== "string") throw typeError("sort_by", list[0], required, ["string", "number"]);
+      if (required !== "number" && required !== "string")
+        throw typeError("sort_by", list[0], required, ["string", "number"]);
       return pySorted(list, keyFunc(expref, [required], "sort_by"));
     },
   },
-  min_by: { signature: [{ types: ["array"] }, { types: ["expref"] }], fn: (a, e) => extremeBy(a as unknown[], e as ExpRef, -1, "min_by") },
-  max_by: { signature: [{ types: ["array"] }, { types: ["expref"] }], fn: (a, e) => extremeBy(a as unknown[], e as ExpRef, 1, "max_by") },
+  min_by: {
+    signature: [{ types: ["array"] }, { types: ["expref"] }],
+    fn: (a, e) => extremeBy(a as unknown[], e as ExpRef, -1, "min_by"),
+  },
+  max_by: {
+    signature: [{ types: ["array"] }, { types: ["expref"] }],
+    fn: (a, e) => extremeBy(a as unknown[], e as ExpRef, 1, "max_by"),
+  },
 };
 
 /** Python's dict.update(other): a dict, or a sequence of key/value pairs; anything else its TypeError or ValueError. */
@@ -214,17 +264,29 @@ function dictUpdate(out: PyDict, other: unknown): void {
   }
   if (typeof other === "string") {
     if ([...other].length)
-      throw new PyRuntimeError("ValueError", "dictionary update sequence element #0 has length 1; 2 is required");
+      throw new PyRuntimeError(
+        "ValueError",
+        "dictionary update sequence element #0 has length 1; 2 is required",
+      );
     return;
   }
-  if (!Array.isArray(other)) throw new PyRuntimeError("TypeError", `'${pyType(other)}' object is not iterable`);
+  if (!Array.isArray(other))
+    throw new PyRuntimeError("TypeError", `'${pyType(other)}' object is not iterable`);
   other.forEach((pair, i) => {
     const items = typeof pair === "string" ? [...pair] : Array.isArray(pair) ? pair : undefined;
-    if (!items) throw new PyRuntimeError("TypeError", `cannot convert dictionary update sequence element #${i} to a sequence`);
+    if (!items)
+      throw new PyRuntimeError(
+        "TypeError",
+        `cannot convert dictionary update sequence element #${i} to a sequence`,
+      );
     if (items.length !== 2)
-      throw new PyRuntimeError("ValueError", `dictionary update sequence element #${i} has length ${items.length}; 2 is required`);
+      throw new PyRuntimeError(
+        "ValueError",
+        `dictionary update sequence element #${i} has length ${items.length}; 2 is required`,
+      );
     const [k, v] = items;
-    if (Array.isArray(k) || isDict(k)) throw new PyRuntimeError("TypeError", `unhashable type: '${pyType(k)}'`);
+    if (Array.isArray(k) || isDict(k))
+      throw new PyRuntimeError("TypeError", `unhashable type: '${pyType(k)}'`);
     // A key that is not text: JSON writes it as text, as boto3's caller would see it.
     out.map.set(typeof k === "string" ? k : pyJsonDumps(k), v);
   });
@@ -232,10 +294,10 @@ function dictUpdate(out: PyDict, other: unknown): void {
 
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS).sort();
 
-
 function toInt(x: number, fn: string): number {
   if (Number.isNaN(x)) throw new PyRuntimeError("ValueError", `cannot convert float NaN to integer (${fn})`);
-  if (!Number.isFinite(x)) throw new PyRuntimeError("OverflowError", `cannot convert float infinity to integer (${fn})`);
+  if (!Number.isFinite(x))
+    throw new PyRuntimeError("OverflowError", `cannot convert float infinity to integer (${fn})`);
   return x;
 }
 
@@ -287,12 +349,17 @@ export function callFunction(name: string, args: unknown[]): unknown {
   const sig = spec.signature;
   if (sig.at(-1)?.variadic) {
     if (args.length < sig.length)
-      throw new JmesError("arity", `Expected at least ${sig.length} argument${sig.length === 1 ? "" : "s"} for function ${name}(), received ${args.length}`);
+      throw new JmesError(
+        "arity",
+        `Expected at least ${sig.length} argument${sig.length === 1 ? "" : "s"} for function ${name}(), received ${args.length}`,
+      );
   } else if (args.length !== sig.length)
-    throw new JmesError("arity", `Expected ${sig.length} argument${sig.length === 1 ? "" : "s"} for function ${name}(), received ${args.length}`);
+    throw new JmesError(
+      "arity",
+      `Expected ${sig.length} argument${sig.length === 1 ? "" : "s"} for function ${name}(), received ${args.length}`,
+    );
   sig.forEach((s, i) => {
     if (s.types.length) checkType(name, args[i], s.types);
   });
   return spec.fn(...args);
 }
-

@@ -8,6 +8,15 @@ import { PyDict, float } from "./values";
 class JsonError extends Error {}
 
 const WS = new Set([" ", "\t", "\n", "\r"]);
+/** The words json.loads reads as values (NaN and the infinities are Python's additions). */
+const WORDS: [string, () => unknown][] = [
+  ["null", () => null],
+  ["true", () => true],
+  ["false", () => false],
+  ["NaN", () => float(Number.NaN)],
+  ["Infinity", () => float(Number.POSITIVE_INFINITY)],
+  ["-Infinity", () => float(Number.NEGATIVE_INFINITY)],
+];
 const NUMBER = /^(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?/;
 
 export function pyJsonLoads(text: string): unknown {
@@ -21,12 +30,12 @@ export function pyJsonLoads(text: string): unknown {
     if (c === "{") return object();
     if (c === "[") return array();
     if (c === '"') return string();
-    if (text.startsWith("null", i)) return (i += 4), null;
-    if (text.startsWith("true", i)) return (i += 4), true;
-    if (text.startsWith("false", i)) return (i += 5), false;
-    if (text.startsWith("NaN", i)) return (i += 3), float(Number.NaN);
-    if (text.startsWith("Infinity", i)) return (i += 8), float(Number.POSITIVE_INFINITY);
-    if (text.startsWith("-Infinity", i)) return (i += 9), float(Number.NEGATIVE_INFINITY);
+    for (const [word, v] of WORDS) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return v();
+      }
+    }
     const m = NUMBER.exec(text.slice(i));
     if (!m) throw new JsonError("Expecting value");
     i += m[0].length;
@@ -49,7 +58,16 @@ export function pyJsonLoads(text: string): unknown {
         continue;
       }
       const e = text[i++];
-      const simple: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+      const simple: Record<string, string> = {
+        '"': '"',
+        "\\": "\\",
+        "/": "/",
+        b: "\b",
+        f: "\f",
+        n: "\n",
+        r: "\r",
+        t: "\t",
+      };
       if (e in simple) out += simple[e];
       else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i, i + 4))) {
         out += String.fromCharCode(Number.parseInt(text.slice(i, i + 4), 16));
@@ -61,20 +79,26 @@ export function pyJsonLoads(text: string): unknown {
     i++;
     const out: unknown[] = [];
     skip();
-    if (text[i] === "]") return i++, out;
+    if (text[i] === "]") {
+      i++;
+      return out;
+    }
     for (;;) {
       out.push(value());
       skip();
-      if (text[i] === ",") i++;
-      else if (text[i] === "]") return i++, out;
-      else throw new JsonError("Expecting ',' delimiter");
+      const c = text[i++];
+      if (c === "]") return out;
+      if (c !== ",") throw new JsonError("Expecting ',' delimiter");
     }
   };
   const object = (): PyDict => {
     i++;
     const out = new PyDict();
     skip();
-    if (text[i] === "}") return i++, out;
+    if (text[i] === "}") {
+      i++;
+      return out;
+    }
     for (;;) {
       skip();
       if (text[i] !== '"') throw new JsonError("Expecting property name enclosed in double quotes");
@@ -83,9 +107,9 @@ export function pyJsonLoads(text: string): unknown {
       if (text[i++] !== ":") throw new JsonError("Expecting ':' delimiter");
       out.map.set(k, value());
       skip();
-      if (text[i] === ",") i++;
-      else if (text[i] === "}") return i++, out;
-      else throw new JsonError("Expecting ',' delimiter");
+      const c = text[i++];
+      if (c === "}") return out;
+      if (c !== ",") throw new JsonError("Expecting ',' delimiter");
     }
   };
   const v = value();

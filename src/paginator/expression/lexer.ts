@@ -1,6 +1,7 @@
 /** jmespath.py's lexer, ported: the same tokens, values and error positions (code points). */
 import { JmesError } from "./errors";
 import { isJsonError, pyJsonLoads } from "./json-literal";
+import { pyStrip } from "./values";
 
 export interface Token {
   type: string;
@@ -24,8 +25,6 @@ const START_ID = /^[A-Za-z_]$/;
 const ID = /^[A-Za-z0-9_]$/;
 const DIGIT = /^[0-9]$/;
 const WHITESPACE = new Set([" ", "\t", "\n", "\r"]);
-/** Python's str.isspace(), for lstrip() of a legacy literal. */
-const PY_SPACE = /^[\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
 
 export function tokenize(expression: string): Token[] {
   if (!expression) throw new JmesError("syntax", "Invalid JMESPath expression: cannot be empty.", 0);
@@ -109,7 +108,7 @@ export function tokenize(expression: string): Token[] {
         if (!isJsonError(e)) throw e;
         try {
           // jmespath.py's deprecated form: text that is not JSON is taken as a JSON string's inside.
-          value = pyJsonLoads(`"${lexeme.replace(PY_SPACE, "")}"`);
+          value = pyJsonLoads(`"${pyStrip(lexeme, false)}"`);
         } catch (again) {
           if (!isJsonError(again)) throw again;
           throw lexError(start, `Bad token ${lexeme}`);

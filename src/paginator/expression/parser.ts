@@ -75,7 +75,11 @@ class Parser {
     this.index++;
   }
   private error(t: Token, message: string): JmesError {
-    return new JmesError("syntax", `${message} (token ${JSON.stringify(String(t.value))}, ${t.type})`, t.start);
+    return new JmesError(
+      "syntax",
+      `${message} (token ${JSON.stringify(String(t.value))}, ${t.type})`,
+      t.start,
+    );
   }
   private incomplete(): JmesError {
     return new JmesError("syntax", "Incomplete expression", this.tokens.at(-1)!.start);
@@ -104,7 +108,11 @@ class Parser {
         const field = node("field", [], t.value);
         if (this.current() === "lparen") {
           const n = this.token(0);
-          throw new JmesError("syntax", `Quoted identifier not allowed for function names (token "${n.value}")`, 0);
+          throw new JmesError(
+            "syntax",
+            `Quoted identifier not allowed for function names (token "${n.value}")`,
+            0,
+          );
         }
         return field;
       }
@@ -252,7 +260,8 @@ class Parser {
 
   private projectIfSlice(left: Node, right: Node): Node {
     const indexExpr = node("index_expression", [left, right]);
-    if (right.type === "slice") return node("projection", [indexExpr, this.projectionRhs(BINDING_POWER.star)]);
+    if (right.type === "slice")
+      return node("projection", [indexExpr, this.projectionRhs(BINDING_POWER.star)]);
     return indexExpr;
   }
 
@@ -308,7 +317,10 @@ class Parser {
       return this.multiSelectHash();
     }
     const t = this.token(0);
-    throw this.error(t, `Expecting: quoted_identifier, unquoted_identifier, lbracket, lbrace; got: ${t.type}`);
+    throw this.error(
+      t,
+      `Expecting: quoted_identifier, unquoted_identifier, lbracket, lbrace; got: ${t.type}`,
+    );
   }
 
   private match(type: string): void {

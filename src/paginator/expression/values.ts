@@ -6,6 +6,22 @@
  * ordered: Python's TypeError).
  */
 
+/** What Python's str.isspace() calls whitespace (str.strip() and int() drop it). */
+const PY_WHITESPACE = new Set([
+  9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
+  0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+]);
+
+/** Python's str.strip() (or lstrip(), with `right` false). */
+export function pyStrip(text: string, right = true): string {
+  const chars = [...text];
+  let a = 0;
+  let b = chars.length;
+  while (a < b && PY_WHITESPACE.has(chars[a].codePointAt(0)!)) a++;
+  while (right && b > a && PY_WHITESPACE.has(chars[b - 1].codePointAt(0)!)) b--;
+  return chars.slice(a, b).join("");
+}
+
 /** A Python float whose value JavaScript would take for an int: integral, infinite or NaN. */
 export class PyFloat {
   constructor(readonly value: number) {}
@@ -63,7 +79,9 @@ export function dictEntries(d: Record<string, unknown> | PyDict): [string, unkno
 }
 
 /** JMESPath's type names; Python's for what JSON has no name for (a Date is a datetime: "unknown"). */
-export function typeOf(v: unknown): "null" | "boolean" | "number" | "string" | "array" | "object" | "unknown" {
+export function typeOf(
+  v: unknown,
+): "null" | "boolean" | "number" | "string" | "array" | "object" | "unknown" {
   if (v === null || v === undefined) return "null";
   if (typeof v === "boolean") return "boolean";
   if (isNumber(v)) return "number";
@@ -101,7 +119,9 @@ export function pyEquals(a: unknown, b: unknown): boolean {
     return (a === null || a === undefined) && (b === null || b === undefined);
   if (typeof a === "string" || typeof b === "string") return a === b;
   if (Array.isArray(a) || Array.isArray(b))
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => pyEquals(v, b[i]));
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => pyEquals(v, b[i]))
+    );
   if (isDict(a) && isDict(b)) {
     const ea = dictEntries(a);
     const eb = new Map(dictEntries(b));
@@ -132,7 +152,15 @@ export function compareText(a: string, b: string): number {
 }
 
 function kindForOrder(v: unknown): string {
-  return typeof v === "boolean" ? "bool" : isNumber(v) ? (isFloat(v) ? "float" : "int") : typeof v === "string" ? "str" : typeOf(v);
+  return typeof v === "boolean"
+    ? "bool"
+    : isNumber(v)
+      ? isFloat(v)
+        ? "float"
+        : "int"
+      : typeof v === "string"
+        ? "str"
+        : typeOf(v);
 }
 
 /**
@@ -191,11 +219,21 @@ export function pyJsonDumps(v: unknown): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : pyFloatText(v);
   if (typeof v === "string") return pyJsonString(v);
   if (Array.isArray(v)) return `[${v.map(pyJsonDumps).join(",")}]`;
-  if (isDict(v)) return `{${dictEntries(v).map(([k, x]) => `${pyJsonString(k)}:${pyJsonDumps(x)}`).join(",")}}`;
+  if (isDict(v))
+    return `{${dictEntries(v)
+      .map(([k, x]) => `${pyJsonString(k)}:${pyJsonDumps(x)}`)
+      .join(",")}}`;
   // json.dumps(default=str): a datetime as Python prints it; anything else as text.
-  if (v instanceof Date) return pyJsonString(v.toISOString().replace("T", " ").replace(/\.000Z$|Z$/, "+00:00"));
+  if (v instanceof Date)
+    return pyJsonString(
+      v
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.000Z$|Z$/, "+00:00"),
+    );
   // str() of an expression reference names its class (Python adds the address, which says nothing).
-  if (typeof v === "object" && v.constructor?.name === "ExpRef") return pyJsonString("<jmespath.visitor._Expression object>");
+  if (typeof v === "object" && v.constructor?.name === "ExpRef")
+    return pyJsonString("<jmespath.visitor._Expression object>");
   return pyJsonString(String(v));
 }
 
@@ -225,6 +263,9 @@ export function toPlain(v: unknown): unknown {
     for (const [k, x] of v.map) o[k] = toPlain(x);
     return o;
   }
-  if (Array.isArray(v)) return v.some((x) => x instanceof PyFloat || x instanceof PyDict || Array.isArray(x)) ? v.map(toPlain) : v;
+  if (Array.isArray(v))
+    return v.some((x) => x instanceof PyFloat || x instanceof PyDict || Array.isArray(x))
+      ? v.map(toPlain)
+      : v;
   return v;
 }
