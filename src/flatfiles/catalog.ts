@@ -112,9 +112,15 @@ export async function listDays(
   }
   const listPrefix = async (prefix: string) => {
     const objects: _Object[] = [];
-    for await (const o of paginator.paginate({ Bucket: bucket, Prefix: prefix }).items<_Object>()) {
-      if (objects.length >= MAX_LISTED_PER_PREFIX) throw tooMany(prefix);
-      objects.push(o);
+    let pages = 0;
+    for await (const page of paginator.paginate({ Bucket: bucket, Prefix: prefix })) {
+      // Pages are bounded too: a server can hand out fresh tokens for empty pages forever.
+      if (++pages > MAX_PAGES_PER_PREFIX) throw tooMany(prefix, `${MAX_PAGES_PER_PREFIX} pages`);
+      for (const o of page.Contents ?? []) {
+        if (objects.length >= MAX_LISTED_PER_PREFIX)
+          throw tooMany(prefix, `${MAX_LISTED_PER_PREFIX.toLocaleString("en-US")} keys`);
+        objects.push(o);
+      }
     }
     return objects;
   };
@@ -143,10 +149,13 @@ export const MAX_OBJECT_SIZE = 5 * 1024 ** 4;
 /** An ETag is an MD5 in hex, with `-<parts>` for a multipart upload; a longer one is not S3's. */
 const ETAG = /^[0-9A-Za-z+/=_-]{1,64}$/;
 
-function tooMany(prefix: string): KitError {
+/** A month or year of a dataset fits in one page of 1,000 keys; a few more pages for stray files. */
+export const MAX_PAGES_PER_PREFIX = 20;
+
+function tooMany(prefix: string, what: string): KitError {
   return new KitError(
     "catalog.listing",
-    `The bucket listed more than ${MAX_LISTED_PER_PREFIX.toLocaleString("en-US")} keys under ${prefix}, where a dataset's month or year holds at most 366 files: the server is not answering as S3 does. Check FLATFILES_ENDPOINT.`,
+    `The bucket listed more than ${what} under ${prefix}, where a dataset's month or year holds at most 366 files: the server is not answering as S3 does. Check FLATFILES_ENDPOINT.`,
   );
 }
 
