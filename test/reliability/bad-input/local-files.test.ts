@@ -257,7 +257,11 @@ describe("every module that touches files has a way to the translator (a scan th
   const modules = (fs.readdirSync(src, { recursive: true }) as string[])
     .filter((f) => f.endsWith(".ts"))
     .map((f) => path.join("src", f).split(path.sep).join("/"))
-    .filter((f) => /from "node:fs(\/promises)?"/.test(fs.readFileSync(path.join(PACKAGE_ROOT, f), "utf8")));
+    .filter((f) =>
+      /from "(node:)?fs(\/promises)?"|require\("(node:)?fs(\/promises)?"\)/.test(
+        fs.readFileSync(path.join(PACKAGE_ROOT, f), "utf8"),
+      ),
+    );
   const lakeIndex = fs.readFileSync(path.join(src, "flatfiles", "load", "index.ts"), "utf8");
 
   it("the lake's entry points are wrapped by the translator in load/index.ts", () => {
