@@ -100,12 +100,15 @@ export async function listDays(
   if (months) {
     prefixes = months.map((m) => `${d.id}/${m}/`);
   } else {
-    const r = await paginator
-      .paginate({ Bucket: bucket, Prefix: `${d.id}/`, Delimiter: "/" })
-      .buildFullResult();
-    const years = ((r.CommonPrefixes ?? []) as { Prefix: string }[]).map((p) =>
-      p.Prefix.slice(d.id.length + 1, -1),
-    );
+    // The dataset's year folders: a few dozen, so a server listing pages of them without end is stopped too.
+    const folders: string[] = [];
+    let pages = 0;
+    for await (const page of paginator.paginate({ Bucket: bucket, Prefix: `${d.id}/`, Delimiter: "/" })) {
+      if (++pages > MAX_PAGES_PER_PREFIX)
+        throw tooMany(`${d.id}/`, `${MAX_PAGES_PER_PREFIX} pages of year folders`);
+      for (const p of page.CommonPrefixes ?? []) if (typeof p.Prefix === "string") folders.push(p.Prefix);
+    }
+    const years = folders.map((p) => p.slice(d.id.length + 1, -1));
     prefixes = years
       .filter((y) => /^\d{4}$/.test(y) && y >= a.slice(0, 4) && y <= b.slice(0, 4))
       .map((y) => `${d.id}/${y}/`);

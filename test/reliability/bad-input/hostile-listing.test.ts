@@ -128,6 +128,22 @@ describe("hostile listings: every claim is bounded", () => {
     assert.ok(empty.requests <= MAX_PAGES_PER_PREFIX + 1, `${empty.requests} requests`);
   });
 
+  it("a long range's year folders listed page after page without end stop at the page bound", async () => {
+    const server = await hostile(
+      (n) =>
+        `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>flatfiles</Name><Prefix>${DATASET}/</Prefix><Delimiter>/</Delimiter><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated><CommonPrefixes><Prefix>${DATASET}/${1990 + (n % 30)}/</Prefix></CommonPrefixes><NextContinuationToken>y${n}</NextContinuationToken></ListBucketResult>`,
+    );
+    try {
+      await assert.rejects(
+        listDays(server.ref, DATASET, "1990-01-01", "2024-12-31"),
+        (e: KitError) => e.code === "catalog.listing",
+      );
+      assert.ok(server.requests() <= MAX_PAGES_PER_PREFIX + 1, `${server.requests()} requests`);
+    } finally {
+      await server.close();
+    }
+  });
+
   // Any cycle of tokens: after k distinct tokens, the server hands out the one of page j again.
   for (let k = 1; k <= 4; k++) {
     for (let j = 0; j < k; j++) {
