@@ -16,7 +16,7 @@ export interface RangePlan {
   dataset: string;
   /**
    * The range's first day: the date asked for, or the dataset's first day when the range asked
-   * for earlier (its first file listed, or its first date when the kit is certain of it).
+   * for earlier (its believed first date, or an earlier file the bucket lists).
    */
   from: string;
   to: string;
@@ -32,15 +32,13 @@ export interface RangePlan {
 }
 
 /**
- * The dataset's first day as far as a plan is concerned: the first file the bucket lists (the
- * bucket has the last word), else its first date when the kit is certain of it. Nothing before
+ * The dataset's first day as far as a plan is concerned: its believed first date, or its first
+ * listed file when the bucket has an earlier one (the bucket has the last word). Nothing before
  * it is a gap: planning from 1924 is not 25,000 missing days.
  */
-function firstDayOf(d: Dataset, days: DayFile[]): string | undefined {
+function firstDayOf(d: Dataset, days: DayFile[]): string {
   const listed = days[0]?.date;
-  const known = d.since.certainty === "certain" ? d.since.value : undefined;
-  if (listed && known) return listed < known ? listed : known;
-  return listed ?? known;
+  return listed && listed < d.since.value ? listed : d.since.value;
 }
 
 /** The files a range holds, as the bucket lists them, with the open days it has no file for. */
@@ -55,7 +53,7 @@ export async function planRange(
   const days = await listDays(ref, d, from, to);
   const first = firstDayOf(d, days);
   // listDays checked both dates: from here on they compare as text.
-  const start = first && first > from ? (first > to ? to : first) : from;
+  const start = first > from ? (first > to ? to : first) : from;
   const listed = new Set(days.map((f) => f.date));
   const last = days.at(-1)?.date ?? start;
   // Gaps only up to the last listed day: later days may simply not be published yet.

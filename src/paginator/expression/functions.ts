@@ -58,18 +58,17 @@ interface Arg {
 }
 type Fn = (...args: unknown[]) => unknown;
 
+/** jmespath.py's JMESPathTypeError, worded for a reader: the type it got first, then the value. */
 function typeError(fn: string, value: unknown, actual: string, expected: string[]): JmesError {
-  const shown = (() => {
-    try {
-      return pyJsonDumps(value).slice(0, 60);
-    } catch {
-      return String(value);
-    }
-  })();
-  return new JmesError(
-    "type",
-    `In function ${fn}(), invalid type for value: ${shown}, expected one of: ${JSON.stringify(expected)}, received: "${actual}"`,
-  );
+  let shown: string;
+  try {
+    shown = pyJsonDumps(value);
+  } catch {
+    shown = String(value);
+  }
+  if (shown.length > 60) shown = `${shown.slice(0, 57)}...`;
+  const wanted = expected.map((t) => t.replace("-", " of ")).join(" or ");
+  return new JmesError("type", `${fn}() takes ${wanted} there, not ${actual} (the value: ${shown})`);
 }
 
 function checkType(fn: string, value: unknown, types: string[]): void {

@@ -88,7 +88,8 @@ const ROWS: Row[] = [
   [
     'sort_by over a field the items lack (the library said only "TypeError")',
     () => failure(() => list({ MaxItems: 3 }).search("sort_by(Contents, &Owner)").toArray()),
-    /^jmespath\.runtime: The JMESPath expression "sort_by\(Contents, &Owner\)" failed on a page: TypeError\. sort_by\(\) compares numbers with numbers or text with text/,
+    // jmespath.py's JMESPathTypeError (boto3's): the key's type first; then the kit's hint.
+    /^jmespath\.runtime: The JMESPath expression "sort_by\(Contents, &Owner\)" failed on a page: sort_by\(\) takes string or number there, not null .*sort_by\(\) compares numbers with numbers or text with text/,
   ],
 ];
 
