@@ -93,6 +93,7 @@ export function typeOf(
 
 /** jmespath.py's false values: "", [], {}, null and false (0 is true). */
 export function isFalse(v: unknown): boolean {
+  if (typeof v === "boolean") return !v;
   if (v === null || v === undefined || v === false || v === "") return true;
   if (Array.isArray(v)) return v.length === 0;
   if (isDict(v)) return dictEntries(v).length === 0;
@@ -169,6 +170,8 @@ function kindForOrder(v: unknown): string {
  * NaN makes every comparison false (`NaN` as the result).
  */
 export function pyCompare(a: unknown, b: unknown): number {
+  // The common case of a filter (`Size > \`1000\``): two plain numbers.
+  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : a === b ? 0 : Number.NaN;
   const [x, y] = [numeric(a), numeric(b)];
   if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : x === y ? 0 : Number.NaN;
   if (typeof a === "string" && typeof b === "string") return compareText(a, b);
