@@ -1,5 +1,6 @@
 /** `npm run sandbox`: run the sandbox alone and print how to reach it from other tools. */
 import { startSandbox } from "../src/testing";
+import { fileError } from "../src/util/file-errors";
 import { onShutdown } from "./lib/shutdown";
 
 async function main() {
@@ -21,6 +22,8 @@ Ctrl-C stops it.`);
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
+  // A local file error (the cache or the state file's folder unusable) names the path and what to do.
+  const said = fileError(e, { action: "starting the sandbox", setting: "FLATFILES_CACHE_DIR" });
+  console.error(said instanceof Error ? said.message : said);
   process.exit(1);
 });

@@ -289,6 +289,28 @@ describe("every module that touches files has a way to the translator (a scan th
     );
   });
 
+  it("each npm script that prints a failure passes it through the translator, or says why not", () => {
+    const WHY_NOT: Record<string, string> = {
+      "scripts/start.ts":
+        "the learner engineer's (npm start): pending, its failures are the launcher's KitErrors",
+      "scripts/check.ts": "a developer's tool: prints the tools' own output",
+      "scripts/test.ts": "a developer's tool: prints the test runner's output",
+      "scripts/refresh-notebooks.ts": "a maintainer's tool, run once after merging",
+    };
+    const printing = fs
+      .readdirSync(path.join(PACKAGE_ROOT, "scripts"))
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => `scripts/${f}`)
+      .filter((f) => /console\.error\(/.test(fs.readFileSync(path.join(PACKAGE_ROOT, f), "utf8")));
+    const unexplained = printing.filter(
+      (f) =>
+        !/from "\.\.\/src\/util\/file-errors"/.test(fs.readFileSync(path.join(PACKAGE_ROOT, f), "utf8")) &&
+        !(f in WHY_NOT),
+    );
+    assert.deepEqual(unexplained, []);
+    assert.ok(printing.includes("scripts/restore-notebooks.ts") && printing.includes("scripts/sandbox.ts"));
+  });
+
   it("the list of reasons names only modules that still touch files", () => {
     assert.deepEqual(
       Object.keys(REASONS).filter((f) => !modules.includes(f)),
