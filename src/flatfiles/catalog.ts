@@ -200,17 +200,25 @@ export async function findDay(
   const day = validDay(date);
   refuseFuture(d, day, today);
   const closed = closedReason(day, d.calendar);
-  // The days the suggestion rule may reach on either side, so both rules see the same days.
-  const listed = await listDays(ref, d, shiftDay(day, -SUGGESTION_REACH), shiftDay(day, SUGGESTION_REACH));
-  const hit = listed.find((f) => f.date === day);
+  const [first, last] = [`${day.slice(0, 7)}-01`, monthEnd(day)];
+  const month = await listDays(ref, d, first, last);
+  const hit = month.find((f) => f.date === day);
   if (hit) return hit;
+  // No file: the days the suggestion rule reaches beyond the month are listed too, so a holiday
+  // at a month's edge is answered as dayKey answers it (2026-01-01: 2025-12-31 and 2026-01-02).
+  const [from, to] = [shiftDay(day, -SUGGESTION_REACH), shiftDay(day, SUGGESTION_REACH)];
+  const [before, after] = await Promise.all([
+    from < first ? listDays(ref, d, from, shiftDay(first, -1)) : [],
+    to > last ? listDays(ref, d, shiftDay(last, 1), to) : [],
+  ]);
+  const listed = [...before, ...month, ...after];
   const listedDays = new Set(listed.map((f) => f.date));
   const earlier = listed.filter((f) => f.date < day).at(-1)?.date;
   const later = listed.find((f) => f.date > day)?.date;
   const near =
     earlier || later
       ? ` Nearest listed days: ${[earlier, later].filter(Boolean).join(" and ")}.`
-      : ` Nothing is listed within ${SUGGESTION_REACH} days of it.`;
+      : ` Nothing is listed for ${day.slice(0, 7)} or within ${SUGGESTION_REACH} days of ${day}.`;
   // A certain calendar (NYSE weekends and holidays) explains the gap. The days suggested follow
   // dayKey's rule (the calendar's nearest open days with a file by now), kept to the ones the
   // bucket lists: a sandbox or a plan may lack some, and suggesting those sends one to an error.
@@ -245,6 +253,11 @@ export async function findDay(
     );
   }
   throw new KitError("catalog.missing", `Not listed: the bucket has no file for ${day} in ${d.id}.${near}`);
+}
+
+function monthEnd(day: string): string {
+  const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+  return formatDate(Date.UTC(y, m, 0) / 86_400_000);
 }
 
 function shiftDay(day: string, days: number): string {
