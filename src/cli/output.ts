@@ -136,6 +136,20 @@ export function fitColumns(
   return { shown: cols.filter((c) => keep.has(c)), hidden: cols.filter((c) => !keep.has(c)) };
 }
 
+/** Text broken at spaces into lines of at most `width` characters (a longer word keeps its line). */
+export function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join("\n");
+}
+
 /** Rows in the chosen form; `columns` fixes the order (and the header of an empty CSV). */
 export function render(rows: readonly Row[], format: Format, columns?: readonly string[]): string {
   const cols = columnsOf(rows, columns);

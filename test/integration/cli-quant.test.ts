@@ -26,11 +26,15 @@ const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "kit-cli-quant-"));
 after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
+  return cliWith({}, ...args);
+}
+
+function cliWith(extra: NodeJS.ProcessEnv, ...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, FLATFILES_CACHE_DIR: cacheDir };
-  delete env.COLUMNS; // not a terminal: the table's default width applies
+  delete env.COLUMNS; // not a terminal: the table's default width applies, unless set below
   const r = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, "dist", "cli", "main.js"), ...args], {
     encoding: "utf8",
-    env,
+    env: { ...env, ...extra },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -116,9 +120,22 @@ describe("flatfiles for a quant", () => {
     assert.ok(header.includes("sip_timestamp") && header.includes("price"), lines[0]);
     assert.ok(!header.some((c) => /_(utc|ny)$/.test(c)), "each time once");
     assert.match(table.out, /^\(times: New York time \(UTC-05:00\), on 2026-11-20/m);
-    const hidden =
-      /^\((\d+) more columns, left out to fit 120 characters: (.*); --columns picks them\)$/m.exec(table.out);
+    const hidden = /\((\d+) more columns, left out to fit 120 characters: (.*?); --columns picks them\)/.exec(
+      table.out.replace(/\n/g, " "),
+    );
     assert.ok(hidden, table.out);
+    const all = ["ticker", "conditions", "correction", "exchange", "id", "participant_timestamp", "price"];
+    for (const c of all)
+      assert.ok(header.includes(c) || hidden[2].split(", ").includes(c), `${c} shown or named`);
+    // A narrow terminal: the table and its notes fit it too.
+    const narrow = cliWith({ COLUMNS: "60" }, "head", TRADES, LAST, "-n", "3", "--times", "utc");
+    assert.equal(narrow.code, 0, narrow.err);
+    for (const line of narrow.out.trimEnd().split("\n"))
+      assert.ok(line.length <= 60, `${line.length}: ${line}`);
+    assert.match(
+      narrow.out.replace(/\n/g, " "),
+      /\(times: UTC, on 2026-11-20 unless a date is shown; --times ny for New York time\)/,
+    );
     const sip = header.indexOf("sip_timestamp");
     assert.match(lines[2].trim().split(/\s+/)[sip], /^\d\d:\d\d:\d\d(\.\d+)?$/, "the time of day");
 

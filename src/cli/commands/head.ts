@@ -10,7 +10,7 @@ import { downloadDay } from "../../flatfiles/catalog";
 import { type Dataset, columnOf, findDataset } from "../../flatfiles/datasets";
 import { KitError } from "../../util/errors";
 import { type Values, didYouMean, formatOf, shown, usage, wholeOption } from "../args";
-import { fitColumns, render, safe } from "../output";
+import { fitColumns, render, safe, wrap } from "../output";
 import { fileProgress } from "../progress";
 import { type Io, withSession } from "../session";
 import { TIME_ZONES, type TimeZoneChoice, shortTime, timeIn, zoneLabel } from "../times";
@@ -180,17 +180,25 @@ export async function head(args: string[], values: Values, io: Io): Promise<void
       io.err(`${counted}\n`);
       return;
     }
+    const width = tableWidth(io);
     io.out(render(rows, format, shownColumns));
     io.out(counted);
+    // The notes below a table fit the same width as its lines.
     if (ns.some((c) => shownColumns.includes(c)))
       io.out(
-        zone === "raw"
-          ? `(times: ${zoneLabel(zone, file.date)}; --times ny or utc reads them)`
-          : `(times: ${zoneLabel(zone, file.date)}, on ${file.date} unless a date is shown; --times ${zone === "ny" ? "utc" : "ny"} for ${zone === "ny" ? "UTC" : "New York time"})`,
+        wrap(
+          zone === "raw"
+            ? `(times: ${zoneLabel(zone, file.date)}; --times ny or utc reads them)`
+            : `(times: ${zoneLabel(zone, file.date)}, on ${file.date} unless a date is shown; --times ${zone === "ny" ? "utc" : "ny"} for ${zone === "ny" ? "UTC" : "New York time"})`,
+          width,
+        ),
       );
     if (fit?.hidden.length)
       io.out(
-        `(${fit.hidden.length} more columns, left out to fit ${tableWidth(io)} characters: ${fit.hidden.map(safe).join(", ")}; --columns picks them)`,
+        wrap(
+          `(${fit.hidden.length} more columns, left out to fit ${width} characters: ${fit.hidden.map(safe).join(", ")}; --columns picks them)`,
+          width,
+        ),
       );
   });
 }
