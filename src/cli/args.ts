@@ -95,7 +95,7 @@ function unknownOption(message: string): string {
   const short = Object.values(OPTIONS).flatMap((o) => ("short" in o ? [o.short] : []));
   const hint =
     dashes === "--" ? didYouMean(name, long, (c) => `--${c}`) : didYouMean(name, short, (c) => `-${c}`);
-  return `Unknown option ${shown(`${dashes}${name}`)}${hint}.`;
+  return `Unknown option '${shown(`${dashes}${name}`)}'${hint}.`;
 }
 
 /** A value the user typed, shortened for a message, its control characters written out. */

@@ -212,7 +212,7 @@ describe("flatfiles for a quant", () => {
     assert.equal(tickr.code, 2);
     assert.equal(
       tickr.err,
-      'flatfiles: Unknown option --tickr (did you mean --ticker?). ("flatfiles --help" shows every command and option.)\n',
+      "flatfiles: Unknown option '--tickr' (did you mean --ticker?). (\"flatfiles --help\" shows every command and option.)\n",
     );
     const command = cli("haed", TRADES, LAST);
     assert.equal(command.code, 2);

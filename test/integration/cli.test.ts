@@ -139,7 +139,7 @@ process.on("exit", () => process.stderr.write("\\nPACKAGES " + [...seen].join(" 
       [
         ["ls", "--bogus"],
         2,
-        /^flatfiles: Unknown option --bogus\. \("flatfiles --help" shows every command and option\.\)\n$/,
+        /^flatfiles: Unknown option '--bogus'\. \("flatfiles --help" shows every command and option\.\)\n$/,
       ],
       [["head", "us_stocks_sip/day_aggs_v1"], 2, /needs a dataset and a date/],
       [["head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "zero"], 2, /--rows must be a whole number/],
