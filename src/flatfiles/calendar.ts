@@ -327,7 +327,7 @@ export function futureDayNote(date: string, kind: CalendarKind, today: string): 
   const when = publicationOf(date, kind);
   return (
     `${date} has no file yet: ${date === today ? "today's" : "a day's"} file appears around ${when.time} New York time on the next ` +
-    `trading day, so expect it around ${when.date} ${when.time} ET (today in New York is ${today}).` +
+    `${kind === "daily" ? "day" : "trading day"}, so expect it around ${when.date} ${when.time} ET (today in New York is ${today}).` +
     (closed ? ` The calendar (${CALENDARS[kind].title}, not certain) says it may be ${closed}.` : "")
   );
 }

@@ -1,7 +1,8 @@
 /** The CLI's output forms and its times, without a sandbox. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fitColumns, render, safe } from "../../src/cli/output";
+import { parseCommandLine } from "../../src/cli/args";
+import { fitColumns, render, safe, wrap } from "../../src/cli/output";
 import { newYorkTime, shortTime, timeIn, utcTime, zoneLabel } from "../../src/cli/times";
 import { parseCsv } from "../helpers/cli-run";
 
@@ -120,5 +121,38 @@ describe("head's table", () => {
     assert.equal(shortTime(timeIn(ns, "ny"), "2026-11-19"), "2026-11-20T09:30:00.000979513-05:00");
     assert.equal(zoneLabel("ny", "2026-11-20"), "New York time (UTC-05:00)");
     assert.equal(zoneLabel("ny", "2026-07-01"), "New York time (UTC-04:00)");
+  });
+});
+
+describe("CLI usage mistakes", () => {
+  const message = (argv: string[]) => {
+    try {
+      parseCommandLine(argv);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "";
+  };
+
+  it("names the closest option or command in one line, never the whole help", () => {
+    for (const [argv, hint] of [
+      [["head", "a/b", "2026-11-20", "--tickr", "X"], "(did you mean --ticker?)"],
+      [["head", "a/b", "2026-11-20", "--colums", "x"], "(did you mean --columns?)"],
+      [["ls", "--fromat", "csv"], "(did you mean --format?)"],
+      [["get", "a/b", "2026-11-20", "--dryrun"], "(did you mean --dry-run?)"],
+      [["haed", "a/b"], '(did you mean "head"?)'],
+      [["dtaes"], '(did you mean "dates"?)'],
+    ] as const) {
+      const m = message([...argv]);
+      assert.ok(m.includes(hint), `${argv.join(" ")}: ${m}`);
+      assert.ok(!m.includes("\n"), `one line: ${m}`);
+    }
+    assert.doesNotMatch(message(["ls", "--zzzzzzzz"]), /did you mean/, "nothing close, nothing offered");
+  });
+
+  it("wraps a note at spaces to a width", () => {
+    const text = "(3 more columns, left out to fit 30 characters: a_long_name, another_one, third)";
+    for (const line of wrap(text, 30).split("\n")) assert.ok(line.length <= 30, line);
+    assert.equal(wrap(text, 30).replace(/\n/g, " "), text);
   });
 });
