@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { KitError } from "../util/errors";
+import { closestNames } from "../util/suggest";
 import { safe } from "./output";
 
 export const USAGE = `flatfiles: Polygon/Massive flat files from the terminal (sandbox when .env has no keys)
@@ -13,21 +14,26 @@ export const USAGE = `flatfiles: Polygon/Massive flat files from the terminal (s
   flatfiles dates <dataset> <from> <to>      the days a dataset has between two dates
   flatfiles get <dataset> <date> [<to>]      download a day, or every day of a range, into the cache
         [--dry-run] [--parquet] [-j files]   (list first / also build the Parquet lake / files at once)
-  flatfiles head <dataset> <date> [-n rows] [--ticker T | --underlying U] [--raw-times]
-                                             the first rows of a day (of one ticker, or of one
-                                             underlying's option contracts); times in UTC and New York
+  flatfiles head <dataset> <date> [-n rows] [--ticker T | --underlying U] [--columns a,b]
+        [--times ny|utc|raw]                 the first rows of a day (of one ticker, or of one
+                                             underlying's option contracts), as wide as the terminal
   flatfiles config                           which endpoint and key source are in use
 
   dataset: asset/name, for example us_stocks_sip/day_aggs_v1; dates: YYYY-MM-DD
   options: -f, --format table|csv|json (ls, dates, get, head; default table)
            -n, --rows N   rows for head (default 10);  -t, --ticker T;  -u, --underlying U
-           (options datasets: O:U… contracts);  --raw-times: nanoseconds as in the file;  -h, --help`;
+           (options datasets: O:U… contracts);  -c, --columns a,b: these columns, in this order
+           --times ny|utc|raw: timestamps in New York time (default), UTC, or nanoseconds as in
+           the file (--raw-times is --times raw);  -h, --help
+  sizes: 1 kB = 1,000 bytes, 1 MB = 10^6, 1 GB = 10^9`;
 
 export const OPTIONS = {
   rows: { type: "string", short: "n" },
   ticker: { type: "string", short: "t" },
   underlying: { type: "string", short: "u" },
   format: { type: "string", short: "f" },
+  columns: { type: "string", short: "c" },
+  times: { type: "string" },
   "raw-times": { type: "boolean" },
   "dry-run": { type: "boolean" },
   parquet: { type: "boolean" },
@@ -61,7 +67,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     min: 2,
     max: 2,
     needs: "a dataset and a date",
-    options: ["format", "rows", "ticker", "underlying", "raw-times"],
+    options: ["format", "rows", "ticker", "underlying", "columns", "times", "raw-times"],
   },
   config: { min: 0, max: 0, needs: "", options: [] },
 };
@@ -69,8 +75,27 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
 export const FORMATS = ["table", "csv", "json"] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** A usage mistake, in one line: what was wrong, and where the whole grammar is. */
 export function usage(message: string): never {
-  throw new KitError("cli.usage", `${message}\n\n${USAGE}`);
+  throw new KitError("cli.usage", `${message} ("flatfiles --help" shows every command and option.)`);
+}
+
+/** ` (did you mean "x"?)`, or nothing when no candidate is close. */
+export function didYouMean(typed: string, candidates: Iterable<string>, show = (c: string) => c): string {
+  const close = closestNames(typed, candidates, 2);
+  return close.length ? ` (did you mean ${close.map(show).join(" or ")}?)` : "";
+}
+
+/** The message for an option parseArgs does not know, with the closest one it does. */
+function unknownOption(message: string): string {
+  const m = /^Unknown option '(-{1,2})([^']*)'/.exec(message);
+  if (!m) return message.replace(/\. To specify.*$/s, "");
+  const [dashes, name] = [m[1], m[2]];
+  const long = Object.keys(OPTIONS);
+  const short = Object.values(OPTIONS).flatMap((o) => ("short" in o ? [o.short] : []));
+  const hint =
+    dashes === "--" ? didYouMean(name, long, (c) => `--${c}`) : didYouMean(name, short, (c) => `-${c}`);
+  return `Unknown option '${shown(`${dashes}${name}`)}'${hint}.`;
 }
 
 /** A value the user typed, shortened for a message, its control characters written out. */
@@ -92,13 +117,16 @@ export function parseCommandLine(argv: string[]): CommandLine {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (e) {
-    return usage((e as Error).message.replace(/\. To specify.*$/, ""));
+    return usage(unknownOption((e as Error).message));
   }
   const [command, ...args] = parsed.positionals;
   const values = parsed.values as Values;
   if (values.help || !command) return { command: undefined, args, values };
   const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!spec) usage(`Unknown command "${shown(command)}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
+  if (!spec)
+    usage(
+      `Unknown command "${shown(command)}"${didYouMean(command, Object.keys(COMMANDS), (c) => `"${c}"`)}. Commands: ${Object.keys(COMMANDS).join(", ")}.`,
+    );
   if (args.length < spec.min) usage(`"flatfiles ${command}" needs ${spec.needs}.`);
   if (args.length > spec.max)
     usage(

@@ -32,6 +32,7 @@ export function processIo(stop?: AbortController): Io & { honoursStop(): boolean
     out: (s) => process.stdout.write(`${s}\n`),
     err: (s) => process.stderr.write(s),
     live: process.stderr.isTTY === true,
+    width: process.stdout.isTTY ? process.stdout.columns : undefined,
     get signal() {
       honoured = stop !== undefined;
       return stop?.signal;
@@ -47,8 +48,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<void> 
   await run(args, values, io);
 }
 
-/** Messages the kit lays out over several lines itself (usage, a list of failed days). */
-const MULTILINE = new Set(["cli.usage", "cli.failed-days"]);
+/** Messages the kit lays out over several lines itself (a list of failed days). */
+const MULTILINE = new Set(["cli.failed-days"]);
 
 /**
  * What the terminal shows for a failure. An expected one (a KitError: a mistyped date, a wrong

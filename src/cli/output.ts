@@ -73,9 +73,21 @@ function isNumber(v: unknown): boolean {
   return typeof v === "number" || typeof v === "bigint" || v === null || v === undefined;
 }
 
-/** RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled. */
+/**
+ * Text a spreadsheet would run as a formula: `=`, `+`, `-` or `@` first (and a tab or carriage
+ * return before one). Keys, tickers and reasons can come from a hostile endpoint, and a CSV is
+ * opened in Excel or LibreOffice, which runs `=HYPERLINK(...)` or `@SUM(...)` on sight.
+ */
+const FORMULA = /^[=+\-@\t\r]/;
+
+/**
+ * RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled. Text
+ * that starts like a formula gets a leading `'` (OWASP's advice, which spreadsheets show as
+ * text); numbers are values, not text, so a negative price stays a number.
+ */
 function csvField(v: unknown): string {
-  const s = safe(plain(v));
+  const text = plain(v);
+  const s = safe(typeof v === "string" && FORMULA.test(text) ? `'${text}` : text);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -98,6 +110,46 @@ function jsonRows(rows: readonly Row[], cols: string[]): string {
   return `[\n${lines.join(",\n")}\n]`;
 }
 
+/**
+ * The columns of a table that fit in `width` characters: taken in `rank` order (the columns a
+ * reader looks at first), each while the line still fits, then shown in their own order. The
+ * first ranked column is always kept, even alone too wide.
+ */
+export function fitColumns(
+  rows: readonly Row[],
+  cols: readonly string[],
+  width: number,
+  rank: readonly string[],
+): { shown: string[]; hidden: string[] } {
+  const need = new Map(
+    cols.map((c) => [c, Math.max(safe(c).length, ...rows.map((r) => forTable(r[c]).length))]),
+  );
+  const order = [...rank.filter((c) => need.has(c)), ...cols.filter((c) => !rank.includes(c))];
+  const keep = new Set<string>();
+  let used = 0;
+  for (const c of order) {
+    const extra = need.get(c)! + (keep.size ? 2 : 0);
+    if (keep.size && used + extra > width) continue;
+    keep.add(c);
+    used += extra;
+  }
+  return { shown: cols.filter((c) => keep.has(c)), hidden: cols.filter((c) => !keep.has(c)) };
+}
+
+/** Text broken at spaces into lines of at most `width` characters (a longer word keeps its line). */
+export function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join("\n");
+}
+
 /** Rows in the chosen form; `columns` fixes the order (and the header of an empty CSV). */
 export function render(rows: readonly Row[], format: Format, columns?: readonly string[]): string {
   const cols = columnsOf(rows, columns);
@@ -109,10 +161,5 @@ export function render(rows: readonly Row[], format: Format, columns?: readonly 
   return textTable(rows, cols);
 }
 
-/** Bytes for a person: 512 B, 3.4 kB, 31.4 MB, 2.15 GB. */
-export function sizeText(n: number): string {
-  if (n < 1e3) return `${n} B`;
-  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
-  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
-  return `${(n / 1e9).toFixed(2)} GB`;
-}
+/** Bytes for a person, as everywhere in the kit (decimal units: 1 MB = 10^6 bytes). */
+export { formatBytes as sizeText } from "../util/bytes";

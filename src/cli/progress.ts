@@ -4,6 +4,7 @@
  */
 import type { Downloaded, Progress } from "../flatfiles/download";
 import type { RangeProgress } from "../flatfiles/range";
+import { formatRate } from "../util/bytes";
 import { sizeText, safe } from "./output";
 import type { Io } from "./session";
 
@@ -17,7 +18,7 @@ function clock(seconds: number): string {
 }
 
 function rate(bytesPerSecond: number): string {
-  return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+  return formatRate(bytesPerSecond);
 }
 
 /** A live line that is redrawn, throttled; `done()` clears it before the outcome is printed. */

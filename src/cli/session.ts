@@ -14,6 +14,8 @@ export interface Io {
   err(text: string): void;
   /** A live progress line may be redrawn (stderr is a terminal). */
   live: boolean;
+  /** The terminal's width in characters, when stdout is one (a table fits it). */
+  width?: number;
   /** Ctrl-C. */
   signal?: AbortSignal;
 }

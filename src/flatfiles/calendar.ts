@@ -258,3 +258,76 @@ export function nextOpenDay(date: string, kind: CalendarKind, step: 1 | -1): str
   while (!isOpen(d, kind)) d += step;
   return formatDate(d);
 }
+
+/** About when a day's file is published: New York time on the next day the calendar opens. */
+export const PUBLISHED_AT = "11:00";
+/** An hour's grace after PUBLISHED_AT before a file that is not there counts as missing. */
+export const PUBLISHED_BY = "12:00";
+
+/** When a day's file is expected: about 11:00 New York time on the next day the calendar opens. */
+export function publicationOf(date: string, kind: CalendarKind): { date: string; time: string } {
+  return { date: nextOpenDay(formatDate(parseDate(date)), kind, 1), time: PUBLISHED_AT };
+}
+
+/**
+ * Whether a day's file should be out by `now`: a New York clock (`YYYY-MM-DD HH:MM`, as
+ * `newYorkClock` gives) or a bare date, read as its first minute.
+ */
+export function isPublishedBy(date: string, kind: CalendarKind, now: string): boolean {
+  const clock = now.length === 10 ? `${now} 00:00` : now;
+  return clock >= `${publicationOf(date, kind).date} ${PUBLISHED_BY}`;
+}
+
+/** How far the suggestion rule looks on each side of a closed day (the longest closures are days). */
+export const SUGGESTION_REACH = 10;
+
+/**
+ * The one rule for "the nearest days with files" around a day that has none, used by `dayKey`
+ * (offline) and `findDay` (after listing): on each side, the nearest day the calendar opens
+ * whose file is out by `now`, and, when the bucket was listed, that the listing has. Null on a
+ * side with none within SUGGESTION_REACH days (or, when the listing is given, within it).
+ */
+export function nearestDaysWithFiles(
+  date: string,
+  kind: CalendarKind,
+  now: string,
+  listed?: ReadonlySet<string>,
+): { before: string | null; after: string | null } {
+  checkCalendar(kind);
+  const day = parseDate(date);
+  const find = (step: 1 | -1): string | null => {
+    for (let d = day + step, n = 1; n <= SUGGESTION_REACH; d += step, n++) {
+      const text = formatDate(d);
+      if (!isOpen(d, kind) || !isPublishedBy(text, kind, now)) continue;
+      if (listed && !listed.has(text)) continue;
+      return text;
+    }
+    return null;
+  };
+  return { before: find(-1), after: find(1) };
+}
+
+/** The rule's answer as the end of a message: " The nearest days with files are A and B." */
+export function nearestDaysNote(near: { before: string | null; after: string | null }): string {
+  const { before, after } = near;
+  if (before && after) return ` The nearest days with files are ${before} and ${after}.`;
+  if (before) return ` The nearest day with a file is ${before} (none after it yet).`;
+  if (after) return ` The nearest day with a file is ${after}.`;
+  return ` No day within ${SUGGESTION_REACH} days of it has a file.`;
+}
+
+/**
+ * Why a day on or after today has no file, beyond "not yet": a closed day never will (with
+ * why), an open day's file is expected on the next open day at about 11:00 New York time.
+ */
+export function futureDayNote(date: string, kind: CalendarKind, today: string): string {
+  const closed = closedReason(date, kind);
+  if (closed && CALENDARS[kind].certainty !== "uncertain")
+    return `${date} is ${closed}: no file will be published for it (${CALENDARS[kind].rule}).`;
+  const when = publicationOf(date, kind);
+  return (
+    `${date} has no file yet: ${date === today ? "today's" : "a day's"} file appears around ${when.time} New York time on the next ` +
+    `${kind === "daily" ? "day" : "trading day"}, so expect it around ${when.date} ${when.time} ET (today in New York is ${today}).` +
+    (closed ? ` The calendar (${CALENDARS[kind].title}, not certain) says it may be ${closed}.` : "")
+  );
+}

@@ -9,11 +9,16 @@ import { getPaginator } from "../paginator/engine";
 import { mapOrdered } from "../util/concurrency";
 import {
   CALENDARS,
+  PUBLISHED_BY,
+  SUGGESTION_REACH,
   closedReason,
   formatDate,
+  futureDayNote,
+  nearestDaysNote,
+  nearestDaysWithFiles,
   newYorkClock,
-  nextOpenDay,
   parseDate,
+  publicationOf,
   todayInNewYork,
 } from "./calendar";
 import { type Dataset, findDataset, keyFor, parseKey } from "./datasets";
@@ -199,24 +204,16 @@ function validDay(date: string): string {
   }
 }
 
-function refuseFuture(day: string, today: string): void {
-  if (day >= today) {
-    throw new KitError(
-      "catalog.future",
-      `${day} has no file yet: a day's file appears around 11:00 New York time on the next trading day, ` +
-        `and today in New York is ${today}.`,
-    );
-  }
+function refuseFuture(d: Dataset, day: string, today: string): void {
+  // The calendar says more than "not yet": a closed day never gets a file, an open one has a date.
+  if (day >= today) throw new KitError("catalog.future", futureDayNote(day, d.calendar, today));
 }
 
 function closedError(d: Dataset, day: string, closed: string, today: string): KitError {
-  const calendar = d.calendar;
-  const before = nextOpenDay(day, calendar, -1);
-  const after = nextOpenDay(day, calendar, 1);
   return new KitError(
     "catalog.closed",
-    `${day} is ${closed}: ${d.id} has no file for it (${CALENDARS[calendar].rule}). ` +
-      `The nearest days with files are ${before} and ${after < today ? after : "(none yet)"}.`,
+    `${day} is ${closed}: ${d.id} has no file for it (${CALENDARS[d.calendar].rule}).` +
+      nearestDaysNote(nearestDaysWithFiles(day, d.calendar, today)),
   );
 }
 
@@ -229,7 +226,7 @@ function closedError(d: Dataset, day: string, closed: string, today: string): Ki
 export function dayKey(dataset: string | Dataset, date: string, today: string = todayInNewYork()): string {
   const d = findDataset(dataset);
   const day = validDay(date);
-  refuseFuture(day, today);
+  refuseFuture(d, day, today);
   const closed = closedReason(day, d.calendar);
   if (closed && CALENDARS[d.calendar].certainty !== "uncertain") throw closedError(d, day, closed, today);
   return keyFor(d, day);
@@ -238,10 +235,8 @@ export function dayKey(dataset: string | Dataset, date: string, today: string = 
 /** When a day's file is expected: about 11:00 New York time on the next day the dataset trades. */
 export function expectedPublication(dataset: string | Dataset, date: string): { date: string; time: string } {
   const d = findDataset(dataset);
-  return { date: nextOpenDay(validDay(date), d.calendar, 1), time: "11:00" };
+  return publicationOf(validDay(date), d.calendar);
 }
-
-const PUBLICATION_GRACE_UNTIL = "12:00";
 
 export interface FindDayOptions {
   /** The moment to judge "not published yet" against (default now). */
@@ -265,29 +260,41 @@ export async function findDay(
   const now = options.now ?? new Date();
   const today = todayInNewYork(now);
   const day = validDay(date);
-  refuseFuture(day, today);
+  refuseFuture(d, day, today);
   const closed = closedReason(day, d.calendar);
-  const listed = await listDays(ref, d, `${day.slice(0, 7)}-01`, monthEnd(day));
-  const hit = listed.find((f) => f.date === day);
+  const [first, last] = [`${day.slice(0, 7)}-01`, monthEnd(day)];
+  const month = await listDays(ref, d, first, last);
+  const hit = month.find((f) => f.date === day);
   if (hit) return hit;
+  // No file: the days the suggestion rule reaches beyond the month are listed too, so a holiday
+  // at a month's edge is answered as dayKey answers it (2026-01-01: 2025-12-31 and 2026-01-02).
+  const [from, to] = [shiftDay(day, -SUGGESTION_REACH), shiftDay(day, SUGGESTION_REACH)];
+  const [before, after] = await Promise.all([
+    from < first ? listDays(ref, d, from, shiftDay(first, -1)) : [],
+    to > last ? listDays(ref, d, shiftDay(last, 1), to) : [],
+  ]);
+  const listed = [...before, ...month, ...after];
+  const listedDays = new Set(listed.map((f) => f.date));
   const earlier = listed.filter((f) => f.date < day).at(-1)?.date;
   const later = listed.find((f) => f.date > day)?.date;
   const near =
     earlier || later
       ? ` Nearest listed days: ${[earlier, later].filter(Boolean).join(" and ")}.`
-      : ` Nothing is listed for ${day.slice(0, 7)}.`;
-  // A certain calendar (NYSE weekends and holidays) explains the gap; the days suggested are
-  // the ones the bucket lists, not the calendar's open days (a sandbox or a plan may lack them).
+      : ` Nothing is listed for ${day.slice(0, 7)} or within ${SUGGESTION_REACH} days of ${day}.`;
+  // A certain calendar (NYSE weekends and holidays) explains the gap. The days suggested follow
+  // dayKey's rule (the calendar's nearest open days with a file by now), kept to the ones the
+  // bucket lists: a sandbox or a plan may lack some, and suggesting those sends one to an error.
   if (closed && CALENDARS[d.calendar].certainty === "certain")
     throw new KitError(
       "catalog.closed",
-      `${day} is ${closed}: ${d.id} has no file for it (${CALENDARS[d.calendar].rule}).${near}`,
+      `${day} is ${closed}: ${d.id} has no file for it (${CALENDARS[d.calendar].rule}).` +
+        nearestDaysNote(nearestDaysWithFiles(day, d.calendar, newYorkClock(now), listedDays)),
     );
 
   const publication = expectedPublication(d, day);
   const clock = newYorkClock(now);
   // An hour's grace after the usual time before "not published yet" turns into "missing".
-  if (clock < `${publication.date} ${PUBLICATION_GRACE_UNTIL}`) {
+  if (clock < `${publication.date} ${PUBLISHED_BY}`) {
     throw new KitError(
       "catalog.unpublished",
       `${d.id} for ${day} is not published yet: files appear at about ${publication.time} New York time on the next ` +
@@ -297,7 +304,8 @@ export async function findDay(
   if (closed)
     throw new KitError(
       "catalog.closed",
-      `${day} is ${closed}, and the bucket lists no file for it in ${d.id}.${near}`,
+      `${day} is ${closed}, and the bucket lists no file for it in ${d.id}.` +
+        nearestDaysNote(nearestDaysWithFiles(day, d.calendar, clock, listedDays)),
     );
   if (day < d.since.value) {
     throw new KitError(
@@ -312,6 +320,10 @@ export async function findDay(
 function monthEnd(day: string): string {
   const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
   return formatDate(Date.UTC(y, m, 0) / 86_400_000);
+}
+
+function shiftDay(day: string, days: number): string {
+  return formatDate(Math.max(parseDate("0001-01-01"), parseDate(day) + days));
 }
 
 /**

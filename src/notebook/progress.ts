@@ -3,11 +3,8 @@
  * carriage-return bar in a terminal. Updates are throttled so fast chunks do not flood output.
  */
 import type { Progress } from "../flatfiles/download";
+import { formatBytes, formatRate } from "../util/bytes";
 import { escapeHtml, tslab } from "./display";
-
-function mb(n: number): string {
-  return (n / 2 ** 20).toFixed(1);
-}
 
 /** An `onProgress` callback for downloads, shown where the code runs. */
 export function progressReporter(label = "downloading", everyMs = 200): (p: Progress) => void {
@@ -21,11 +18,11 @@ export function progressReporter(label = "downloading", everyMs = 200): (p: Prog
     if (!done && now - last < everyMs) return;
     last = now;
     const pct = p.total ? Math.min(100, (100 * p.bytes) / p.total) : 100;
-    const rate = p.bytes / 2 ** 20 / Math.max(0.001, (now - start) / 1000);
+    const rate = p.bytes / Math.max(0.001, (now - start) / 1000);
     // The speed is for watching a download; the finished line is what a saved notebook keeps, so
     // it holds nothing that changes from run to run (a loopback sandbox reports GB/s anyway).
-    const speed = done ? "done" : `${rate.toFixed(1)} MB/s`;
-    const text = `${label} ${p.key.split("/").pop()}: ${mb(p.bytes)} / ${mb(p.total)} MB (${pct.toFixed(0)}%), ${speed}`;
+    const speed = done ? "done" : formatRate(rate);
+    const text = `${label} ${p.key.split("/").pop()}: ${formatBytes(p.bytes)} / ${formatBytes(p.total)} (${pct.toFixed(0)}%), ${speed}`;
     if (display) {
       display.html(
         `<div><progress value="${pct.toFixed(1)}" max="100" style="width:40%"></progress> ${escapeHtml(text)}</div>`,

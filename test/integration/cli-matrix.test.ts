@@ -50,19 +50,26 @@ function ok(r: CliRun, what: string): CliRun {
   return r;
 }
 
+/**
+ * A command's JSON, checked for the one missing-value convention: null, never an empty string
+ * (every command × every dataset passes through here).
+ */
 function json<T>(r: CliRun): T {
-  return JSON.parse(r.out) as T;
+  const value = JSON.parse(r.out) as T;
+  const empty: string[] = [];
+  const walk = (v: unknown, at: string) => {
+    if (v === "") empty.push(at);
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, `${at}.${k}`);
+  };
+  walk(value, "");
+  assert.deepEqual(empty, [], 'missing values are null in JSON, not ""');
+  return value;
 }
 
 /** The header of a downloaded day, as the file has it. */
 function headerOf(file: string): string[] {
   const text = zlib.gunzipSync(fs.readFileSync(file)).toString("utf8");
   return text.slice(0, text.indexOf("\n")).split(",");
-}
-
-/** Column names head shows: each nanosecond column as its UTC and New York times. */
-function shownColumns(header: string[]): string[] {
-  return header.flatMap((c) => (columnOf(c).type === "ns" ? [`${c}_utc`, `${c}_ny`] : [c]));
 }
 
 const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3,9})?Z$/;
@@ -244,13 +251,16 @@ async function oneDataset(d: Dataset): Promise<void> {
   const last = rest.at(-1) ?? second;
   const dry = ok(await cli("get", d.id, second, last, "--dry-run", "--format", "csv"), "dry run");
   const planned = parseCsv(dry.out.trimEnd());
-  assert.deepEqual(planned[0], ["date", "bytes", "key"]);
+  assert.deepEqual(planned[0], ["date", "bytes", "cached", "key"]);
   assert.deepEqual(
     planned.slice(1).map((r) => r[0]),
     [second, ...rest],
   );
-  assert.match(dry.err, new RegExp(`^${rest.length + 1} files, [\\d.]+ [kMG]?B to get`, "m"));
-  for (const r of planned.slice(1)) assert.ok(!fs.existsSync(path.join(cacheDir, "flatfiles", r[2])), r[2]);
+  assert.match(
+    dry.err,
+    new RegExp(`^${rest.length + 1} files for .*: 0 cached, ${rest.length + 1} to get, [\\d.]+ [kMG]?B`, "m"),
+  );
+  for (const r of planned.slice(1)) assert.ok(!fs.existsSync(path.join(cacheDir, "flatfiles", r[3])), r[3]);
 
   const range = json<{ date: string; status: string; path: string; parquet?: string }[]>(
     ok(await cli("get", d.id, first, last, "--jobs", "3", "--parquet", "--format", "json"), "get range"),
@@ -265,29 +275,71 @@ async function oneDataset(d: Dataset): Promise<void> {
     assert.ok(fs.existsSync(path.join(r.parquet!, "_flatfiles-kit.json")), r.parquet);
   }
 
-  // head: the file's own columns, times readable (or raw), -n, one ticker, one underlying.
+  // head: the file's own columns, times in one zone (or raw), -n, columns, one ticker, one underlying.
   const header = headerOf(got[0].path);
   const rawNs = header.filter((c) => columnOf(c).type === "ns");
   const shown = ok(await cli("head", d.id, first), "head table");
   const lines = shown.out.trimEnd().split("\n");
-  assert.deepEqual(lines[0].trim().split(/\s+/), shownColumns(header));
+  // A table fits 120 characters (no terminal here): the columns left out are named below it.
+  for (const line of lines) assert.ok(line.length <= 120, `${line.length} characters: ${line}`);
+  // The notes below the table may be wrapped: read them as one text.
+  const hidden = /\(\d+ more columns, left out to fit 120 characters: (.*?); --columns picks them\)/.exec(
+    shown.out.replace(/\n/g, " "),
+  );
+  const tableColumns = lines[0].trim().split(/\s+/);
+  assert.deepEqual(
+    [...tableColumns, ...(hidden ? hidden[1].split(", ") : [])].sort(),
+    [...header].sort(),
+    "each of the file's columns shown once, or named as left out",
+  );
+  assert.deepEqual(
+    tableColumns,
+    header.filter((c) => tableColumns.includes(c)),
+    "in the file's order",
+  );
   const total = Number(/^\((\d[\d,]*) rows in all\)$/m.exec(shown.out)?.[1].replace(/,/g, ""));
-  assert.equal(lines.length, 2 + Math.min(10, total) + 1, "header, rule, ten rows, count");
+  const counted = lines.findIndex((l) => /^\(\d[\d,]* rows in all\)$/.test(l));
+  assert.equal(counted, 2 + Math.min(10, total), "header, rule, ten rows, count (then notes)");
 
-  const two = ok(await cli("head", d.id, first, "-n", "2", "--format", "csv"), "head -n 2 csv");
-  const rows = parseCsv(two.out.trimEnd());
-  assert.deepEqual(rows[0], shownColumns(header));
+  const utc = ok(
+    await cli("head", d.id, first, "-n", "2", "--times", "utc", "--format", "csv"),
+    "head csv utc",
+  );
+  const rows = parseCsv(utc.out.trimEnd());
+  assert.deepEqual(rows[0], header, "CSV: every column, under the file's own names");
   assert.equal(rows.length - 1, Math.min(2, total));
+  const ny = json<Record<string, unknown>[]>(
+    ok(
+      await cli(
+        "head",
+        d.id,
+        first,
+        "-n",
+        "2",
+        "--times",
+        "ny",
+        "--columns",
+        [...header].reverse().join(","),
+        "-f",
+        "json",
+      ),
+      "head json ny --columns",
+    ),
+  );
+  assert.deepEqual(Object.keys(ny[0] ?? {}), [...header].reverse(), "--columns: these, in this order");
   for (const c of rawNs) {
-    const [u, n] = [rows[0].indexOf(`${c}_utc`), rows[0].indexOf(`${c}_ny`)];
-    for (const r of rows.slice(1)) {
-      if (r[u] === "") continue; // a zero: an unset timestamp
-      assert.match(r[u], RFC3339_UTC, `${c}_utc`);
-      assert.match(r[n], RFC3339_NY, `${c}_ny`);
-      assert.equal(Date.parse(r[u]), Date.parse(r[n]), `${c}: the same instant`);
+    const i = rows[0].indexOf(c);
+    for (const [k, r] of rows.slice(1).entries()) {
+      if (r[i] === "") {
+        assert.equal(ny[k][c], null, `${c}: unset is null in JSON`);
+        continue;
+      }
+      assert.match(r[i], RFC3339_UTC, `${c} --times utc`);
+      assert.match(String(ny[k][c]), RFC3339_NY, `${c} --times ny`);
+      assert.equal(Date.parse(r[i]), Date.parse(String(ny[k][c])), `${c}: the same instant`);
     }
   }
-  assert.match(two.err, /\(\d[\d,]* rows in all\)/, "the count goes to stderr when stdout is data");
+  assert.match(utc.err, /\(\d[\d,]* rows in all\)/, "the count goes to stderr when stdout is data");
 
   assert.equal(header[0], "ticker");
   const ticker = rows[1][0];

@@ -148,7 +148,7 @@ describe("flatfiles get over a range", () => {
       );
       assert.match(
         dry.err,
-        /^5 files, [\d.]+ [kMG]?B to get for us_stocks_sip\/day_aggs_v1 2026-11-02 → 2026-11-06\n$/,
+        /^5 files for us_stocks_sip\/day_aggs_v1 2026-11-02 → 2026-11-06: 0 cached, 5 to get, [\d.]+ [kMG]?B\n$/,
       );
       assert.ok(!fs.existsSync(path.join(cacheDir, s.bucket)), "a dry run downloads nothing");
 
@@ -162,7 +162,7 @@ describe("flatfiles get over a range", () => {
     for (const l of lines)
       assert.match(
         l,
-        /^get: [0-5]\/5 files, [\d.]+ [kMG]?B \/ [\d.]+ [kMG]?B, [\d.]+ MB\/s(, \d+:\d\d left)?$/,
+        /^get: [0-5]\/5 files, [\d.]+ [kMG]?B \/ [\d.]+ [kMG]?B, [\d.]+ [kMG]?B\/s(, \d+:\d\d left)?$/,
       );
     assert.match(lines.at(-1)!, /^get: 5\/5 files/);
     assert.ok(!/^get \d{4}-/m.test(err), "no line per file");
@@ -202,7 +202,10 @@ describe("flatfiles get over a range with a gap", () => {
       (JSON.parse(dry.out) as { date: string }[]).map((d) => d.date),
       ["2024-05-01", "2024-05-03"],
     );
-    assert.match(dry.err, /^2 files, .* to get .*; no file for these open days: 2024-04-30, 2024-05-02\n$/);
+    assert.match(
+      dry.err,
+      /^2 files for .*: 0 cached, 2 to get, .*; no file for these open days: 2024-04-30, 2024-05-02\n$/,
+    );
     const got = await runCli([...range, "--format", "json"], env);
     assert.equal(got.code, 0, got.err);
     assert.deepEqual(

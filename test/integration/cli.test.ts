@@ -136,7 +136,11 @@ process.on("exit", () => process.stderr.write("\\nPACKAGES " + [...seen].join(" 
   it("answers mistakes with one line and a non-zero exit, never a stack trace", () => {
     for (const [args, code, re] of [
       [["frobnicate"], 2, /Unknown command "frobnicate"/],
-      [["ls", "--bogus"], 2, /Unknown option '--bogus'/],
+      [
+        ["ls", "--bogus"],
+        2,
+        /^flatfiles: Unknown option '--bogus'\. \("flatfiles --help" shows every command and option\.\)\n$/,
+      ],
       [["head", "us_stocks_sip/day_aggs_v1"], 2, /needs a dataset and a date/],
       [["head", "us_stocks_sip/day_aggs_v1", "2024-03-15", "-n", "zero"], 2, /--rows must be a whole number/],
       [

@@ -106,3 +106,43 @@ describe("calendars per asset class (dates seen in the real bucket)", () => {
     assert.throws(() => parseDate("2024-02-30"), /not a real calendar date/);
   });
 });
+
+describe("the one rule for the days suggested around a closed day", () => {
+  it("takes the calendar's nearest open days whose files are out by then, across a month's edge", async () => {
+    const { nearestDaysWithFiles, nearestDaysNote } = await import("../../src/flatfiles/calendar");
+    assert.deepEqual(nearestDaysWithFiles("2026-01-01", "nyse", "2026-02-01"), {
+      before: "2025-12-31",
+      after: "2026-01-02",
+    });
+    // Thanksgiving 2026, judged the next morning: Wednesday's file is out at about 11:00 on Friday.
+    assert.deepEqual(nearestDaysWithFiles("2026-11-26", "nyse", "2026-11-27 10:00"), {
+      before: "2026-11-24",
+      after: null,
+    });
+    assert.deepEqual(nearestDaysWithFiles("2026-11-26", "nyse", "2026-11-27 12:00"), {
+      before: "2026-11-25",
+      after: null,
+    });
+    // After a listing, only the days it has: a bucket (or sandbox) that lacks a day is not sent to.
+    assert.deepEqual(nearestDaysWithFiles("2026-11-26", "nyse", "2026-12-07", new Set(["2026-11-20"])), {
+      before: "2026-11-20",
+      after: null,
+    });
+    assert.equal(
+      nearestDaysNote({ before: "2026-11-20", after: null }),
+      " The nearest day with a file is 2026-11-20 (none after it yet).",
+    );
+  });
+
+  it("says of a future day when its file is due, or that none will be published", async () => {
+    const { futureDayNote, isPublishedBy } = await import("../../src/flatfiles/calendar");
+    assert.match(
+      futureDayNote("2026-12-25", "nyse", "2026-12-07"),
+      /^2026-12-25 is an NYSE holiday \(Christmas Day\): no file will be published for it/,
+    );
+    assert.match(futureDayNote("2026-12-24", "nyse", "2026-12-07"), /expect it around 2026-12-28 11:00 ET/);
+    assert.match(futureDayNote("2026-12-07", "nyse", "2026-12-07"), /today's file .* 2026-12-08 11:00 ET/);
+    assert.equal(isPublishedBy("2026-12-04", "nyse", "2026-12-07 11:59"), false);
+    assert.equal(isPublishedBy("2026-12-04", "nyse", "2026-12-07 12:00"), true);
+  });
+});

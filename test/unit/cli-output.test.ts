@@ -1,8 +1,9 @@
 /** The CLI's output forms and its times, without a sandbox. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { render, safe } from "../../src/cli/output";
-import { newYorkTime, utcTime } from "../../src/cli/times";
+import { parseCommandLine } from "../../src/cli/args";
+import { fitColumns, render, safe, wrap } from "../../src/cli/output";
+import { newYorkTime, shortTime, timeIn, utcTime, zoneLabel } from "../../src/cli/times";
 import { parseCsv } from "../helpers/cli-run";
 
 describe("CLI times", () => {
@@ -22,8 +23,9 @@ describe("CLI times", () => {
       "2026-11-10T14:30:00.000100906Z",
       "exact: no rounding through a Date",
     );
-    assert.equal(utcTime(0n), "", "zero is an unset timestamp");
-    assert.equal(newYorkTime(null), "");
+    assert.equal(utcTime(0n), null, "zero is an unset timestamp: null, the one missing value");
+    assert.equal(newYorkTime(null), null);
+    assert.equal(newYorkTime(0n), null);
     assert.equal(utcTime(2n ** 64n - 1n), "2554-07-21T23:34:33.709551615Z", "the largest UInt64");
   });
 });
@@ -59,6 +61,98 @@ describe("CLI output", () => {
       rows.map((r) => r.name),
     );
     assert.equal(render([], "json"), "[]");
+    assert.match(render([{ t: null, u: undefined }], "json"), /^\[\n\{"t":null,"u":null\}\n\]$/);
     assert.equal(render([], "csv", ["date", "bytes"]), "date,bytes");
+  });
+});
+
+describe("CLI CSV and spreadsheets", () => {
+  it("neutralises text a spreadsheet would run as a formula (=, +, -, @, tab, CR first), not numbers", () => {
+    const hostile = [
+      '=HYPERLINK("http://x","y")',
+      "+1+cmd|' /C calc'!A0",
+      "-2+3",
+      "@SUM(A1:A9)",
+      "\t=1",
+      "\r=1",
+    ];
+    const csv = parseCsv(
+      render(
+        hostile.map((key) => ({ key, price: -1.5, n: -3n })),
+        "csv",
+      ),
+    );
+    assert.deepEqual(csv[0], ["key", "price", "n"]);
+    for (const [i, row] of csv.slice(1).entries()) {
+      assert.equal(row[0][0], "'", `${JSON.stringify(hostile[i])} starts with a quote: ${row[0]}`);
+      assert.deepEqual(row.slice(1), ["-1.5", "-3"], "numbers stay numbers");
+    }
+    // A header from a hostile file is text too; plain keys and dates are left alone.
+    assert.deepEqual(parseCsv(render([{ "=x": "us_stocks_sip/a.csv.gz", d: "2026-11-20" }], "csv")), [
+      ["'=x", "d"],
+      ["us_stocks_sip/a.csv.gz", "2026-11-20"],
+    ]);
+    // JSON and tables are not spreadsheet input: the value is kept as it is.
+    assert.equal(JSON.parse(render([{ key: "=1+1" }], "json"))[0].key, "=1+1");
+  });
+});
+
+describe("head's table", () => {
+  it("keeps the columns a reader looks at first that fit the width, in the file's order", () => {
+    const rows = [
+      { ticker: "AAPL", id: "x".repeat(30), price: 1.5, sip_timestamp: "09:30:00.000979513", size: 100 },
+    ];
+    const cols = Object.keys(rows[0]);
+    const fit = fitColumns(rows, cols, 40, ["ticker", "sip_timestamp", "price", "size"]);
+    assert.deepEqual(fit.shown, ["ticker", "price", "sip_timestamp", "size"]);
+    assert.deepEqual(fit.hidden, ["id"]);
+    for (const line of render(rows, "table", fit.shown).split("\n")) assert.ok(line.length <= 40, line);
+    assert.deepEqual(fitColumns(rows, cols, 5, ["ticker"]).shown, ["ticker"], "one column at least");
+  });
+
+  it("shows a time in one zone, the time of day alone on the file's date", () => {
+    const ns = BigInt(Date.parse("2026-11-20T14:30:00Z")) * 1_000_000n + 979_513n;
+    assert.equal(timeIn(ns, "ny"), "2026-11-20T09:30:00.000979513-05:00");
+    assert.equal(timeIn(ns, "utc"), "2026-11-20T14:30:00.000979513Z");
+    assert.equal(timeIn(ns, "raw"), ns);
+    assert.equal(timeIn(0n, "ny"), null);
+    assert.equal(shortTime(timeIn(ns, "ny"), "2026-11-20"), "09:30:00.000979513");
+    assert.equal(shortTime(timeIn(ns, "utc"), "2026-11-20"), "14:30:00.000979513");
+    assert.equal(shortTime(timeIn(ns, "ny"), "2026-11-19"), "2026-11-20T09:30:00.000979513-05:00");
+    assert.equal(zoneLabel("ny", "2026-11-20"), "New York time (UTC-05:00)");
+    assert.equal(zoneLabel("ny", "2026-07-01"), "New York time (UTC-04:00)");
+  });
+});
+
+describe("CLI usage mistakes", () => {
+  const message = (argv: string[]) => {
+    try {
+      parseCommandLine(argv);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "";
+  };
+
+  it("names the closest option or command in one line, never the whole help", () => {
+    for (const [argv, hint] of [
+      [["head", "a/b", "2026-11-20", "--tickr", "X"], "(did you mean --ticker?)"],
+      [["head", "a/b", "2026-11-20", "--colums", "x"], "(did you mean --columns?)"],
+      [["ls", "--fromat", "csv"], "(did you mean --format?)"],
+      [["get", "a/b", "2026-11-20", "--dryrun"], "(did you mean --dry-run?)"],
+      [["haed", "a/b"], '(did you mean "head"?)'],
+      [["dtaes"], '(did you mean "dates"?)'],
+    ] as const) {
+      const m = message([...argv]);
+      assert.ok(m.includes(hint), `${argv.join(" ")}: ${m}`);
+      assert.ok(!m.includes("\n"), `one line: ${m}`);
+    }
+    assert.doesNotMatch(message(["ls", "--zzzzzzzz"]), /did you mean/, "nothing close, nothing offered");
+  });
+
+  it("wraps a note at spaces to a width", () => {
+    const text = "(3 more columns, left out to fit 30 characters: a_long_name, another_one, third)";
+    for (const line of wrap(text, 30).split("\n")) assert.ok(line.length <= 30, line);
+    assert.equal(wrap(text, 30).replace(/\n/g, " "), text);
   });
 });

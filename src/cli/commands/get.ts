@@ -11,10 +11,11 @@ import { KitError } from "../../util/errors";
 import { type Values, formatOf, wholeOption } from "../args";
 import { sizeText, render, safe } from "../output";
 import { fileProgress, rangeProgress } from "../progress";
+import { inCache, unlistedDays, unlistedNote } from "../range-notes";
 import { type Io, withSession } from "../session";
 
 const DAY_COLUMNS = ["date", "status", "bytes", "path"];
-const PLAN_COLUMNS = ["date", "bytes", "key"];
+const PLAN_COLUMNS = ["date", "bytes", "cached", "key"];
 /** Failed days named in the closing message; the output's rows list them all. */
 export const LISTED_FAILURES = 10;
 
@@ -47,22 +48,28 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
       return;
     }
     const plan = await planRange(s.ref, dataset, from, to ?? from);
-    const total = `${plan.days.length} files, ${sizeText(plan.totalBytes)}`;
+    const unlisted = unlistedNote(unlistedDays(plan));
     if (values["dry-run"]) {
+      // A day the cache holds costs nothing: counted apart, so the size is what would be fetched.
+      const cached = inCache(plan.days, s.ref.bucket);
+      const toGet = plan.days.filter((_, i) => !cached[i]);
       io.out(
         render(
-          plan.days.map((d) => ({ date: d.date, bytes: d.size, key: d.key })),
+          plan.days.map((d, i) => ({ date: d.date, bytes: d.size, cached: cached[i], key: d.key })),
           format,
           PLAN_COLUMNS,
         ),
       );
-      io.err(`${total} to get for ${dataset.id} ${from} → ${to ?? from}${gapNote(plan.gaps)}\n`);
+      io.err(
+        `${plan.days.length} files for ${dataset.id} ${from} → ${to ?? from}: ${plan.days.length - toGet.length} cached, ` +
+          `${toGet.length} to get, ${sizeText(toGet.reduce((n, d) => n + d.size, 0))}${unlisted}\n`,
+      );
       return;
     }
     if (!plan.days.length)
       throw new KitError(
         "cli.empty",
-        `The bucket lists no files for ${dataset.id} between ${from} and ${to ?? from}${gapNote(plan.gaps)}.`,
+        `The bucket lists no files for ${dataset.id} between ${from} and ${to ?? from}${unlisted}.`,
       );
     const progress = rangeProgress(io);
     let result: RangeResult;
@@ -102,7 +109,7 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
     const cached = result.done.filter((d) => d.cached).length;
     io.err(
       `${result.done.length} of ${plan.days.length} files in the cache (${cached} already there), ` +
-        `${sizeText(result.fetched)} fetched in ${result.seconds.toFixed(1)} s${gapNote(plan.gaps)}\n`,
+        `${sizeText(result.fetched)} fetched in ${result.seconds.toFixed(1)} s${unlisted}\n`,
     );
     if (result.aborted)
       throw new KitError(
@@ -121,11 +128,4 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
       );
     }
   });
-}
-
-/** The open days a range has no file for, which the calendar cannot explain. */
-function gapNote(gaps: string[]): string {
-  if (!gaps.length) return "";
-  const list = gaps.slice(0, 10).join(", ") + (gaps.length > 10 ? `, … (${gaps.length} in all)` : "");
-  return `; no file for these open days: ${list}`;
 }

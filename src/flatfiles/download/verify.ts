@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
 import { type Check, type OrderedHasher, checkName, exactSegments, multipartEtagOf } from "../etag";
+import { formatBytes } from "../../util/bytes";
 import { KitError } from "../../util/errors";
 import type { Downloaded, Job } from "./types";
-
-const MIB = 1 << 20;
 
 /**
  * Whether the bytes on disk are the object: the size, then the ETag their hashes give. Damaged
@@ -47,7 +46,7 @@ export async function verifyBytes(
     `flatfiles-kit: only the size of ${key} could be checked: ` +
       (check.kind === "size"
         ? check.reason
-        : `its ETag is not reproduced with the guessed part size of ${check.segments[0].length / MIB} MiB`) +
+        : `its ETag is not reproduced with the guessed part size of ${formatBytes(check.segments[0].length)}`) +
       ".",
   );
   return "size";
