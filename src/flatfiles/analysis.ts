@@ -60,7 +60,7 @@ function checkMoverOptions(o: MoverOptions): Required<MoverOptions> {
  * (close × volume) of at least `minDollarVolume`. A ticker missing from either day is left out.
  */
 export function topMovers(day: pl.DataFrame, previous: pl.DataFrame, options: MoverOptions = {}): Move[] {
-  if (!(previous instanceof Object) || !("columns" in (previous as object))) {
+  if (typeof (previous as { select?: unknown } | undefined)?.select !== "function") {
     throw new KitError(
       "analysis.movers",
       "topMovers takes the day's bars and the previous trading day's bars (then options such as { n: 5 }): " +
@@ -68,15 +68,15 @@ export function topMovers(day: pl.DataFrame, previous: pl.DataFrame, options: Mo
     );
   }
   const o = checkMoverOptions(options);
-  const ratio = pl.DataFrame({
-    ticker: o.splits.map((s) => s.ticker),
-    ratio: o.splits.map((s) => s.ratio),
-  });
+  const ratio = pl.DataFrame([
+    pl.Series("ticker", o.splits.map((s) => String(s.ticker)), pl.Utf8),
+    pl.Series("ratio", o.splits.map((s) => s.ratio), pl.Float64),
+  ]);
   const prev = previous.select(pl.col("ticker"), pl.col("close").alias("_prev"));
   const moves = day
     .select("ticker", "close", "volume")
     .join(prev, { on: "ticker", how: "inner" })
-    .join(ratio.withColumns(pl.col("ratio").cast(pl.Float64)), { on: "ticker", how: "left" })
+    .join(ratio, { on: "ticker", how: "left" })
     .withColumns(pl.col("_prev").div(pl.col("ratio").fillNull(1)).alias("previous_close"))
     .withColumns(
       pl.col("close").div(pl.col("previous_close")).minus(1).mul(100).alias("change_pct"),

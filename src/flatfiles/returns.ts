@@ -35,18 +35,21 @@ function checkCalendarChoice(calendar: unknown): "own" | "stocks" {
 
 /** The session date of each day bar, as text YYYY-MM-DD (see the module comment). */
 export function sessionDate(columns: string[]): pl.Expr {
-  if (columns.includes("session_end_date")) return pl.col("session_end_date").cast(pl.Utf8);
+  const sessionEnd = pl.col("session_end_date").cast(pl.Utf8);
   if (!columns.includes("window_start")) {
+    if (columns.includes("session_end_date")) return sessionEnd;
     throw new KitError(
       "analysis.columns",
       `Dating day bars needs window_start or session_end_date (this frame has ${columns.join(", ").slice(0, 160)}).`,
     );
   }
   const utc = utcOf(pl.col("window_start"));
-  return pl
+  const byStamp = pl
     .when(pl.col("ticker").str.contains("^[XC]:"))
     .then(utc.dt.strftime("%Y-%m-%d"))
     .otherwise(utc.dt.convertTimeZone("America/New_York").dt.strftime("%Y-%m-%d"));
+  // Futures rows of a frame that also holds other assets' bars carry session_end_date, the others null.
+  return columns.includes("session_end_date") ? sessionEnd.fillNull(byStamp) : byStamp;
 }
 
 /** Long (date, ticker, price) rows as wide returns: one row per date, one column per ticker, in the caller's order. */
