@@ -42,12 +42,16 @@ function checkMoverOptions(o: MoverOptions): Required<MoverOptions> {
   const minPrice = o.minPrice ?? 5;
   const minDollarVolume = o.minDollarVolume ?? 10_000_000;
   const bad = (what: string, v: unknown) =>
-    new KitError("analysis.movers", `${what} ${String(v).slice(0, 30)} is not valid: give a number of 0 or more.`);
+    new KitError(
+      "analysis.movers",
+      `${what} ${String(v).slice(0, 30)} is not valid: give a number of 0 or more.`,
+    );
   if (!Number.isInteger(n) || n < 1) throw bad("n =", n);
   if (!(minPrice >= 0)) throw bad("minPrice =", minPrice);
   if (!(minDollarVolume >= 0)) throw bad("minDollarVolume =", minDollarVolume);
   for (const s of o.splits ?? []) {
-    if (!(typeof s?.ratio === "number" && s.ratio > 0)) throw bad(`the split ratio of ${String(s?.ticker)}`, s?.ratio);
+    if (!(typeof s?.ratio === "number" && s.ratio > 0))
+      throw bad(`the split ratio of ${String(s?.ticker)}`, s?.ratio);
   }
   return { n, minPrice, minDollarVolume, splits: o.splits ?? [] };
 }
@@ -69,8 +73,16 @@ export function topMovers(day: pl.DataFrame, previous: pl.DataFrame, options: Mo
   }
   const o = checkMoverOptions(options);
   const ratio = pl.DataFrame([
-    pl.Series("ticker", o.splits.map((s) => String(s.ticker)), pl.Utf8),
-    pl.Series("ratio", o.splits.map((s) => s.ratio), pl.Float64),
+    pl.Series(
+      "ticker",
+      o.splits.map((s) => String(s.ticker)),
+      pl.Utf8,
+    ),
+    pl.Series(
+      "ratio",
+      o.splits.map((s) => s.ratio),
+      pl.Float64,
+    ),
   ]);
   const prev = previous.select(pl.col("ticker"), pl.col("close").alias("_prev"));
   const moves = day

@@ -246,7 +246,11 @@ export function roundLotsFromCloses(dayAggs: pl.DataFrame, date: string): pl.Dat
       `On ${date} every round lot was 100 shares (tiers began ${TIERED_ROUND_LOTS_SINCE}): no closes are needed.`,
     );
   }
-  const month = pl.col("window_start").cast(pl.Datetime("ns", "UTC")).dt.convertTimeZone("America/New_York").dt.strftime("%Y-%m");
+  const month = pl
+    .col("window_start")
+    .cast(pl.Datetime("ns", "UTC"))
+    .dt.convertTimeZone("America/New_York")
+    .dt.strftime("%Y-%m");
   const months = dayAggs.select(month.alias("m")).unique().getColumn("m").toArray() as string[];
   const other = months.filter((m) => m !== period.evaluationMonth);
   if (other.length || months.length === 0) {

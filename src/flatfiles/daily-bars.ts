@@ -19,7 +19,10 @@ export function dailyBarsFromMinutes(minuteAggs: Frame): Frame {
   return inKind(minuteAggs, (lf) =>
     lf
       .withColumns(
-        utcOf(pl.col("window_start")).dt.convertTimeZone("America/New_York").dt.strftime("%Y-%m-%d").alias("date"),
+        utcOf(pl.col("window_start"))
+          .dt.convertTimeZone("America/New_York")
+          .dt.strftime("%Y-%m-%d")
+          .alias("date"),
         inRegularSession(pl.col("window_start")).alias("_regular"),
       )
       .sort(["ticker", "window_start"])

@@ -54,7 +54,9 @@ const TESTS: Record<TradeUse, (c: TradeCondition) => boolean> = {
   "open-close": (c) => indicator(c) || c.updatesOpenClose === true,
   vwap: (c) =>
     indicator(c) ||
-    (c.updatesVolume === true && (c.updatesHighLow === true || c.id === ODD_LOT) && !PRICED_ELSEWHERE.has(c.id)),
+    (c.updatesVolume === true &&
+      (c.updatesHighLow === true || c.id === ODD_LOT) &&
+      !PRICED_ELSEWHERE.has(c.id)),
 };
 
 const USES = Object.keys(TESTS) as TradeUse[];
@@ -105,7 +107,10 @@ function allConditionsIn(ids: number[]): pl.Expr {
   const text = pl.col("conditions").cast(pl.Utf8);
   const code = `(?:${ids.join("|")})`;
   const whole = `^\\s*${code}(?:\\s*,\\s*${code})*\\s*$`;
-  return text.isNull().or(text.str.strip().eq(pl.lit(""))).or(text.str.contains(whole));
+  return text
+    .isNull()
+    .or(text.str.strip().eq(pl.lit("")))
+    .or(text.str.contains(whole));
 }
 
 /** The nanosecond column trades are timed by. */

@@ -15,7 +15,12 @@ export interface VwapOptions {
 }
 
 /** A frame's trades as a choice takes them. */
-export function chosenTrades(lf: pl.LazyDataFrame, frame: Frame, choice: TradeChoice | undefined, what: string) {
+export function chosenTrades(
+  lf: pl.LazyDataFrame,
+  frame: Frame,
+  choice: TradeChoice | undefined,
+  what: string,
+) {
   if (choice === "all") return lf;
   if (!isLazy(frame)) checkStockTrades(frame, what);
   return lf.filter(tradeRuleExpr(frame.columns, choice ?? {}));
@@ -56,16 +61,34 @@ export function vwapByMinute(trades: Frame, options: VwapOptions | string[] = {}
 }
 
 /** The smallest value whose cumulative weight (values in order) reaches half the total: a time-weighted median. */
-function weightedMedian(value: string, weight: string, keys: string[]): (lf: pl.LazyDataFrame) => pl.LazyDataFrame {
+function weightedMedian(
+  value: string,
+  weight: string,
+  keys: string[],
+): (lf: pl.LazyDataFrame) => pl.LazyDataFrame {
   return (lf) =>
     lf
       .sort([...keys, value])
       .withColumns(
-        pl.col(weight).cumSum().over(keys[0], ...keys.slice(1)).alias("_cum"),
-        pl.col(weight).sum().over(keys[0], ...keys.slice(1)).alias("_total"),
+        pl
+          .col(weight)
+          .cumSum()
+          .over(keys[0], ...keys.slice(1))
+          .alias("_cum"),
+        pl
+          .col(weight)
+          .sum()
+          .over(keys[0], ...keys.slice(1))
+          .alias("_total"),
       )
       .groupBy(keys)
-      .agg(pl.col(value).filter(pl.col("_cum").gtEq(pl.col("_total").div(2))).first().alias(`${value}_median`));
+      .agg(
+        pl
+          .col(value)
+          .filter(pl.col("_cum").gtEq(pl.col("_total").div(2)))
+          .first()
+          .alias(`${value}_median`),
+      );
 }
 
 /**
@@ -125,16 +148,24 @@ export function spreadByMinute(quotes: Frame): Frame {
           .div(1e9)
           .alias("seconds"),
         bid.gt(0).and(ask.gt(0)).and(ask.gtEq(bid)).fillNull(false).alias("valid"),
-        bid.gt(0).and(ask.gt(0)).and(ask.lt(bid)).and(pl.col("arrival").eq(1)).fillNull(false).alias("is_crossed"),
+        bid
+          .gt(0)
+          .and(ask.gt(0))
+          .and(ask.lt(bid))
+          .and(pl.col("arrival").eq(1))
+          .fillNull(false)
+          .alias("is_crossed"),
         ask.minus(bid).alias("spread"),
         ask.minus(bid).div(ask.plus(bid).div(2)).mul(10_000).alias("spread_bps"),
       );
     const valid = timed.filter(pl.col("valid").and(pl.col("seconds").gt(0)));
     const w = pl.col("seconds");
-    const sums = timed.groupBy(keys).agg(
-      pl.col("arrival").sum().cast(pl.Int64).alias("quotes"),
-      pl.col("is_crossed").cast(pl.Int64).sum().alias("crossed"),
-    );
+    const sums = timed
+      .groupBy(keys)
+      .agg(
+        pl.col("arrival").sum().cast(pl.Int64).alias("quotes"),
+        pl.col("is_crossed").cast(pl.Int64).sum().alias("crossed"),
+      );
     const means = valid
       .groupBy(keys)
       .agg(

@@ -26,7 +26,12 @@ import { KitError } from "../util/errors";
 import { parseDate } from "./calendar";
 
 /** Roots that are another root's options on the same index (weeklies, PM-settled): root → the family's root. */
-export const ROOT_FAMILIES: Readonly<Record<string, string>> = { SPXW: "SPX", NDXP: "NDX", RUTW: "RUT", VIXW: "VIX" };
+export const ROOT_FAMILIES: Readonly<Record<string, string>> = {
+  SPXW: "SPX",
+  NDXP: "NDX",
+  RUTW: "RUT",
+  VIXW: "VIX",
+};
 
 export interface OptionContract {
   /** What the contract is on: the root, with ROOT_FAMILIES's roots grouped (SPXW → SPX). */
@@ -131,7 +136,12 @@ function valid(e: pl.Expr): pl.Expr {
 export function withOptionColumns(df: pl.DataFrame): pl.DataFrame {
   const families = Object.keys(ROOT_FAMILIES);
   return df.withColumns(
-    valid(part(1).replace(families, families.map((r) => ROOT_FAMILIES[r]))).alias("underlying"),
+    valid(
+      part(1).replace(
+        families,
+        families.map((r) => ROOT_FAMILIES[r]),
+      ),
+    ).alias("underlying"),
     valid(part(1)).alias("root"),
     expiry().alias("expiration"),
     valid(part(3).replace(["C", "P"], ["call", "put"])).alias("type"),

@@ -38,6 +38,8 @@ export function sessionDate(columns: string[]): pl.Expr {
   const sessionEnd = pl.col("session_end_date").cast(pl.Utf8);
   if (!columns.includes("window_start")) {
     if (columns.includes("session_end_date")) return sessionEnd;
+    // A frame with only the loader's New York datetime (stocks, indices: bars stamped at midnight there).
+    if (columns.includes("window_start_ny")) return pl.col("window_start_ny").dt.strftime("%Y-%m-%d");
     throw new KitError(
       "analysis.columns",
       `Dating day bars needs window_start or session_end_date (this frame has ${columns.join(", ").slice(0, 160)}).`,
@@ -107,7 +109,10 @@ export interface ClockOptions {
 function minutesOf(at: string): number {
   const m = /^(\d{2}):(\d{2})$/.exec(String(at));
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) {
-    throw new KitError("analysis.clock", `"${String(at).slice(0, 20)}" is not a clock time: write HH:MM, such as 16:00.`);
+    throw new KitError(
+      "analysis.clock",
+      `"${String(at).slice(0, 20)}" is not a clock time: write HH:MM, such as 16:00.`,
+    );
   }
   return Number(m[1]) * 60 + Number(m[2]);
 }
@@ -118,12 +123,19 @@ function minutesOf(at: string): number {
  * least a minute before `at`), no older than `maxStaleMinutes`. Wide, like `dailyReturns`; on
  * the stock calendar by default, so crypto's and forex's weekend moves land in Monday's return.
  */
-export function returnsAtClock(minuteAggs: Frame, tickers: string[], options: ClockOptions = {}): pl.DataFrame {
+export function returnsAtClock(
+  minuteAggs: Frame,
+  tickers: string[],
+  options: ClockOptions = {},
+): pl.DataFrame {
   const calendar = checkCalendarChoice(options.calendar ?? "stocks");
   const at = minutesOf(options.at ?? "16:00");
   const stale = options.maxStaleMinutes ?? 15;
   if (!Number.isFinite(stale) || stale < 0) {
-    throw new KitError("analysis.stale", `${String(stale).slice(0, 20)} is not a number of minutes: give 0 or more.`);
+    throw new KitError(
+      "analysis.stale",
+      `${String(stale).slice(0, 20)} is not a number of minutes: give 0 or more.`,
+    );
   }
   const lf = isLazy(minuteAggs) ? minuteAggs : minuteAggs.lazy();
   const ny = utcOf(pl.col("window_start")).dt.convertTimeZone("America/New_York");
@@ -131,7 +143,12 @@ export function returnsAtClock(minuteAggs: Frame, tickers: string[], options: Cl
   const long = lf
     .filter(pl.col("ticker").isIn(tickers))
     .withColumns(ny.dt.strftime("%Y-%m-%d").alias("date"), minute.alias("_m"))
-    .filter(pl.col("_m").ltEq(at - 1).and(pl.col("_m").gtEq(at - 1 - stale)))
+    .filter(
+      pl
+        .col("_m")
+        .ltEq(at - 1)
+        .and(pl.col("_m").gtEq(at - 1 - stale)),
+    )
     .sort(["ticker", "window_start"])
     .groupBy(["ticker", "date"])
     .agg(pl.col("close").last().alias("price"))

@@ -87,9 +87,21 @@ export function roundLotPeriod(date: string): RoundLotPeriod | null {
   const year = Number(date.slice(0, 4));
   // Effective dates around the date: November of last year, May and November of this one, May of next.
   const periods = [
-    { evaluationMonth: `${year - 1}-09`, effective: firstBusinessDay(year - 1, 11), until: firstBusinessDay(year, 5) },
-    { evaluationMonth: `${year}-03`, effective: firstBusinessDay(year, 5), until: firstBusinessDay(year, 11) },
-    { evaluationMonth: `${year}-09`, effective: firstBusinessDay(year, 11), until: firstBusinessDay(year + 1, 5) },
+    {
+      evaluationMonth: `${year - 1}-09`,
+      effective: firstBusinessDay(year - 1, 11),
+      until: firstBusinessDay(year, 5),
+    },
+    {
+      evaluationMonth: `${year}-03`,
+      effective: firstBusinessDay(year, 5),
+      until: firstBusinessDay(year, 11),
+    },
+    {
+      evaluationMonth: `${year}-09`,
+      effective: firstBusinessDay(year, 11),
+      until: firstBusinessDay(year + 1, 5),
+    },
   ];
   return periods.find((p) => p.effective <= date && date < p.until)!;
 }

@@ -93,8 +93,16 @@ export function tradesWithQuotes(
         .then(pl.lit("at or below the bid"))
         .otherwise(pl.lit("inside the spread"))
         .alias("side"),
-      pl.when(pl.col("quote").eq(pl.lit("none"))).then(pl.lit(null)).otherwise(bid).alias("bid_price"),
-      pl.when(pl.col("quote").eq(pl.lit("none"))).then(pl.lit(null)).otherwise(ask).alias("ask_price"),
+      pl
+        .when(pl.col("quote").eq(pl.lit("none")))
+        .then(pl.lit(null))
+        .otherwise(bid)
+        .alias("bid_price"),
+      pl
+        .when(pl.col("quote").eq(pl.lit("none")))
+        .then(pl.lit(null))
+        .otherwise(ask)
+        .alias("ask_price"),
     )
     .drop("_t");
 }

@@ -34,7 +34,10 @@ function cell(v: Row[string]): string {
 /** Write rows as the dataset's gzipped CSV under root/<asset>/<dataset>/YYYY/MM/DATE.csv.gz, columns in the file's order. */
 export function writeDay(root: string, dataset: string, date: string, rows: Row[]): string {
   const columns = findDataset(dataset).columns.map((c) => c.name);
-  const lines = [columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c] ?? defaults[c] ?? null)).join(","))];
+  const lines = [
+    columns.join(","),
+    ...rows.map((r) => columns.map((c) => cell(r[c] ?? defaults[c] ?? null)).join(",")),
+  ];
   const file = path.join(root, dataset, date.slice(0, 4), date.slice(5, 7), `${date}.csv.gz`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, zlib.gzipSync(`${lines.join("\n")}\n`));
@@ -57,7 +60,14 @@ const defaults: Row = {
 
 let seq = 0;
 /** One stock trade. */
-export function trade(ticker: string, ns: bigint, price: number, size: number, conditions = "", correction = 0): Row {
+export function trade(
+  ticker: string,
+  ns: bigint,
+  price: number,
+  size: number,
+  conditions = "",
+  correction = 0,
+): Row {
   seq++;
   return {
     ticker,
@@ -86,7 +96,15 @@ export function quote(ticker: string, ns: bigint, bid: number, ask: number): Row
   };
 }
 
-export function bar(ticker: string, windowStart: bigint, o: number, h: number, l: number, c: number, volume: number): Row {
+export function bar(
+  ticker: string,
+  windowStart: bigint,
+  o: number,
+  h: number,
+  l: number,
+  c: number,
+  volume: number,
+): Row {
   return { ticker, volume, open: o, close: c, high: h, low: l, window_start: windowStart };
 }
 
@@ -95,7 +113,9 @@ export function tempRoot(name: string): string {
 }
 
 /** Run SQL in a fresh in-memory DuckDB. */
-export async function duck<T>(run: (sql: (q: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {
+export async function duck<T>(
+  run: (sql: (q: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
+): Promise<T> {
   const db = await DuckDBInstance.create(":memory:");
   const con = await db.connect();
   try {

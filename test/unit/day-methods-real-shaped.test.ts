@@ -22,7 +22,10 @@ const close = (a: unknown, b: unknown, what: string) =>
 
 let root: string;
 const files: Record<string, string[]> = {};
-const add = (key: string, file: string) => (files[key] ??= []).push(file);
+function add(key: string, file: string): void {
+  files[key] ??= [];
+  files[key].push(file);
+}
 const list = (key: string) => `[${files[key].map((f) => `'${f}'`).join(", ")}]`;
 const csvs = (key: string) => `read_csv(${list(key)}, header = true, all_varchar = true, filename = true)`;
 
@@ -38,7 +41,12 @@ const es = [6800, 6820, 6790];
 before(() => {
   root = tempRoot("days");
   CRYPTO_DAYS.forEach((d, i) => {
-    add("crypto", writeDay(root, "global_crypto/day_aggs_v1", d, [bar("X:BTC-USD", utcNs(d, "00:00:00"), btc[i], btc[i], btc[i], btc[i], 10)]));
+    add(
+      "crypto",
+      writeDay(root, "global_crypto/day_aggs_v1", d, [
+        bar("X:BTC-USD", utcNs(d, "00:00:00"), btc[i], btc[i], btc[i], btc[i], 10),
+      ]),
+    );
     // Minute bars at 15:59 and 16:00 New York (20:59, 21:00 UTC), in the UTC day's file.
     add(
       "cryptoMinutes",
@@ -50,11 +58,19 @@ before(() => {
     );
   });
   STOCK_DAYS.forEach((d, i) => {
-    add("stocks", writeDay(root, "us_stocks_sip/day_aggs_v1", d, [bar("AAPL", nyNs(d, "00:00:00"), aapl[i], aapl[i], aapl[i], aapl[i], 1e6)]));
+    add(
+      "stocks",
+      writeDay(root, "us_stocks_sip/day_aggs_v1", d, [
+        bar("AAPL", nyNs(d, "00:00:00"), aapl[i], aapl[i], aapl[i], aapl[i], 1e6),
+      ]),
+    );
     add(
       "futures",
       writeDay(root, "us_futures_cme/session_aggs_v1", d, [
-        { ...bar("ESZ6", nyNs(d, "00:00:00") - 6n * 3_600_000_000_000n, es[i], es[i], es[i], es[i], 1e5), session_end_date: d },
+        {
+          ...bar("ESZ6", nyNs(d, "00:00:00") - 6n * 3_600_000_000_000n, es[i], es[i], es[i], es[i], 1e5),
+          session_end_date: d,
+        },
       ]),
     );
     add(
@@ -72,7 +88,10 @@ before(() => {
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const loadAll = (key: string, dataset: string, cols: string[]) =>
-  pl.concat(files[key].map((f) => loadDay(f, dataset).select(...cols)), { how: "diagonal" });
+  pl.concat(
+    files[key].map((f) => loadDay(f, dataset).select(...cols)),
+    { how: "diagonal" },
+  );
 
 describe("dailyReturns dates each asset by its session", () => {
   it("labels crypto, futures and stock days with the date of their file, as DuckDB reads it from the file names", async () => {
@@ -80,29 +99,65 @@ describe("dailyReturns dates each asset by its session", () => {
       [
         loadAll("crypto", "global_crypto/day_aggs_v1", ["ticker", "close", "window_start"]),
         loadAll("stocks", "us_stocks_sip/day_aggs_v1", ["ticker", "close", "window_start"]),
-        loadAll("futures", "us_futures_cme/session_aggs_v1", ["ticker", "close", "window_start", "session_end_date"]),
+        loadAll("futures", "us_futures_cme/session_aggs_v1", [
+          "ticker",
+          "close",
+          "window_start",
+          "session_end_date",
+        ]),
       ],
       { how: "diagonal" },
     );
     const names = ["AAPL", "X:BTC-USD", "ESZ6"];
     const wide = dailyReturns(frame, names);
     const sql = await duck(async (sql) => [
-      ...(await sql(`SELECT ticker, ${fileDate} AS date, CAST(close AS DOUBLE) AS close FROM ${csvs("crypto")}`)),
-      ...(await sql(`SELECT ticker, ${fileDate} AS date, CAST(close AS DOUBLE) AS close FROM ${csvs("stocks")}`)),
-      ...(await sql(`SELECT ticker, ${fileDate} AS date, CAST(close AS DOUBLE) AS close FROM ${csvs("futures")}`)),
+      ...(await sql(
+        `SELECT ticker, ${fileDate} AS date, CAST(close AS DOUBLE) AS close FROM ${csvs("crypto")}`,
+      )),
+      ...(await sql(
+        `SELECT ticker, ${fileDate} AS date, CAST(close AS DOUBLE) AS close FROM ${csvs("stocks")}`,
+      )),
+      ...(await sql(
+        `SELECT ticker, ${fileDate} AS date, CAST(close AS DOUBLE) AS close FROM ${csvs("futures")}`,
+      )),
     ]);
     for (const t of names) {
-      const rows = sql.filter((r) => r.ticker === t).sort((a, b) => String(a.date).localeCompare(String(b.date)));
+      const rows = sql
+        .filter((r) => r.ticker === t)
+        .sort((a, b) => String(a.date).localeCompare(String(b.date)));
       rows.slice(1).forEach((r, i) => {
-        const [got] = wide.filter(pl.col("date").eq(pl.lit(String(r.date)))).select(t).toRecords() as Record<string, number>[];
+        const [got] = wide
+          .filter(pl.col("date").eq(pl.lit(String(r.date))))
+          .select(t)
+          .toRecords() as Record<string, number>[];
         assert.ok(got, `${t} has a return on ${String(r.date)}`);
         close(got[t], Number(r.close) / Number(rows[i].close) - 1, `${t} on ${String(r.date)}`);
       });
     }
     // The naive date (New York date of window_start) puts crypto and futures a day early.
-    const naive = frame.select(pl.col("window_start").cast(pl.Datetime("ns", "UTC")).dt.convertTimeZone("America/New_York").dt.strftime("%Y-%m-%d").alias("d"), "ticker");
-    assert.equal(naive.filter(pl.col("ticker").eq(pl.lit("X:BTC-USD"))).getColumn("d").get(0), "2026-11-18");
-    assert.equal(naive.filter(pl.col("ticker").eq(pl.lit("ESZ6"))).getColumn("d").get(0), "2026-11-18");
+    const naive = frame.select(
+      pl
+        .col("window_start")
+        .cast(pl.Datetime("ns", "UTC"))
+        .dt.convertTimeZone("America/New_York")
+        .dt.strftime("%Y-%m-%d")
+        .alias("d"),
+      "ticker",
+    );
+    assert.equal(
+      naive
+        .filter(pl.col("ticker").eq(pl.lit("X:BTC-USD")))
+        .getColumn("d")
+        .get(0),
+      "2026-11-18",
+    );
+    assert.equal(
+      naive
+        .filter(pl.col("ticker").eq(pl.lit("ESZ6")))
+        .getColumn("d")
+        .get(0),
+      "2026-11-18",
+    );
   });
 
   it("on the stock calendar, compounds the weekend into Monday's return", () => {
@@ -140,7 +195,11 @@ describe("returnsAtClock prices every asset at one New York time", () => {
       const row = wide.find((w) => w.date === r.date)!;
       close(row[String(r.ticker)], r.r, `${String(r.ticker)} ${String(r.date)}`);
     }
-    close(wide.find((w) => w.date === "2026-11-23")!["X:BTC-USD"], (95_007) / (91_007) - 1, "Monday's BTC return");
+    close(
+      wide.find((w) => w.date === "2026-11-23")!["X:BTC-USD"],
+      95_007 / 91_007 - 1,
+      "Monday's BTC return",
+    );
   });
 });
 
@@ -167,8 +226,16 @@ describe("dailyBarsFromMinutes opens at 09:30", () => {
 
 describe("round lots from the evaluation month's average close", () => {
   it("names the period in force on a date, from the first business day of May or November", () => {
-    assert.deepEqual(roundLotPeriod("2026-11-20"), { evaluationMonth: "2026-09", effective: "2026-11-02", until: "2027-05-03" });
-    assert.deepEqual(roundLotPeriod("2026-11-01"), { evaluationMonth: "2026-03", effective: "2026-05-01", until: "2026-11-02" });
+    assert.deepEqual(roundLotPeriod("2026-11-20"), {
+      evaluationMonth: "2026-09",
+      effective: "2026-11-02",
+      until: "2027-05-03",
+    });
+    assert.deepEqual(roundLotPeriod("2026-11-01"), {
+      evaluationMonth: "2026-03",
+      effective: "2026-05-01",
+      until: "2026-11-02",
+    });
     assert.equal(roundLotPeriod("2026-02-10")!.evaluationMonth, "2025-09");
     assert.equal(roundLotPeriod("2025-11-03")!.effective, "2025-11-03");
     assert.equal(roundLotPeriod("2025-10-31"), null);
@@ -184,22 +251,45 @@ describe("round lots from the evaluation month's average close", () => {
     const bars = pl.concat(sept.map((f) => loadDay(f, "us_stocks_sip/day_aggs_v1")));
     const table = roundLotsFromCloses(bars, "2026-11-20");
     const sql = await duck((sql) =>
-      sql(`SELECT ticker, avg(CAST(close AS DOUBLE)) AS a FROM read_csv([${sept.map((f) => `'${f}'`).join(", ")}], header = true, all_varchar = true) GROUP BY ALL ORDER BY ticker`),
+      sql(
+        `SELECT ticker, avg(CAST(close AS DOUBLE)) AS a FROM read_csv([${sept.map((f) => `'${f}'`).join(", ")}], header = true, all_varchar = true) GROUP BY ALL ORDER BY ticker`,
+      ),
     );
     const rows = table.toRecords() as { ticker: string; average_close: number; round_lot: number }[];
-    rows.forEach((r, i) => close(r.average_close, sql[i].a, r.ticker));
-    assert.deepEqual(rows.map((r) => [r.ticker, r.round_lot]), [["AAPL", 40], ["MSFT", 100]]);
+    rows.forEach((r, i) => {
+      close(r.average_close, sql[i].a, r.ticker);
+    });
+    assert.deepEqual(
+      rows.map((r) => [r.ticker, r.round_lot]),
+      [
+        ["AAPL", 40],
+        ["MSFT", 100],
+      ],
+    );
     // AAPL trades at 240 on the day: the old first-trade rule would give it 100; the rule in force says 40.
-    const day = pl.DataFrame({ ticker: ["AAPL", "AAPL", "MSFT"], price: [240, 240, 245], size: [39, 40, 99] });
+    const day = pl.DataFrame({
+      ticker: ["AAPL", "AAPL", "MSFT"],
+      price: [240, 240, 245],
+      size: [39, 40, 99],
+    });
     const lots = withOddLots(day, "2026-11-20", table);
     assert.deepEqual(lots.getColumn("odd_lot").toArray(), [true, false, true]);
-    assert.throws(() => roundLotsFromCloses(loadDay(files.stocks[0], "us_stocks_sip/day_aggs_v1"), "2026-11-20"), /average closes of 2026-09/);
+    assert.throws(
+      () => roundLotsFromCloses(loadDay(files.stocks[0], "us_stocks_sip/day_aggs_v1"), "2026-11-20"),
+      /average closes of 2026-09/,
+    );
   });
 
   it("without conditions or a table, asks for one instead of guessing a tier", () => {
     const day = pl.DataFrame({ ticker: ["AAPL"], price: [240], size: [39] });
-    assert.throws(() => withOddLots(day, "2026-11-20"), (e: Error & { code?: string }) => e.code === "roundlots.source");
-    const [marked] = withOddLots(pl.DataFrame({ ticker: ["AAPL"], size: [5], conditions: ["37"] }), "2026-11-20").toRecords();
+    assert.throws(
+      () => withOddLots(day, "2026-11-20"),
+      (e: Error & { code?: string }) => e.code === "roundlots.source",
+    );
+    const [marked] = withOddLots(
+      pl.DataFrame({ ticker: ["AAPL"], size: [5], conditions: ["37"] }),
+      "2026-11-20",
+    ).toRecords();
     assert.equal(marked.odd_lot, true);
   });
 });
@@ -207,33 +297,74 @@ describe("round lots from the evaluation month's average close", () => {
 describe("topMovers from the split-adjusted previous close, with floors", () => {
   it("ranks as DuckDB does, an overnight gap counted, a split adjusted, penny and thin stocks left out", async () => {
     const prevRows = [
-      ["GAP", 100, 1e6], ["NVDA", 1000, 1e6], ["PENNY", 1, 1e8], ["THIN", 50, 1000],
-      ["DOWN", 80, 1e6], ["FLAT", 60, 1e6], ["UP", 40, 1e6],
+      ["GAP", 100, 1e6],
+      ["NVDA", 1000, 1e6],
+      ["PENNY", 1, 1e8],
+      ["THIN", 50, 1000],
+      ["DOWN", 80, 1e6],
+      ["FLAT", 60, 1e6],
+      ["UP", 40, 1e6],
     ] as const;
     const dayRows: Record<string, [number, number, number]> = {
       // [open, close, volume]: GAP opens where it closes, +10 % from the previous close.
-      GAP: [110, 110, 1e6], NVDA: [104, 105, 5e6], PENNY: [1.5, 2, 1e8], THIN: [60, 80, 1000],
-      DOWN: [78, 72, 1e6], FLAT: [59, 60, 1e6], UP: [40, 43, 1e6],
+      GAP: [110, 110, 1e6],
+      NVDA: [104, 105, 5e6],
+      PENNY: [1.5, 2, 1e8],
+      THIN: [60, 80, 1000],
+      DOWN: [78, 72, 1e6],
+      FLAT: [59, 60, 1e6],
+      UP: [40, 43, 1e6],
     };
-    const prevFile = writeDay(root, "us_stocks_sip/day_aggs_v1", "2026-12-03", prevRows.map(([t, c, v]) => bar(t, nyNs("2026-12-03", "00:00:00"), c, c, c, c, v)));
-    const dayFile = writeDay(root, "us_stocks_sip/day_aggs_v1", "2026-12-04", Object.entries(dayRows).map(([t, [o, c, v]]) => bar(t, nyNs("2026-12-04", "00:00:00"), o, Math.max(o, c), Math.min(o, c), c, v)));
-    const moves = topMovers(loadDay(dayFile, "us_stocks_sip/day_aggs_v1"), loadDay(prevFile, "us_stocks_sip/day_aggs_v1"), {
-      n: 2,
-      splits: [{ ticker: "NVDA", ratio: 10 }],
-    });
+    const prevFile = writeDay(
+      root,
+      "us_stocks_sip/day_aggs_v1",
+      "2026-12-03",
+      prevRows.map(([t, c, v]) => bar(t, nyNs("2026-12-03", "00:00:00"), c, c, c, c, v)),
+    );
+    const dayFile = writeDay(
+      root,
+      "us_stocks_sip/day_aggs_v1",
+      "2026-12-04",
+      Object.entries(dayRows).map(([t, [o, c, v]]) =>
+        bar(t, nyNs("2026-12-04", "00:00:00"), o, Math.max(o, c), Math.min(o, c), c, v),
+      ),
+    );
+    const moves = topMovers(
+      loadDay(dayFile, "us_stocks_sip/day_aggs_v1"),
+      loadDay(prevFile, "us_stocks_sip/day_aggs_v1"),
+      {
+        n: 2,
+        splits: [{ ticker: "NVDA", ratio: 10 }],
+      },
+    );
     const sql = await duck((sql) =>
       sql(`WITH d AS (SELECT ticker, CAST(close AS DOUBLE) AS c, CAST(volume AS DOUBLE) AS v FROM ${csv(dayFile)}),
                 p AS (SELECT ticker, CAST(close AS DOUBLE) / coalesce(s.ratio, 1) AS pc FROM ${csv(prevFile)} LEFT JOIN (VALUES ('NVDA', 10.0)) s(t, ratio) ON s.t = ticker),
                 m AS (SELECT ticker, (c / pc - 1) * 100 AS pct FROM d JOIN p USING (ticker) WHERE c >= 5 AND c * v >= 10000000)
            (SELECT ticker, pct FROM m ORDER BY pct DESC LIMIT 2) UNION ALL (SELECT ticker, pct FROM (SELECT * FROM m ORDER BY pct ASC LIMIT 2) ORDER BY pct DESC)`),
     );
-    assert.deepEqual(moves.map((m) => m.ticker), sql.map((r) => r.ticker));
-    moves.forEach((m, i) => close(m.change_pct, sql[i].pct, m.ticker));
-    assert.deepEqual(moves.map((m) => m.ticker), ["GAP", "UP", "FLAT", "DOWN"]);
+    assert.deepEqual(
+      moves.map((m) => m.ticker),
+      sql.map((r) => r.ticker),
+    );
+    moves.forEach((m, i) => {
+      close(m.change_pct, sql[i].pct, m.ticker);
+    });
+    assert.deepEqual(
+      moves.map((m) => m.ticker),
+      ["GAP", "UP", "FLAT", "DOWN"],
+    );
     // Without the split, NVDA's 10-for-1 shows as the day's worst loss.
-    const unadjusted = topMovers(loadDay(dayFile, "us_stocks_sip/day_aggs_v1"), loadDay(prevFile, "us_stocks_sip/day_aggs_v1"), { n: 2 });
+    const unadjusted = topMovers(
+      loadDay(dayFile, "us_stocks_sip/day_aggs_v1"),
+      loadDay(prevFile, "us_stocks_sip/day_aggs_v1"),
+      { n: 2 },
+    );
     assert.equal(unadjusted.at(-1)!.ticker, "NVDA");
-    assert.throws(() => topMovers(loadDay(dayFile, "us_stocks_sip/day_aggs_v1"), 5 as never), /previous trading day/);
+    assert.throws(
+      () => topMovers(loadDay(dayFile, "us_stocks_sip/day_aggs_v1"), 5 as never),
+      /previous trading day/,
+    );
   });
 });
 
@@ -263,7 +394,13 @@ describe("chain and putCallRatio group SPX with SPXW", () => {
     }
     assert.equal(ratio.length, 3, "SPX, SPY and AAPL1 (an adjusted root stays apart)");
     const spx = chain(day, "SPX").toRecords() as Record<string, unknown>[];
-    assert.deepEqual(spx.map((r) => [r.root, r.call_volume, r.put_volume]), [["SPX", 100, null], ["SPXW", 300, 250]]);
+    assert.deepEqual(
+      spx.map((r) => [r.root, r.call_volume, r.put_volume]),
+      [
+        ["SPX", 100, null],
+        ["SPXW", 300, 250],
+      ],
+    );
     assert.equal(chain(day, "SPXW").height, 2, "asking for SPXW gives the family too");
   });
 });

@@ -84,8 +84,12 @@ describe("the trade rule and VWAP on a real-shaped trades day, against DuckDB", 
   it("takes for VWAP exactly the codes the issue leaves out, and says so", () => {
     const taken = takenConditions("vwap");
     for (const id of NOT_FOR_VWAP) assert.ok(!taken.includes(id), `condition ${id} is taken for VWAP`);
-    for (const id of [0, 14, 37, 41, 60]) assert.ok(taken.includes(id), `condition ${id} is left out of VWAP`);
-    assert.match(describeTradeRule(), /09:30-16:00 New York, correction 0 or 12, no condition among 2, 5, 7,.*12,.*15, 16,/);
+    for (const id of [0, 14, 37, 41, 60])
+      assert.ok(taken.includes(id), `condition ${id} is left out of VWAP`);
+    assert.match(
+      describeTradeRule(),
+      /09:30-16:00 New York, correction 0 or 12, no condition among 2, 5, 7,.*12,.*15, 16,/,
+    );
   });
 
   it("keeps the same trades as DuckDB, and VWAP by minute agrees; every trade would give another VWAP", async () => {
@@ -98,7 +102,10 @@ describe("the trade rule and VWAP on a real-shaped trades day, against DuckDB", 
                         sum(price * size) / sum(size) AS vwap, sum(size) AS volume, count(*) AS trades
                  FROM (${eligibleSql(tradesFile, SQL_TAKEN)}) GROUP BY ALL ORDER BY ticker, minute`),
     ]);
-    assert.deepEqual(kept, sqlKept.map((r) => String(r.ts)));
+    assert.deepEqual(
+      kept,
+      sqlKept.map((r) => String(r.ts)),
+    );
     assert.equal(kept.length, 8, "the rule keeps 8 of the 18 trades");
     assert.equal(vwap.length, sqlVwap.length);
     vwap.forEach((row, i) => {
@@ -113,13 +120,27 @@ describe("the trade rule and VWAP on a real-shaped trades day, against DuckDB", 
     const naive = vwapByMinute(day, { trades: "all" }).filter(pl.col("ticker").eq(pl.lit("AAPL")));
     assert.equal(naive.height, 5, "every trade: the 04:00, 16:00 and 16:30 minutes too");
     const at0930 = (f: pl.DataFrame) =>
-      (f.toRecords() as { minute: Date; vwap: number }[]).find((r) => r.minute.getTime() === Number(T("09:30:00") / 1_000_000n))!.vwap;
-    assert.ok(Math.abs(at0930(naive) - at0930(vwapByMinute(day))) > 1, "the naive 09:30 VWAP is dollars away");
+      (f.toRecords() as unknown as { minute: Date; vwap: number }[]).find(
+        (r) => r.minute.getTime() === Number(T("09:30:00") / 1_000_000n),
+      )!.vwap;
+    assert.ok(
+      Math.abs(at0930(naive) - at0930(vwapByMinute(day))) > 1,
+      "the naive 09:30 VWAP is dollars away",
+    );
   });
 
   it("refuses a frame without conditions or correction instead of taking every trade", () => {
-    const day = loadDay(tradesFile, "us_stocks_sip/trades_v1").select("ticker", "price", "size", "sip_timestamp");
-    assert.throws(() => vwapByMinute(day), (e: Error & { code?: string }) => e.code === "eligibility.columns" && /conditions and correction/.test(e.message));
+    const day = loadDay(tradesFile, "us_stocks_sip/trades_v1").select(
+      "ticker",
+      "price",
+      "size",
+      "sip_timestamp",
+    );
+    assert.throws(
+      () => vwapByMinute(day),
+      (e: Error & { code?: string }) =>
+        e.code === "eligibility.columns" && /conditions and correction/.test(e.message),
+    );
     assert.equal(vwapByMinute(day, { trades: "all" }).height, 7);
   });
 });
@@ -138,7 +159,15 @@ describe("tradesWithQuotes: every quote, strictly prior, a tolerance, against Du
     );
     assert.equal(paired.length, sql.length);
     const state = (bid: unknown, ask: unknown) =>
-      bid === null ? "none" : Number(bid) <= 0 || Number(ask) <= 0 ? "one-sided" : Number(ask) < Number(bid) ? "crossed" : Number(ask) === Number(bid) ? "locked" : "two-sided";
+      bid === null
+        ? "none"
+        : Number(bid) <= 0 || Number(ask) <= 0
+          ? "one-sided"
+          : Number(ask) < Number(bid)
+            ? "crossed"
+            : Number(ask) === Number(bid)
+              ? "locked"
+              : "two-sided";
     paired.forEach((row, i) => {
       assert.equal(String(row.sip_timestamp), String(sql[i].ts));
       assert.equal(row.bid_price ?? null, sql[i].bid ?? null, `bid for the trade at ${String(sql[i].ts)}`);
@@ -146,7 +175,11 @@ describe("tradesWithQuotes: every quote, strictly prior, a tolerance, against Du
       assert.equal(row.quote, state(sql[i].bid ?? null, sql[i].ask));
     });
     const byTime = new Map(paired.map((r) => [String(r.sip_timestamp), r]));
-    assert.equal(byTime.get(String(T("09:30:30")))!.quote, "one-sided", "the one-sided quote stands, not the older two-sided one");
+    assert.equal(
+      byTime.get(String(T("09:30:30")))!.quote,
+      "one-sided",
+      "the one-sided quote stands, not the older two-sided one",
+    );
     assert.equal(byTime.get(String(T("09:30:30")))!.side, null);
     assert.equal(byTime.get(String(T("09:30:50")))!.quote, "crossed");
     // 09:31:50: q5 has the trade's own nanosecond, so the prior quote is q4, 50 s old: none within 10 s, q4 within 60 s.
@@ -159,7 +192,10 @@ describe("tradesWithQuotes: every quote, strictly prior, a tolerance, against Du
     assert.equal(byTime.get(String(T("09:30:00.5")))!.quote, "two-sided");
     // MSFT's odd lot at 09:31:00.5 is 60.5 s after the only quote: none within 10 s.
     assert.equal(byTime.get(String(T("09:31:00.5")))!.quote, "none");
-    assert.equal(tradesWithQuotes(t, q, { toleranceMs: 61_000 }).filter(pl.col("quote").eq(pl.lit("none"))).height, 0);
+    assert.equal(
+      tradesWithQuotes(t, q, { toleranceMs: 61_000 }).filter(pl.col("quote").eq(pl.lit("none"))).height,
+      0,
+    );
     // The naive join (two-sided quotes only, at or before) places the 09:30:30 trade "at or above the ask" of a quote 30 s old.
     assert.equal(byTime.get(String(T("09:30:30")))!.quote_age_ms, 5_000);
   });
@@ -192,7 +228,11 @@ describe("spreadByMinute weighs each quote by the time it stands, against DuckDB
     assert.equal(kit.length, sql.length);
     kit.forEach((row, i) => {
       assert.equal(BigInt((row.minute as Date).getTime()) * 1_000_000n, BigInt(String(sql[i].m)));
-      close(row.quoted_seconds, sql[i].quoted_seconds ?? 0, `quoted seconds ${String(row.ticker)} ${String(sql[i].m)}`);
+      close(
+        row.quoted_seconds,
+        sql[i].quoted_seconds ?? 0,
+        `quoted seconds ${String(row.ticker)} ${String(sql[i].m)}`,
+      );
       if (sql[i].spread_mean === null) assert.equal(row.spread_mean, null);
       else close(row.spread_mean, sql[i].spread_mean, `spread ${String(row.ticker)} ${String(sql[i].m)}`);
     });
