@@ -163,11 +163,11 @@ export const dailyBarsFromMinutes = analysis.fn("dailyBarsFromMinutes");
 // 05-07 · Asset classes: options (05), trades and quotes (06), around the clock (07)
 /** The parts of an option ticker such as `O:SPY251112C00675000` (OCC symbology). */
 export const parseOptionTicker = options.fn("parseOptionTicker");
-/** What `parseOptionTicker` returns: underlying, expiration, type, strike. */
+/** What `parseOptionTicker` returns: underlying, root, expiration, type, strike. */
 export type { OptionContract } from "./flatfiles/options";
-/** Adds `underlying`, `expiration`, `type` and `strike` columns parsed from option tickers. */
+/** Adds `underlying` (SPXW grouped under SPX), `root`, `expiration`, `type` and `strike` parsed from option tickers. */
 export const withOptionColumns = options.fn("withOptionColumns");
-/** One root's option chain by expiration and strike, calls and puts side by side. */
+/** One underlying's option chain (its roots together) by expiration, root and strike, calls and puts side by side. */
 export const chain = options.fn("chain");
 /** Put/call volume ratio per underlying. */
 export const putCallRatio = options.fn("putCallRatio");
