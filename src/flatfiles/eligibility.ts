@@ -26,6 +26,7 @@
 import pl from "../util/polars";
 import { KitError } from "../util/errors";
 import { STOCK_TRADE_CONDITIONS, type TradeCondition } from "./conditions";
+import { STOCK_REGULAR_MINUTES } from "./sessions";
 
 export type TradeUse = "vwap" | "volume" | "high-low" | "open-close";
 export type TradeHours = "regular" | "all";
@@ -129,7 +130,7 @@ function clock(columns: string[]): string {
 export function inRegularSession(ns: pl.Expr): pl.Expr {
   const ny = ns.cast(pl.Datetime("ns", "UTC")).dt.convertTimeZone("America/New_York");
   const minutes = ny.dt.hour().cast(pl.Int32).mul(60).plus(ny.dt.minute().cast(pl.Int32));
-  return minutes.gtEq(570).and(minutes.lt(960));
+  return minutes.gtEq(STOCK_REGULAR_MINUTES.from).and(minutes.lt(STOCK_REGULAR_MINUTES.to));
 }
 
 /**
