@@ -60,35 +60,13 @@ export function vwapByMinute(trades: Frame, options: VwapOptions | string[] = {}
   );
 }
 
-/** The smallest value whose cumulative weight (values in order) reaches half the total: a time-weighted median. */
-function weightedMedian(
-  value: string,
-  weight: string,
-  keys: string[],
-): (lf: pl.LazyDataFrame) => pl.LazyDataFrame {
-  return (lf) =>
-    lf
-      .sort([...keys, value])
-      .withColumns(
-        pl
-          .col(weight)
-          .cumSum()
-          .over(keys[0], ...keys.slice(1))
-          .alias("_cum"),
-        pl
-          .col(weight)
-          .sum()
-          .over(keys[0], ...keys.slice(1))
-          .alias("_total"),
-      )
-      .groupBy(keys)
-      .agg(
-        pl
-          .col(value)
-          .filter(pl.col("_cum").gtEq(pl.col("_total").div(2)))
-          .first()
-          .alias(`${value}_median`),
-      );
+/** The smallest value whose cumulative weight (values in order) reaches half the total: a time-weighted median, as an aggregation. */
+function weightedMedian(value: string, weight: string): pl.Expr {
+  const inOrder = (c: string) => pl.col(c).sortBy(value);
+  return inOrder(value)
+    .filter(inOrder(weight).cumSum().gtEq(pl.col(weight).sum().div(2)))
+    .first()
+    .alias(`${value}_median`);
 }
 
 /**
@@ -136,13 +114,21 @@ export function spreadByMinute(quotes: Frame): Frame {
       );
     const bid = pl.col("bid_price");
     const ask = pl.col("ask_price");
+    // Sorted by ticker, a ticker's first row is the start of its first minute (no quote stands
+    // yet); plain fills and shifts, masked at the ticker's edges, cost less than windows per ticker.
+    const first = pl.col("ticker").neq(pl.col("ticker").shift(1)).fillNull(true);
+    const last = pl.col("ticker").neq(pl.col("ticker").shift(-1)).fillNull(true);
+    const carried = (side: pl.Expr) => pl.when(first).then(side).otherwise(side.forwardFill());
     const timed = pl
       .concat([starts, arrived], { how: "vertical" })
       .sort(["ticker", "ts", "arrival"])
-      .withColumns(bid.forwardFill().over("ticker"), ask.forwardFill().over("ticker"))
+      .withColumns(carried(bid).alias("bid_price"), carried(ask).alias("ask_price"))
       .withColumns(
         pl
-          .minHorizontal([pl.col("ts").shift(-1).over("ticker"), pl.col("minute_ns").plus(60_000_000_000)])
+          .minHorizontal([
+            pl.when(last).then(pl.lit(null)).otherwise(pl.col("ts").shift(-1)),
+            pl.col("minute_ns").plus(60_000_000_000),
+          ])
           .minus(pl.col("ts"))
           .cast(pl.Float64)
           .div(1e9)
@@ -172,12 +158,12 @@ export function spreadByMinute(quotes: Frame): Frame {
         w.sum().alias("quoted_seconds"),
         pl.col("spread").mul(w).sum().div(w.sum()).alias("spread_mean"),
         pl.col("spread_bps").mul(w).sum().div(w.sum()).alias("spread_bps_mean"),
+        weightedMedian("spread", "seconds"),
+        weightedMedian("spread_bps", "seconds"),
       );
     const minute = utcOf(pl.col("minute_ns"));
     return sums
       .join(means, { on: keys, how: "left" })
-      .join(weightedMedian("spread", "seconds", keys)(valid), { on: keys, how: "left" })
-      .join(weightedMedian("spread_bps", "seconds", keys)(valid), { on: keys, how: "left" })
       .withColumns(
         minute.alias("minute"),
         minute.dt.convertTimeZone("America/New_York").alias("minute_ny"),
