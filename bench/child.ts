@@ -120,7 +120,7 @@ async function run(): Promise<Record<string, unknown>> {
       const { vwapByMinute } = await analysis();
       const lf = scanDays([args.file], args.dataset, {
         tickers: args.tickers,
-        columns: ["ticker", "price", "size", "sip_timestamp"],
+        columns: ["ticker", "price", "size", "conditions", "correction", "sip_timestamp"],
       });
       return saved(vwapByMinute(lf).collectSync(), args.out);
     }
@@ -129,7 +129,7 @@ async function run(): Promise<Record<string, unknown>> {
       const { loadDay } = await loader();
       const { vwapByMinute } = await analysis();
       const day = loadDay(args.file, args.dataset, { parquet: args.parquet });
-      return { ...saved(vwapByMinute(day, args.tickers), args.out), dayRows: day.height };
+      return { ...saved(vwapByMinute(day, { tickers: args.tickers }), args.out), dayRows: day.height };
     }
     case "chain-lazy": {
       // args: file, dataset, underlying, out; trades files are first made into one bar per contract.

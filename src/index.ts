@@ -153,24 +153,36 @@ export const ensureParquet = load.fn("ensureParquet");
 export type { LoadOptions } from "./flatfiles/load";
 /** The options of `scanDays`: tickers, columns, a time range, pushed into the Parquet scans. */
 export type { ScanOptions } from "./flatfiles/load";
-/** The day's biggest gainers and losers from a day-aggregates frame. */
+/** The day's biggest gainers and losers from the previous close (split-adjusted), above price and dollar-volume floors. */
 export const topMovers = analysis.fn("topMovers");
+/** What `topMovers` takes besides the two days: n, minPrice, minDollarVolume, splits. */
+export type { MoverOptions } from "./flatfiles/analysis";
+/** Day bars from stock minute bars: open to close over 09:30-16:00 New York, volume over the whole day. */
+export const dailyBarsFromMinutes = analysis.fn("dailyBarsFromMinutes");
 
 // 05-07 · Asset classes: options (05), trades and quotes (06), around the clock (07)
 /** The parts of an option ticker such as `O:SPY251112C00675000` (OCC symbology). */
 export const parseOptionTicker = options.fn("parseOptionTicker");
-/** What `parseOptionTicker` returns: underlying, expiration, type, strike. */
+/** What `parseOptionTicker` returns: underlying, root, expiration, type, strike. */
 export type { OptionContract } from "./flatfiles/options";
-/** Adds `underlying`, `expiration`, `type` and `strike` columns parsed from option tickers. */
+/** Adds `underlying` (SPXW grouped under SPX), `root`, `expiration`, `type` and `strike` parsed from option tickers. */
 export const withOptionColumns = options.fn("withOptionColumns");
-/** One root's option chain by expiration and strike, calls and puts side by side. */
+/** One underlying's option chain (its roots together) by expiration, root and strike, calls and puts side by side. */
 export const chain = options.fn("chain");
 /** Put/call volume ratio per underlying. */
 export const putCallRatio = options.fn("putCallRatio");
 /** Per ticker and minute: VWAP, volume, trade count, from trades (a frame or a lazy query). */
 export const vwapByMinute = analysis.fn("vwapByMinute");
-/** Per ticker and minute: the bid-ask spread over two-sided quotes. */
+/** Per ticker and minute: the bid-ask spread weighted by the time each two-sided, uncrossed quote stood. */
 export const spreadByMinute = analysis.fn("spreadByMinute");
+/** The stock trades the kit's rule takes (conditions, regular session, corrections) for VWAP, volume, high-low or open-close. */
+export const eligibleTrades = analysis.fn("eligibleTrades");
+/** One sentence saying which trades a rule takes, for an analysis's output. */
+export const describeTradeRule = analysis.fn("describeTradeRule");
+/** A use and hours of the trade rule (`{ use: "vwap", hours: "regular" }`). */
+export type { TradeRule } from "./flatfiles/analysis";
+/** Each trade with the quote standing strictly before it (every quote, a tolerance), and where it printed against it. */
+export const tradesWithQuotes = analysis.fn("tradesWithQuotes");
 /** The name of a stock trade condition code (37 → "Odd Lot Trade"). */
 export { conditionName } from "./flatfiles/conditions";
 /** Adds the names of each trade's condition codes. */
@@ -179,18 +191,24 @@ export { withConditionNames } from "./flatfiles/conditions";
 export { explodeConditions } from "./flatfiles/conditions";
 /** The stock trade conditions the kit can name, with their consolidated update rules and sources. */
 export { STOCK_TRADE_CONDITIONS } from "./flatfiles/conditions";
-/** Adds `round_lot` and `odd_lot` to a day of stock trades (round lots tiered by price since 2025-11-03). */
+/** Adds `odd_lot`, `round_lot` and `odd_lot_rule` to stock trades: by condition 37, or by a round-lot table of the period. */
 export { withOddLots } from "./flatfiles/conditions";
-/** The round lot of a stock at a price on a date (100 before 2025-11-03; then 100, 40, 10 or 1 by price). */
+/** Each stock's round lot for the period in force on a date, from its evaluation month's day bars. */
+export { roundLotsFromCloses } from "./flatfiles/conditions";
+/** The round lot for an evaluation month's average close on a date (100 before 2025-11-03; then 100, 40, 10 or 1). */
 export { roundLotOf } from "./flatfiles/round-lots";
+/** The round-lot period in force on a date: evaluation month (March or September), effective, until. */
+export { roundLotPeriod } from "./flatfiles/round-lots";
 /** A date's trading session for an asset class or dataset, in UTC and New York time, or why it is closed. */
 export { sessionOf } from "./flatfiles/sessions";
 /** What `sessionOf` returns. */
 export type { Session } from "./flatfiles/sessions";
 /** A flat-file ticker as the REST API writes it (`C:EUR-USD` → `C:EURUSD`). */
 export { toRestTicker } from "./flatfiles/tickers";
-/** Daily close-to-close returns of some tickers, one column per ticker. */
+/** Daily close-to-close returns, each asset dated by its session (futures by session end, crypto and forex by UTC day). */
 export const dailyReturns = analysis.fn("dailyReturns");
+/** Returns of any assets priced at one New York clock time from minute bars, on the stock calendar by default. */
+export const returnsAtClock = analysis.fn("returnsAtClock");
 /** Pearson correlation of every pair of columns, as heatmap cells. */
 export const correlationCells = analysis.fn("correlationCells");
 

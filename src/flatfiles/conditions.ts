@@ -38,7 +38,7 @@
  */
 import pl from "../util/polars"; // loaded on first use: the condition table needs no polars
 import { KitError } from "../util/errors";
-import { ROUND_LOT_TIERS, TIERED_ROUND_LOTS_SINCE, checkRoundLotDate } from "./round-lots";
+import { ROUND_LOT_TIERS, TIERED_ROUND_LOTS_SINCE, checkRoundLotDate, roundLotPeriod } from "./round-lots";
 
 export interface TradeCondition {
   id: number;
@@ -218,8 +218,7 @@ export function explodeConditions(trades: pl.DataFrame): pl.DataFrame {
 }
 
 /** The round lot as a polars expression of a price column, by round-lots.ts's tiers. */
-function roundLotExpr(price: pl.Expr, date: string): pl.Expr {
-  if (date < TIERED_ROUND_LOTS_SINCE) return pl.lit(100);
+function roundLotExpr(price: pl.Expr): pl.Expr {
   const [a, b, c] = ROUND_LOT_TIERS;
   return pl
     .when(price.ltEq(a.upTo))
@@ -232,21 +231,103 @@ function roundLotExpr(price: pl.Expr, date: string): pl.Expr {
 }
 
 /**
- * Add `round_lot` (shares) and `odd_lot` (true when `size` is below it) to a day of stock trades
- * (`ticker`, `price`, `size`, in time order). Each ticker's tier comes from its first trade of the
- * day; trades before 3 November 2025 all have a round lot of 100.
+ * Each stock's round lot for the period in force on `date`, from day bars of the period's
+ * evaluation month (`roundLotPeriod(date).evaluationMonth`: September for November to April,
+ * March for May to October): one row per ticker with `average_close`, `round_lot`,
+ * `evaluation_month` and `effective`. The bars' closes are consolidated closes, a stand-in for
+ * the primary exchange's (round-lots.ts). Bars of any other month are refused, naming the month
+ * to load.
  */
-export function withOddLots(trades: pl.DataFrame, date: string): pl.DataFrame {
+export function roundLotsFromCloses(dayAggs: pl.DataFrame, date: string): pl.DataFrame {
+  const period = roundLotPeriod(date);
+  if (!period) {
+    throw new KitError(
+      "roundlots.untiered",
+      `On ${date} every round lot was 100 shares (tiers began ${TIERED_ROUND_LOTS_SINCE}): no closes are needed.`,
+    );
+  }
+  const month = pl
+    .col("window_start")
+    .cast(pl.Datetime("ns", "UTC"))
+    .dt.convertTimeZone("America/New_York")
+    .dt.strftime("%Y-%m");
+  const months = dayAggs.select(month.alias("m")).unique().getColumn("m").toArray() as string[];
+  const other = months.filter((m) => m !== period.evaluationMonth);
+  if (other.length || months.length === 0) {
+    throw new KitError(
+      "roundlots.month",
+      `The round lots in force on ${date} (from ${period.effective}) come from the average closes of ${period.evaluationMonth}: ` +
+        `pass that month's us_stocks_sip/day_aggs_v1 days${other.length ? ` (these bars are from ${other.sort().join(", ")})` : ""}.`,
+    );
+  }
+  return dayAggs
+    .groupBy("ticker")
+    .agg(pl.col("close").mean().alias("average_close"))
+    .withColumns(
+      roundLotExpr(pl.col("average_close")).cast(pl.Int64).alias("round_lot"),
+      pl.lit(period.evaluationMonth).alias("evaluation_month"),
+      pl.lit(period.effective).alias("effective"),
+    )
+    .sort("ticker");
+}
+
+/** Where `withOddLots` takes the round lot from. */
+export type OddLotSource = "condition-37" | pl.DataFrame;
+
+/**
+ * Add `odd_lot` (true for a trade below its stock's round lot), `round_lot` (shares, null where
+ * not known) and `odd_lot_rule` (which rule said so) to a day of stock trades.
+ *
+ * - Before 3 November 2025: a round lot of 100 for every stock.
+ * - `"condition-37"` (the default when the frame has `conditions`): the SIP's own mark, condition
+ *   37 (Odd Lot Trade), set by the tier in force that day; `round_lot` stays null.
+ * - A round-lot table (`roundLotsFromCloses` of the evaluation month, or any frame of `ticker`
+ *   and `round_lot`): size below the ticker's round lot; a ticker the table lacks gets nulls.
+ * The tier is never taken from the day's own prices: the rule fixes it for six months from an
+ * earlier month's average close (round-lots.ts).
+ */
+export function withOddLots(trades: pl.DataFrame, date: string, source?: OddLotSource): pl.DataFrame {
   checkRoundLotDate(date);
-  const missing = ["ticker", "price", "size"].filter((c) => !trades.columns.includes(c));
+  const missing = ["ticker", "size"].filter((c) => !trades.columns.includes(c));
   if (missing.length) {
     throw new KitError(
       "roundlots.columns",
       `This frame lacks ${missing.join(", ")} (it has ${trades.columns.join(", ").slice(0, 120)}): load a us_stocks_sip/trades_v1 day.`,
     );
   }
-  const opening = pl.col("price").first().over("ticker");
-  return trades
-    .withColumns(roundLotExpr(opening, date).alias("round_lot"))
-    .withColumns(pl.col("size").lt(pl.col("round_lot")).alias("odd_lot"));
+  const size = pl.col("size");
+  if (date < TIERED_ROUND_LOTS_SINCE) {
+    return trades.withColumns(
+      pl.lit(100).cast(pl.Int64).alias("round_lot"),
+      size.lt(100).alias("odd_lot"),
+      pl.lit("100 shares (before tiers)").alias("odd_lot_rule"),
+    );
+  }
+  const by = source ?? (trades.columns.includes("conditions") ? "condition-37" : undefined);
+  if (by === "condition-37") {
+    stocksOnly(trades);
+    const listed = pl.col("conditions").cast(pl.Utf8).fillNull("").str.contains("(^|,)\\s*37\\s*(,|$)");
+    return trades.withColumns(
+      pl.lit(null).cast(pl.Int64).alias("round_lot"),
+      listed.alias("odd_lot"),
+      pl.lit("condition 37").alias("odd_lot_rule"),
+    );
+  }
+  if (!(by instanceof Object) || !by.columns?.includes("ticker") || !by.columns.includes("round_lot")) {
+    throw new KitError(
+      "roundlots.source",
+      `Odd lots on ${date} need condition 37 (keep the conditions column) or a round-lot table of ticker and round_lot: ` +
+        `roundLotsFromCloses(the day bars of ${roundLotPeriod(date)!.evaluationMonth}, "${date}").`,
+    );
+  }
+  const lots = by as pl.DataFrame;
+  const table = lots.select(pl.col("ticker"), pl.col("round_lot").cast(pl.Int64));
+  const month = lots.columns.includes("evaluation_month") ? lots.getColumn("evaluation_month").get(0) : null;
+  const base: pl.DataFrame = trades.columns.includes("round_lot") ? trades.drop("round_lot") : trades;
+  return base
+    .join(table, { on: "ticker", how: "left" })
+    .withColumns(
+      size.lt(pl.col("round_lot")).alias("odd_lot"),
+      pl.lit(month ? `round lots of ${month}'s average closes` : "round-lot table").alias("odd_lot_rule"),
+    );
 }

@@ -14,17 +14,30 @@
  * (commit fafbfe4c66de8192c263ef93e4dd051111197e3d): `O:EVRI240119C00002500` is
  * underlying_ticker EVRI, expiration 2024-01-19, call, strike_price 2.5.
  *
- * The root is what the symbol holds, so `underlying` below is that root: for most contracts it
- * is the underlying's ticker, but weekly SPX options have the root SPXW and contracts adjusted
- * after a corporate action get a digit (AAPL1). No lookup tells them apart here.
+ * The root is what the symbol holds (`root` below): for most contracts it is the underlying's
+ * ticker, but an index's weekly and PM-settled options have roots of their own (SPXW for SPX,
+ * NDXP for NDX, RUTW for RUT, VIXW for VIX; Cboe's product pages) and contracts adjusted after a
+ * corporate action get a digit (AAPL1). `underlying` groups the roots that belong together
+ * (ROOT_FAMILIES: SPXW is SPX); an adjusted root stays apart, since its contract delivers
+ * something else than 100 shares.
  */
 import pl from "nodejs-polars";
 import { KitError } from "../util/errors";
 import { parseDate } from "./calendar";
 
+/** Roots that are another root's options on the same index (weeklies, PM-settled): root → the family's root. */
+export const ROOT_FAMILIES: Readonly<Record<string, string>> = {
+  SPXW: "SPX",
+  NDXP: "NDX",
+  RUTW: "RUT",
+  VIXW: "VIX",
+};
+
 export interface OptionContract {
-  /** The symbol's root (see the module comment: usually, not always, the underlying's ticker). */
+  /** What the contract is on: the root, with ROOT_FAMILIES's roots grouped (SPXW → SPX). */
   underlying: string;
+  /** The symbol's root as written (SPXW). */
+  root: string;
   /** `YYYY-MM-DD`. */
   expiration: string;
   type: "call" | "put";
@@ -91,7 +104,8 @@ export function parseOptionTicker(ticker: string): OptionContract {
   }
   const [, root, date, letter, strike] = OPTION_RE.exec(text)!;
   return {
-    underlying: root,
+    underlying: ROOT_FAMILIES[root] ?? root,
+    root,
     expiration: isoDate(date),
     type: letter === "C" ? "call" : "put",
     strike: Number(strike) / 1000,
@@ -114,13 +128,21 @@ function valid(e: pl.Expr): pl.Expr {
 }
 
 /**
- * Add `underlying` (Utf8), `expiration` (Date), `type` ("call"/"put") and `strike` (Float64)
- * parsed from `ticker` by polars string expressions (no JavaScript per row); rows whose ticker is
- * not an option symbol, or whose date is impossible, get nulls in all four.
+ * Add `underlying` (Utf8, the root with ROOT_FAMILIES grouped: SPXW → SPX), `root` (as written),
+ * `expiration` (Date), `type` ("call"/"put") and `strike` (Float64) parsed from `ticker` by polars
+ * string expressions (no JavaScript per row); rows whose ticker is not an option symbol, or whose
+ * date is impossible, get nulls in all five.
  */
 export function withOptionColumns(df: pl.DataFrame): pl.DataFrame {
+  const families = Object.keys(ROOT_FAMILIES);
   return df.withColumns(
-    valid(part(1)).alias("underlying"),
+    valid(
+      part(1).replace(
+        families,
+        families.map((r) => ROOT_FAMILIES[r]),
+      ),
+    ).alias("underlying"),
+    valid(part(1)).alias("root"),
     expiry().alias("expiration"),
     valid(part(3).replace(["C", "P"], ["call", "put"])).alias("type"),
     valid(part(4).cast(pl.Float64).div(1000)).alias("strike"),
@@ -137,13 +159,17 @@ function side(column: string, type: "call" | "put"): pl.Expr {
 }
 
 /**
- * One underlying's contracts in a day-aggregates frame, one row per expiration and strike, sorted
- * by both: columns `expiration` (Date), `strike`, `call_volume`, `call_close`, `put_volume`,
- * `put_close` (null where that side did not trade that day). Only contracts whose root equals
- * `underlying` exactly are included (AAPL, not the adjusted AAPL1).
+ * One underlying's contracts in a day-aggregates frame, one row per expiration, root and strike,
+ * sorted by them: columns `expiration` (Date), `root`, `strike`, `call_volume`, `call_close`,
+ * `put_volume`, `put_close` (null where that side did not trade that day). The roots of a family
+ * come together (`"SPX"` gives SPX and SPXW: on a third Friday both expire, AM- and PM-settled,
+ * so `root` keeps them apart); an adjusted root (AAPL1) does not. The closes are each
+ * contract's last trade, hours apart from one contract to another: put-call parity needs quotes
+ * at one instant, not these.
  */
 export function chain(dayAggs: pl.DataFrame, underlying: string): pl.DataFrame {
-  const contracts = withOptionColumns(dayAggs).filter(pl.col("underlying").eq(pl.lit(underlying)));
+  const wanted = ROOT_FAMILIES[underlying] ?? underlying;
+  const contracts = withOptionColumns(dayAggs).filter(pl.col("underlying").eq(pl.lit(wanted)));
   if (contracts.height === 0) {
     const busiest = putCallRatio(dayAggs).head(5).getColumn("underlying").toArray().join(", ");
     throw new KitError(
@@ -153,13 +179,14 @@ export function chain(dayAggs: pl.DataFrame, underlying: string): pl.DataFrame {
     );
   }
   return contracts
-    .groupBy(["expiration", "strike"])
+    .groupBy(["expiration", "root", "strike"])
     .agg(side("volume", "call"), side("close", "call"), side("volume", "put"), side("close", "put"))
-    .sort(["expiration", "strike"]);
+    .sort(["expiration", "root", "strike"]);
 }
 
 /**
- * Put and call volume per underlying (root) in a day-aggregates frame, busiest first: columns
+ * Put and call volume per underlying in a day-aggregates frame (a family's roots together: SPX
+ * counts SPXW's contracts), busiest first: columns
  * `underlying`, `call_volume`, `put_volume`, `put_call_ratio` (put / call volume, null when no
  * call traded).
  */

@@ -46,6 +46,10 @@ export interface Session {
 }
 
 const MINUTE = 60_000;
+
+/** The stock market's regular session in minutes after New York midnight: 09:30 to 16:00 (the trade rule of eligibility.ts uses it too). */
+export const STOCK_REGULAR_MINUTES = { from: 570, to: 960 } as const;
+const { from: OPEN, to: CLOSE } = STOCK_REGULAR_MINUTES;
 const NY_OFFSET = new Intl.DateTimeFormat("en-US", {
   timeZone: "America/New_York",
   timeZoneName: "longOffset",
@@ -94,9 +98,9 @@ type Hours = Pick<Session, "regular" | "extended" | "certainty">;
 /** The hours of an open date, by asset class. */
 function hoursOf(asset: string, date: string): Hours {
   if (asset === "us_stocks_sip")
-    return { regular: newYork(date, 570, 960), extended: newYork(date, 240, 1200), certainty: "evidence" };
+    return { regular: newYork(date, OPEN, CLOSE), extended: newYork(date, 240, 1200), certainty: "evidence" };
   if (asset === "us_options_opra")
-    return { regular: newYork(date, 570, 960), extended: null, certainty: "evidence" };
+    return { regular: newYork(date, OPEN, CLOSE), extended: null, certainty: "evidence" };
   if (asset.startsWith("us_futures_"))
     return { regular: newYork(date, -360, 1020), extended: null, certainty: "uncertain" };
   if (asset === "global_crypto")

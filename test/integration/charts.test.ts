@@ -27,7 +27,11 @@ describe("analysis and charts", () => {
     const f = await downloadFile(s3, "flatfiles", "us_stocks_sip/day_aggs_v1/2026/11/2026-11-20.csv.gz", {
       cacheDir,
     });
-    const moves = topMovers(loadDay(f.path, "us_stocks_sip/day_aggs_v1"), 5);
+    const p = await downloadFile(s3, "flatfiles", "us_stocks_sip/day_aggs_v1/2026/11/2026-11-19.csv.gz", {
+      cacheDir,
+    });
+    const DAY = "us_stocks_sip/day_aggs_v1";
+    const moves = topMovers(loadDay(f.path, DAY), loadDay(p.path, DAY), { n: 5 });
     assert.equal(moves.length, 10);
     const pct = moves.map((m) => m.change_pct);
     assert.deepEqual(
@@ -35,7 +39,10 @@ describe("analysis and charts", () => {
       [...pct].sort((a, b) => b - a),
     );
     assert.ok(pct[0] > 0 && pct[9] < 0);
-    assert.ok(moves.every((m) => m.volume >= 100_000));
+    assert.ok(
+      moves.every((m) => m.close >= 5 && m.dollar_volume >= 10_000_000),
+      "the default floors",
+    );
     const { width, height } = pngSize(await renderChart(topMoversSpec(moves)));
     assert.ok(width >= 1200 && height >= 200, `${width}x${height}`);
   });
@@ -56,9 +63,11 @@ describe("analysis and charts", () => {
     const d = await downloadFile(s3, "flatfiles", "us_stocks_sip/day_aggs_v1/2026/11/2026-11-20.csv.gz", {
       cacheDir,
     });
-    const movers = pngSize(
-      await renderChart(topMoversSpec(topMovers(loadDay(d.path, "us_stocks_sip/day_aggs_v1"), 5))),
-    ).width;
+    const p = await downloadFile(s3, "flatfiles", "us_stocks_sip/day_aggs_v1/2026/11/2026-11-19.csv.gz", {
+      cacheDir,
+    });
+    const [day, previous] = [d, p].map((x) => loadDay(x.path, "us_stocks_sip/day_aggs_v1"));
+    const movers = pngSize(await renderChart(topMoversSpec(topMovers(day, previous, { n: 5 })))).width;
     for (const w of [...widths, movers])
       assert.ok(Math.abs(w - widths[0]) <= 0.1 * widths[0], `chart widths ${widths} and ${movers}`);
   });

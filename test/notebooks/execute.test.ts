@@ -72,9 +72,10 @@ const EXPECTED: Record<string, RegExp[]> = {
   "06-trades-and-quotes.ipynb": [
     /780 of 780 minutes: VWAP inside the bar's range/,
     /Odd Lot Trade/,
-    /<th>round_lot<\/th>/,
-    // Odd lots by price tier and the tape's condition 37 agree (the old under-100 rule does not).
-    /trades with condition 37<\/td><td>([\d,]+)<\/td><\/tr>\s*<tr><td>odd lots by price tier<\/td><td>\1<\/td>/,
+    /Trades taken for vwap: 09:30-16:00 New York/,
+    /<th>odd_lot_rule<\/th>/,
+    // The tape's condition 37 and the round lots of the evaluation month agree (the old under-100 rule does not).
+    /trades with condition 37<\/td><td>([\d,]+)<\/td><\/tr>\s*<tr><td>odd lots by 2026-09.{1,6}s round lots<\/td><td>\1<\/td>/,
     /inside the spread/,
   ],
   "07-around-the-clock.ipynb": [

@@ -196,17 +196,27 @@ describe("round lots and odd lots", () => {
     assert.throws(() => roundLotOf(-1, "2025-11-03"), /not a price/);
   });
 
-  it("marks odd lots by each ticker's tier, from its first trade of the day", () => {
+  it("marks odd lots by a round-lot table of the period in force, or by condition 37, never by the day's first trade", () => {
     const trades = pl.DataFrame({
       ticker: ["AAPL", "F", "AAPL", "F", "BRK.A"],
-      price: [342, 12, 341, 12.1, 700_000],
+      price: [240, 12, 341, 12.1, 700_000],
       size: [60, 60, 39, 100, 1],
+      conditions: ["", "37", "37", "", ""],
     });
-    const marked = withOddLots(trades, "2026-11-20");
+    // AAPL opens the day at 240 (first-trade tier: 100) but its tier in force is 40.
+    const table = pl.DataFrame({ ticker: ["AAPL", "F", "BRK.A"], round_lot: [40, 100, 1] });
+    const marked = withOddLots(trades, "2026-11-20", table);
     assert.deepEqual(marked.getColumn("round_lot").toArray(), [40, 100, 40, 100, 1]);
     assert.deepEqual(marked.getColumn("odd_lot").toArray(), [false, true, true, false, false]);
+    const byMark = withOddLots(trades, "2026-11-20");
+    assert.deepEqual(byMark.getColumn("odd_lot").toArray(), [false, true, true, false, false]);
+    assert.equal(byMark.getColumn("odd_lot_rule").get(0), "condition 37");
     const before = withOddLots(trades, "2025-10-31").getColumn("odd_lot").toArray();
     assert.deepEqual(before, [true, true, true, false, true]);
-    assert.throws(() => withOddLots(trades.drop("price"), "2026-11-20"), /lacks price/);
+    assert.throws(() => withOddLots(trades.drop("size"), "2026-11-20"), /lacks size/);
+    assert.throws(
+      () => withOddLots(trades.drop("conditions"), "2026-11-20"),
+      /condition 37 .* or a round-lot table/,
+    );
   });
 });

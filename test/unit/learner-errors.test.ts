@@ -18,11 +18,12 @@ describe("topMovers", () => {
       close: tickers.map((_, i) => 90 + i * 3),
       volume: tickers.map(() => 1_000_000),
     });
+  const previous = (tickers: string[]) => pl.DataFrame({ ticker: tickers, close: tickers.map(() => 100) });
 
   for (const count of [1, 2, 3, 5, 7, 9, 10, 12]) {
     it(`lists no ticker twice on a day of ${count} tickers (n = 5)`, () => {
       const tickers = Array.from({ length: count }, (_, i) => `T${i}`);
-      const moves = topMovers(day(tickers), 5);
+      const moves = topMovers(day(tickers), previous(tickers), { n: 5 });
       const names = moves.map((m) => m.ticker);
       assert.equal(new Set(names).size, names.length, `listed twice: ${names.join(", ")}`);
       assert.equal(names.length, Math.min(count, 10));
@@ -88,10 +89,10 @@ describe("a ticker the day does not have", () => {
   it("takes a ticker written in lower case in capitals", () => {
     const spec = minuteBarsSpec(bars, "aapl") as { title: string };
     assert.match(JSON.stringify(spec), /AAPL: minute bars/);
-    assert.equal(vwapByMinute(trades, ["aapl"]).height, 1);
+    assert.equal(vwapByMinute(trades, { tickers: ["aapl"], trades: "all" }).height, 1);
   });
 
   it("vwapByMinute on a loaded day refuses an unknown ticker instead of an empty table", () => {
-    assert.throws(() => vwapByMinute(trades, ["ZZZZ"]), /"ZZZZ" is not a ticker/);
+    assert.throws(() => vwapByMinute(trades, { tickers: ["ZZZZ"], trades: "all" }), /"ZZZZ" is not a ticker/);
   });
 });

@@ -14,13 +14,37 @@ import { gzPublished, publishedFiles, publishedRows } from "../helpers/published
 
 /** Every option ticker in test/fixtures/published, read by eye from its text. */
 const PUBLISHED: Record<string, OptionContract> = {
-  "O:SPY230327P00390000": { underlying: "SPY", expiration: "2023-03-27", type: "put", strike: 390 },
-  "O:IWM230327C00137000": { underlying: "IWM", expiration: "2023-03-27", type: "call", strike: 137 },
-  "O:NANOS230327C00400000": { underlying: "NANOS", expiration: "2023-03-27", type: "call", strike: 400 },
-  "O:A260618C00100000": { underlying: "A", expiration: "2026-06-18", type: "call", strike: 100 },
-  "O:SPY241220P00720000": { underlying: "SPY", expiration: "2024-12-20", type: "put", strike: 720 },
-  "O:A260717C00060000": { underlying: "A", expiration: "2026-07-17", type: "call", strike: 60 },
-  "O:A150220C00042500": { underlying: "A", expiration: "2015-02-20", type: "call", strike: 42.5 },
+  "O:SPY230327P00390000": {
+    underlying: "SPY",
+    root: "SPY",
+    expiration: "2023-03-27",
+    type: "put",
+    strike: 390,
+  },
+  "O:IWM230327C00137000": {
+    underlying: "IWM",
+    root: "IWM",
+    expiration: "2023-03-27",
+    type: "call",
+    strike: 137,
+  },
+  "O:NANOS230327C00400000": {
+    underlying: "NANOS",
+    root: "NANOS",
+    expiration: "2023-03-27",
+    type: "call",
+    strike: 400,
+  },
+  "O:A260618C00100000": { underlying: "A", root: "A", expiration: "2026-06-18", type: "call", strike: 100 },
+  "O:SPY241220P00720000": {
+    underlying: "SPY",
+    root: "SPY",
+    expiration: "2024-12-20",
+    type: "put",
+    strike: 720,
+  },
+  "O:A260717C00060000": { underlying: "A", root: "A", expiration: "2026-07-17", type: "call", strike: 60 },
+  "O:A150220C00042500": { underlying: "A", root: "A", expiration: "2015-02-20", type: "call", strike: 42.5 },
 };
 
 const OPTION_FILES = publishedFiles("us_options_opra/");
@@ -41,12 +65,14 @@ describe("parseOptionTicker", () => {
     // expiration_date, contract_type, strike_price as the API answered them.
     assert.deepEqual(parseOptionTicker("O:EVRI240119C00002500"), {
       underlying: "EVRI",
+      root: "EVRI",
       expiration: "2024-01-19",
       type: "call",
       strike: 2.5,
     });
     assert.deepEqual(parseOptionTicker("O:A220520C00065000"), {
       underlying: "A",
+      root: "A",
       expiration: "2022-05-20",
       type: "call",
       strike: 65,
@@ -55,19 +81,34 @@ describe("parseOptionTicker", () => {
 
   it("reads roots of 1 to 6 letters or digits and strikes with decimals", () => {
     const cases: [string, OptionContract][] = [
-      ["O:SPY251112C00675000", { underlying: "SPY", expiration: "2025-11-12", type: "call", strike: 675 }],
-      ["O:F260116P00002500", { underlying: "F", expiration: "2026-01-16", type: "put", strike: 2.5 }],
-      ["O:BRKB250117P00400000", { underlying: "BRKB", expiration: "2025-01-17", type: "put", strike: 400 }],
-      ["O:SPXW251112C06750000", { underlying: "SPXW", expiration: "2025-11-12", type: "call", strike: 6750 }],
+      [
+        "O:SPY251112C00675000",
+        { underlying: "SPY", root: "SPY", expiration: "2025-11-12", type: "call", strike: 675 },
+      ],
+      [
+        "O:F260116P00002500",
+        { underlying: "F", root: "F", expiration: "2026-01-16", type: "put", strike: 2.5 },
+      ],
+      [
+        "O:BRKB250117P00400000",
+        { underlying: "BRKB", root: "BRKB", expiration: "2025-01-17", type: "put", strike: 400 },
+      ],
+      [
+        "O:SPXW251112C06750000",
+        { underlying: "SPX", root: "SPXW", expiration: "2025-11-12", type: "call", strike: 6750 },
+      ],
       [
         "O:AAPL1260116C00150000",
-        { underlying: "AAPL1", expiration: "2026-01-16", type: "call", strike: 150 },
+        { underlying: "AAPL1", root: "AAPL1", expiration: "2026-01-16", type: "call", strike: 150 },
       ],
       [
         "O:GOOGL1260116P00012345",
-        { underlying: "GOOGL1", expiration: "2026-01-16", type: "put", strike: 12.345 },
+        { underlying: "GOOGL1", root: "GOOGL1", expiration: "2026-01-16", type: "put", strike: 12.345 },
       ],
-      ["O:X240229C99999999", { underlying: "X", expiration: "2024-02-29", type: "call", strike: 99999.999 }],
+      [
+        "O:X240229C99999999",
+        { underlying: "X", root: "X", expiration: "2024-02-29", type: "call", strike: 99999.999 },
+      ],
     ];
     for (const [t, want] of cases) assert.deepEqual(parseOptionTicker(t), want, t);
   });
@@ -104,11 +145,11 @@ describe("withOptionColumns", () => {
     for (const e of OPTION_FILES) {
       const df = withOptionColumns(loadDay(gzPublished(e.file), e.dataset, { onWarning: () => {} }));
       assert.deepEqual(
-        df.select("underlying", "expiration", "type", "strike").dtypes.map(String),
-        ["DataType(String)", "DataType(Date)", "DataType(String)", "DataType(Float64)"],
+        df.select("underlying", "root", "expiration", "type", "strike").dtypes.map(String),
+        ["DataType(String)", "DataType(String)", "DataType(Date)", "DataType(String)", "DataType(Float64)"],
         e.file,
       );
-      const got = df.select("ticker", "underlying", "expiration", "type", "strike").toRecords();
+      const got = df.select("ticker", "underlying", "root", "expiration", "type", "strike").toRecords();
       for (const r of got) {
         const { ticker, ...parsed } = r;
         assert.deepEqual(
@@ -120,21 +161,22 @@ describe("withOptionColumns", () => {
     }
   });
 
-  it("leaves all four columns null on rows that are not option symbols", () => {
+  it("leaves all five columns null on rows that are not option symbols, and groups SPXW under SPX", () => {
     const df = withOptionColumns(
       pl.DataFrame({
         ticker: ["AAPL", "O:SPY251340C00675000", "O:SPY251112X00675000", "O:SPXW251112C06750000"],
       }),
     );
     const rows = df.toRecords().map((r) => ({ ...r, expiration: day(r.expiration) }));
-    const none = { underlying: null, expiration: null, type: null, strike: null };
+    const none = { underlying: null, root: null, expiration: null, type: null, strike: null };
     assert.deepEqual(rows, [
       { ticker: "AAPL", ...none },
       { ticker: "O:SPY251340C00675000", ...none },
       { ticker: "O:SPY251112X00675000", ...none },
       {
         ticker: "O:SPXW251112C06750000",
-        underlying: "SPXW",
+        underlying: "SPX",
+        root: "SPXW",
         expiration: "2025-11-12",
         type: "call",
         strike: 6750,
@@ -168,6 +210,7 @@ describe("chain and putCallRatio", () => {
     assert.deepEqual(rows, [
       {
         expiration: "2025-11-12",
+        root: "SPY",
         strike: 675,
         call_volume: 10,
         call_close: 1.5,
@@ -176,6 +219,7 @@ describe("chain and putCallRatio", () => {
       },
       {
         expiration: "2025-11-12",
+        root: "SPY",
         strike: 680,
         call_volume: 4,
         call_close: 0.75,
@@ -184,6 +228,7 @@ describe("chain and putCallRatio", () => {
       },
       {
         expiration: "2025-12-19",
+        root: "SPY",
         strike: 650,
         call_volume: null,
         call_close: null,
@@ -202,6 +247,7 @@ describe("chain and putCallRatio", () => {
     assert.deepEqual(rows, [
       {
         expiration: "2023-03-27",
+        root: "SPY",
         strike: 390,
         call_volume: null,
         call_close: null,
