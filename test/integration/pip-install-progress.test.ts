@@ -22,7 +22,7 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 function pipEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith("PIP_")) delete env[k];
-  return { ...env, PIP_CONFIG_FILE: os.devnull, ...extra };
+  return { ...env, PIP_CONFIG_FILE: os.devNull, ...extra };
 }
 
 /** ensureOwnVenv in a child process; its whole output and exit code. */
