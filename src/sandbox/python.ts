@@ -140,7 +140,8 @@ export function ensureOwnVenv(spec: OwnVenv): string {
   const { dir: venvDir, requirements, env, candidates } = spec;
   const own = venvPython(venvDir);
   const pins = spec.constraints ? pinLines(fs.readFileSync(spec.constraints, "utf8")) : undefined;
-  if (markerMatches(venvDir, requirements) && pinsMatch(venvDir, own, pins, env) && spec.ready(own)) return own;
+  if (markerMatches(venvDir, requirements) && pinsMatch(venvDir, own, pins, env) && spec.ready(own))
+    return own;
   const base = candidates.find((py) => runs(py, env));
   if (!base) {
     throw new KitError(
@@ -152,7 +153,8 @@ export function ensureOwnVenv(spec: OwnVenv): string {
   // A half-made environment is never used: it is removed first, and the marker is written last.
   fs.rmSync(venvDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(venvDir), { recursive: true });
-  const limitS = Number(env.FLATFILES_PIP_TIMEOUT_S) > 0 ? Number(env.FLATFILES_PIP_TIMEOUT_S) : PIP_TIMEOUT_S;
+  const limitS =
+    Number(env.FLATFILES_PIP_TIMEOUT_S) > 0 ? Number(env.FLATFILES_PIP_TIMEOUT_S) : PIP_TIMEOUT_S;
   const step = (n: string, what: string, expect: string, cmd: string, args: string[]) => {
     spec.log(`[${n}] ${what} (${expect})...`);
     const t0 = Date.now();
@@ -208,12 +210,20 @@ export function ensureOwnVenv(spec: OwnVenv): string {
  * the marker recorded them, as `pip freeze` says (then the marker is completed). The marker's
  * `requirements` keep their meaning, so a checkout without constraints still accepts it.
  */
-function pinsMatch(venvDir: string, python: string, pins: string[] | undefined, env: NodeJS.ProcessEnv): boolean {
+function pinsMatch(
+  venvDir: string,
+  python: string,
+  pins: string[] | undefined,
+  env: NodeJS.ProcessEnv,
+): boolean {
   if (!pins) return true;
   const file = path.join(venvDir, MARKER);
   const marker = JSON.parse(fs.readFileSync(file, "utf8")) as { constraints?: string[] };
   if (JSON.stringify(marker.constraints) === JSON.stringify(pins)) return true;
-  const r = spawnSync(python, ["-m", "pip", "freeze", "--disable-pip-version-check"], { env, encoding: "utf8" });
+  const r = spawnSync(python, ["-m", "pip", "freeze", "--disable-pip-version-check"], {
+    env,
+    encoding: "utf8",
+  });
   if (r.status !== 0 || JSON.stringify(pinLines(r.stdout)) !== JSON.stringify(pins)) return false;
   fs.writeFileSync(file, JSON.stringify({ ...marker, constraints: pins }));
   return true;
@@ -230,7 +240,11 @@ function pinLines(text: string): string[] {
 /** Where pip fetches from, as its configuration says (for messages; never a password). */
 export function pipIndexes(python: string, env: NodeJS.ProcessEnv): string {
   const get = (key: string) => {
-    const r = spawnSync(python, ["-m", "pip", "config", "get", key], { env, encoding: "utf8", timeout: 20_000 });
+    const r = spawnSync(python, ["-m", "pip", "config", "get", key], {
+      env,
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     return r.status === 0 ? r.stdout.trim() : "";
   };
   const index = env.PIP_INDEX_URL || get("global.index-url") || "https://pypi.org/simple (pip's default)";

@@ -178,16 +178,24 @@ async function shownAsPage(tab: Page, file: string, href: string): Promise<strin
   const title = /^# (.+)$/m.exec(markdown)?.[1].replace(/[`*]/g, "").trim() ?? "";
   const shown = await tab.evaluate(() => {
     const doc = (globalThis as any).document;
-    return { type: doc.contentType, h1: doc.querySelector("h1")?.textContent ?? "", text: doc.body?.innerText ?? "" };
+    return {
+      type: doc.contentType,
+      h1: doc.querySelector("h1")?.textContent ?? "",
+      text: doc.body?.innerText ?? "",
+    };
   });
   if (shown.type !== "text/html") problems.push(`${href}: shown as ${shown.type}, not a page`);
-  if (shown.h1.trim() !== title) problems.push(`${href}: the page's heading is "${shown.h1}", not "${title}"`);
+  if (shown.h1.trim() !== title)
+    problems.push(`${href}: the page's heading is "${shown.h1}", not "${title}"`);
   const bad = ["Â", "â€", "â†", "<!--"].filter((b) => shown.text.includes(b));
   if (bad.length) problems.push(`${href}: the page shows ${bad.map((b) => JSON.stringify(b)).join(", ")}`);
   const anchor = href.split("#")[1];
   if (anchor) {
     await tab.goto(`${tab.url().split("#")[0]}#${anchor}`);
-    const found = await tab.evaluate((id) => Boolean((globalThis as any).document.getElementById(id)), anchor);
+    const found = await tab.evaluate(
+      (id) => Boolean((globalThis as any).document.getElementById(id)),
+      anchor,
+    );
     if (!found) problems.push(`${href}: the page has no heading for #${anchor}`);
   }
   const links: string[] = await tab.evaluate(() =>
@@ -230,11 +238,16 @@ describe("the kernel as a learner meets it, in Notebook 7 in a real browser", ()
       // The learner reads; the kernel warms up behind the page. Its line names what the page
       // sent first: a warm-up cancelled by the page's own history or comm requests never prints it.
       const deadline = Date.now() + 300_000;
-      while (warmUpLines(from).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+      while (warmUpLines(from).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 500));
       const lines = warmUpLines(from);
       assert.equal(lines.length, 1, `the kernel's warm-up lines:\n${lines.join("\n") || "(none)"}`);
       assert.match(lines[0], /warm-up: done in [\d.]+ s/, lines[0]);
-      assert.match(lines[0], /history_request/, `the page sent no history_request before the warm-up: ${lines[0]}`);
+      assert.match(
+        lines[0],
+        /history_request/,
+        `the page sent no history_request before the warm-up: ${lines[0]}`,
+      );
       const first = await page.evaluate(() => {
         const panel = (globalThis as any).jupyterapp.shell.currentWidget;
         const cells = panel.content.widgets as any[];
@@ -258,12 +271,15 @@ describe("the kernel as a learner meets it, in Notebook 7 in a real browser", ()
         (i) =>
           (globalThis as any).document
             .querySelectorAll(".jp-Notebook .jp-Cell")
-            [i].querySelector('[data-mime-type="application/vnd.jupyter.stderr"], [data-mime-type="application/vnd.jupyter.error"]')
-            ?.textContent ?? null,
+            [i].querySelector(
+              '[data-mime-type="application/vnd.jupyter.stderr"], [data-mime-type="application/vnd.jupyter.error"]',
+            )?.textContent ?? null,
         first,
       );
       assert.equal(error, null, `the first cell failed: ${error}`);
-      t.diagnostic(`kernel idle ${idle.toFixed(1)} s after opening; ${lines[0].trim()}; first cell ${cellS.toFixed(2)} s`);
+      t.diagnostic(
+        `kernel idle ${idle.toFixed(1)} s after opening; ${lines[0].trim()}; first cell ${cellS.toFixed(2)} s`,
+      );
     } finally {
       await page.close();
       await closeSessions(notebook);

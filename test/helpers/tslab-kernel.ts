@@ -124,7 +124,9 @@ export async function startTslabKernel(): Promise<KernelUnderTest> {
         const m = pattern.exec(stderr);
         if (m) return m;
         if (Date.now() > deadline || kernel.exitCode !== null)
-          throw new Error(`the kernel did not print ${pattern} in ${timeoutMs / 1000} s; it printed:\n${stderr}`);
+          throw new Error(
+            `the kernel did not print ${pattern} in ${timeoutMs / 1000} s; it printed:\n${stderr}`,
+          );
         await new Promise((r) => setTimeout(r, 100));
       }
     },

@@ -37,11 +37,17 @@ it("registers the kernel, makes the learner's copy and points at it, not at the 
   timeout: 600_000,
 }, () => {
   fs.rmSync(path.join(PACKAGE_ROOT, FOLDER), { recursive: true, force: true });
-  const course = courseNotebooks().map((n) => [n, fs.readFileSync(path.join(PACKAGE_ROOT, "notebooks", n))] as const);
+  const course = courseNotebooks().map(
+    (n) => [n, fs.readFileSync(path.join(PACKAGE_ROOT, "notebooks", n))] as const,
+  );
   const out = install();
 
   assert.ok(fs.existsSync(path.join(dataDir, "kernels", "tslab", "kernel.json")), out);
-  assert.deepEqual(courseNotebooks(path.join(PACKAGE_ROOT, FOLDER)), courseNotebooks(), "the copy has every notebook");
+  assert.deepEqual(
+    courseNotebooks(path.join(PACKAGE_ROOT, FOLDER)),
+    courseNotebooks(),
+    "the copy has every notebook",
+  );
   // Every notebook the message tells the user to open is in their copy, and exists there.
   const opened = [...out.matchAll(/open ([\w./-]+\.ipynb)/gi)].map((m) => m[1]);
   assert.ok(opened.length > 0, `the message names no notebook to open:\n${out}`);

@@ -38,11 +38,18 @@ describe("the solution pages show the learner nothing meant for the tests", () =
       assert.doesNotMatch(text, /<!--/, `${file} has an HTML comment (shown raw by some viewers)`);
       const exercises = readSolutions(name).map((s) => String(s.exercise));
       const checked = Object.keys(allSolutionChecks()[name.replace(/\.ipynb$/, "")] ?? {});
-      assert.deepEqual(checked.sort(), [...exercises].sort(), "solution-checks.json lists other exercises than the page");
+      assert.deepEqual(
+        checked.sort(),
+        [...exercises].sort(),
+        "solution-checks.json lists other exercises than the page",
+      );
     });
   }
   it("has no checks for a notebook that has no solutions page", () => {
     const pages = new Set(notebooks.map((n) => n.replace(/\.ipynb$/, "")));
-    assert.deepEqual(Object.keys(allSolutionChecks()).filter((k) => !pages.has(k)), []);
+    assert.deepEqual(
+      Object.keys(allSolutionChecks()).filter((k) => !pages.has(k)),
+      [],
+    );
   });
 });

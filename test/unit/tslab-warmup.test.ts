@@ -84,7 +84,13 @@ describe("the kernel's warm-up as a browser talks to it", {
       // may run out during it: the inspection after it can come after the warm-up, so it is not
       // required in the list; what is required is that nothing but a cell run cancelled it.
       const [, heard] = await k.waitForStderr(DONE, 300_000);
-      for (const type of ["history_request", "comm_info_request", "comm_open", "is_complete_request", "complete_request"])
+      for (const type of [
+        "history_request",
+        "comm_info_request",
+        "comm_open",
+        "is_complete_request",
+        "complete_request",
+      ])
         assert.ok(heard.includes(type), `the warm-up line does not list ${type}: ${heard}`);
       assert.doesNotMatch(k.stderr(), NOT_RUN);
 
@@ -92,8 +98,13 @@ describe("the kernel's warm-up as a browser talks to it", {
       const cell = await k.request("execute_request", { code: KIT_CELL, silent: false, store_history: true });
       const cellCpu = cpuSeconds(k.process.pid!) - before;
       assert.equal(cell.content.status, "ok");
-      t.diagnostic(`kernel CPU: ${before.toFixed(2)} s up to the end of the warm-up, ${cellCpu.toFixed(2)} s for the first kit cell`);
-      assert.ok(cellCpu < before / 3, `the first kit cell took ${cellCpu} s of CPU after a warm-up of ${before} s: it was not warmed`);
+      t.diagnostic(
+        `kernel CPU: ${before.toFixed(2)} s up to the end of the warm-up, ${cellCpu.toFixed(2)} s for the first kit cell`,
+      );
+      assert.ok(
+        cellCpu < before / 3,
+        `the first kit cell took ${cellCpu} s of CPU after a warm-up of ${before} s: it was not warmed`,
+      );
     } finally {
       k.stop();
     }
