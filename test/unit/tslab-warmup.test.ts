@@ -66,7 +66,7 @@ const KIT_CELL = 'import * as kit from "../dist";\nkit.versions().length';
 describe("the kernel's warm-up as a browser talks to it", {
   skip: process.platform !== "linux" && "reads /proc",
 }, () => {
-  it("runs after the requests a notebook page sends (history, comms, completion, inspection), and the first cell then spends a fraction of its CPU", {
+  it("runs after the requests a notebook page sends (history, comms, completion, inspection), and the first cell then spends less CPU than it", {
     timeout: 400_000,
   }, async (t) => {
     const k = await startTslabKernel();
@@ -101,8 +101,10 @@ describe("the kernel's warm-up as a browser talks to it", {
       t.diagnostic(
         `kernel CPU: ${before.toFixed(2)} s up to the end of the warm-up, ${cellCpu.toFixed(2)} s for the first kit cell`,
       );
+      // Loading the kit's modules (the AWS SDK, polars' native code) is the cell's own work; the
+      // type-check is not: unwarmed, the first kit cell costs about the warm-up and that load.
       assert.ok(
-        cellCpu < before / 3,
+        cellCpu < before * 0.75,
         `the first kit cell took ${cellCpu} s of CPU after a warm-up of ${before} s: it was not warmed`,
       );
     } finally {
