@@ -206,13 +206,22 @@ async function shownAsPage(tab: Page, file: string, href: string): Promise<strin
   for (const url of links) {
     if (checkedPageLinks.has(url)) continue;
     checkedPageLinks.add(url);
-    const r = await tab.request.get(url.split("#")[0], { headers: { Accept: "text/html" } });
-    const body = await r.text();
-    const id = url.split("#")[1];
-    if (r.status() !== 200 || !r.headers()["content-type"]?.startsWith("text/html"))
-      problems.push(`${file} links to ${url}: ${r.status()} ${r.headers()["content-type"]}`);
-    else if (id && !body.includes(`id="${decodeURIComponent(id)}"`))
-      problems.push(`${file} links to ${url}: no heading for #${id} there`);
+    // Followed as a click does (a navigation: Jupyter refuses a script's GET without its XSRF token).
+    // (A link to a heading of the page already shown moves within it: no new response, null.)
+    const r = await tab.goto(url);
+    const status = r ? r.status() : 200;
+    const id = decodeURIComponent(url.split("#")[1] ?? "");
+    const seen = await tab.evaluate((anchor) => {
+      const doc = (globalThis as any).document;
+      return {
+        type: doc.contentType,
+        h1: Boolean(doc.querySelector("h1")),
+        anchor: !anchor || Boolean(doc.getElementById(anchor)),
+      };
+    }, id);
+    if (status !== 200 || seen.type !== "text/html" || !seen.h1)
+      problems.push(`${file} links to ${url}: ${status} ${seen.type}, ${seen.h1 ? "a" : "no"} heading`);
+    else if (!seen.anchor) problems.push(`${file} links to ${url}: no heading for #${id} there`);
   }
   return problems;
 }
