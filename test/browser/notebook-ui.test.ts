@@ -206,9 +206,10 @@ async function shownAsPage(tab: Page, file: string, href: string): Promise<strin
   for (const url of links) {
     if (checkedPageLinks.has(url)) continue;
     checkedPageLinks.add(url);
-    // Followed as a click does (a navigation: Jupyter refuses a script's GET without its XSRF token).
-    // (A link to a heading of the page already shown moves within it: no new response, null.)
-    const r = await tab.goto(url);
+    // Followed as a click on it does, with the page as Referer (Jupyter refuses a GET of /files/
+    // with neither a token nor a same-origin Referer). A link to a heading of the page already
+    // shown moves within it: no new response (null).
+    const r = await tab.goto(url, { referer: tab.url() });
     const status = r ? r.status() : 200;
     const id = decodeURIComponent(url.split("#")[1] ?? "");
     const seen = await tab.evaluate((anchor) => {
@@ -289,6 +290,37 @@ describe("the kernel as a learner meets it, in Notebook 7 in a real browser", ()
       t.diagnostic(
         `kernel idle ${idle.toFixed(1)} s after opening; ${lines[0].trim()}; first cell ${cellS.toFixed(2)} s`,
       );
+    } finally {
+      await page.close();
+      await closeSessions(notebook);
+    }
+  });
+});
+
+describe("a notebook's docs link in JupyterLab 4 (/lab on the same server)", () => {
+  it("opens the page in the Markdown Preview, rendered, at the link's heading", {
+    timeout: 300_000,
+  }, async () => {
+    const notebook = courseNotebooks().find((n) => n.startsWith("01-"))!;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(`${server.base}/lab/tree/${FOLDER}/${notebook}?token=${server.token}`);
+      const link = page.locator('.jp-NotebookPanel .jp-RenderedMarkdown a[href*="concepts.md"]').first();
+      await link.waitFor({ timeout: 180_000 });
+      await link.click();
+      const viewer = page.locator(".jp-MarkdownViewer").last();
+      await viewer.locator("h1").first().waitFor({ timeout: 60_000 });
+      const markdown = fs.readFileSync(path.join(PACKAGE_ROOT, "docs", "concepts.md"), "utf8");
+      const title = /^# (.+)$/m.exec(markdown)![1].replace(/[`*]/g, "").trim();
+      const h1 = (await viewer.locator("h1").first().textContent())?.replace(/¶$/, "").trim();
+      assert.equal(h1, title);
+      const text = (await viewer.textContent()) ?? "";
+      for (const bad of ["Â", "â€", "<!--"]) assert.ok(!text.includes(bad), `the preview shows ${bad}`);
+      // The link's anchor, #the-three-walkthroughs: its heading is brought into view.
+      const heading = viewer.locator("h2", { hasText: "The three walkthroughs" }).first();
+      await page.waitForTimeout(1000);
+      const box = await heading.boundingBox();
+      assert.ok(box && box.y >= 0 && box.y < 900, `the anchor's heading is not in view (y ${box?.y})`);
     } finally {
       await page.close();
       await closeSessions(notebook);
