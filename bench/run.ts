@@ -8,7 +8,8 @@
  * vs whole), lake (the Parquet lake build vs DuckDB's own COPY of the same generated day), install
  * (the packed kit in a fresh project: installed size, import time), startup (the CLI's start-up
  * beside the AWS CLI's), kernel (open notebook → kernel idle, first cell; beside a tslab kernel
- * without the kit), tests.
+ * without the kit), kernel-browser (the same in Chromium in Notebook 7: read 10 s then the first
+ * cell, and Run All at once; beside tslab without the warm-up and without the kit), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -19,6 +20,7 @@ import { benchFarLink } from "./farlink";
 import { benchListing } from "./pagination";
 import { benchChain, benchVwap } from "./analysis";
 import { benchKernel } from "./kernel";
+import { benchKernelBrowser } from "./kernel-browser";
 import { benchSandbox } from "./sandbox";
 import { benchLake } from "./lake";
 import { benchInstall } from "./install";
@@ -53,6 +55,7 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   chain: () => benchChain(),
   lake: () => benchLake(),
   kernel: () => benchKernel(),
+  "kernel-browser": () => benchKernelBrowser(),
   install: () => benchInstall(),
   tests: benchTests,
   startup: () => benchStartup(),

@@ -22,7 +22,17 @@ const LAB_SETTINGS: Record<string, object> = {
     enableKernelInitNotification: true,
     kernelShutdown: true,
   },
+  // JupyterLab opens a notebook's link to a .md file inside the app: rendered, at its heading.
+  "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {
+    defaultViewers: { markdown: "Markdown Preview" },
+  },
 };
+
+/**
+ * The folder of the kit's server-side addition (flatfiles_kit_docs.py: .md files opened in a
+ * browser tab come rendered, UTF-8, with heading anchors), put on the server's PYTHONPATH.
+ */
+const KIT_PYTHON_DIR = path.join(PACKAGE_ROOT, "scripts", "lib", "jupyter-ext");
 
 export interface JupyterServer {
   child: ChildProcess;
@@ -58,7 +68,11 @@ export function serverSettings(port: number, token: string, rootDir: string, ker
     // default; the Python kernel the server runs on is not added.
     KernelSpecManager: { allowed_kernelspecs: [kernel], ensure_native_kernel: false },
     MappingKernelManager: { default_kernel_name: kernel },
-    ContentsManager: { hide_globs: ["__pycache__", "*.pyc", "node_modules", "*.log", "*~"] },
+    ContentsManager: {
+      hide_globs: ["__pycache__", "*.pyc", "node_modules", "*.log", "*~"],
+      // Notebook 7 opens a notebook's link to docs/….md as /files/docs/….md in a new tab.
+      files_handler_class: "flatfiles_kit_docs.MarkdownFilesHandler",
+    },
     // window.jupyterapp: the browser test drives the page through the app's own commands.
     JupyterNotebookApp: { expose_app_in_browser: true },
   };
@@ -79,6 +93,7 @@ export async function startJupyterServer(options: ServerOptions = {}): Promise<J
   const port = await freePort();
   const token = randomBytes(24).toString("hex");
   const env = jupyterEnv(options.env);
+  env.PYTHONPATH = [KIT_PYTHON_DIR, env.PYTHONPATH].filter(Boolean).join(path.delimiter);
   const configDir = env.JUPYTER_CONFIG_DIR ?? PROJECT_JUPYTER_CONFIG;
   writeLabSettings(configDir);
   const settings = serverSettings(port, token, options.rootDir ?? PACKAGE_ROOT);

@@ -32,6 +32,12 @@ export const JUPYTER_REQUIREMENTS = [
   "nbclient==0.11.0",
 ];
 
+/**
+ * Every package of that environment at the version it was tested with (a pip constraints file,
+ * made from a working environment by `npm run jupyter:pin`), so two machines get the same Jupyter.
+ */
+export const JUPYTER_CONSTRAINTS = path.join(PACKAGE_ROOT, "scripts", "lib", "jupyter-constraints.txt");
+
 const PROBE =
   "import sys, notebook, nbconvert, nbclient; sys.exit(0 if int(notebook.__version__.split('.')[0]) >= 7 else 1)";
 
@@ -99,6 +105,8 @@ export function ensureJupyter(log: (m: string) => void = console.log, env = proc
     what: "Jupyter",
     dir: jupyterVenvDir(env),
     requirements: JUPYTER_REQUIREMENTS,
+    constraints: JUPYTER_CONSTRAINTS,
+    expect: "about 90 packages; 20 s to 3 min from a reachable index, longer on a slow link",
     ready: (py) => spawnSync(py, ["-c", PROBE], { stdio: "ignore" }).status === 0,
     candidates: env.FLATFILES_SANDBOX_PYTHON
       ? [env.FLATFILES_SANDBOX_PYTHON, "python3", "/usr/bin/python3", "python"]

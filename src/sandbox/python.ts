@@ -112,6 +112,10 @@ export interface OwnVenv {
   what: string;
   dir: string;
   requirements: string[];
+  /** A pip constraints file pinning every package of the environment (`pip install -c`). */
+  constraints?: string;
+  /** How long the install usually takes from a reachable index, for the progress line. */
+  expect?: string;
   /** True when the environment's Python (given) can do its job. */
   ready: (python: string) => boolean;
   /** Pythons to make it with, in order. */
@@ -122,15 +126,22 @@ export interface OwnVenv {
   advice: string;
 }
 
+/** Longest a pip install may take before it is called stuck (FLATFILES_PIP_TIMEOUT_S overrides). */
+const PIP_TIMEOUT_S = 15 * 60;
+
 /**
  * The Python of `spec.dir`, made and filled with pip when it is missing or was made for other
  * pins (once; later calls return at once). No root, no system package manager: only the Python
- * that exists and pip with the user's own configuration.
+ * that exists and pip with the user's own configuration. Each step says what it does and how long
+ * it usually takes, pip's own lines are shown as they come, and an install that does not finish
+ * in FLATFILES_PIP_TIMEOUT_S ends with the index it tried and how to point pip elsewhere.
  */
 export function ensureOwnVenv(spec: OwnVenv): string {
   const { dir: venvDir, requirements, env, candidates } = spec;
   const own = venvPython(venvDir);
-  if (markerMatches(venvDir, requirements) && spec.ready(own)) return own;
+  const pins = spec.constraints ? pinLines(fs.readFileSync(spec.constraints, "utf8")) : undefined;
+  if (markerMatches(venvDir, requirements) && pinsMatch(venvDir, own, pins, env) && spec.ready(own))
+    return own;
   const base = candidates.find((py) => runs(py, env));
   if (!base) {
     throw new KitError(
@@ -138,29 +149,49 @@ export function ensureOwnVenv(spec: OwnVenv): string {
       `No Python 3.9 or newer was found (tried ${candidates.join(", ")}). ${spec.advice}`,
     );
   }
-  spec.log(`installing ${spec.what} (${requirements.join(", ")}) into ${venvDir} (first start only)...`);
+  spec.log(`installing ${spec.what} (${requirements.join(", ")}) into ${venvDir} (first start only)`);
   // A half-made environment is never used: it is removed first, and the marker is written last.
   fs.rmSync(venvDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(venvDir), { recursive: true });
-  const step = (what: string, cmd: string, args: string[]) => {
-    const r = spawnSync(cmd, args, { env, encoding: "utf8" });
-    if (r.status !== 0) {
-      fs.rmSync(venvDir, { recursive: true, force: true });
-      const tail = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? r.error.message : ""}`
-        .trim()
-        .split("\n")
-        .slice(-4)
-        .join("\n");
-      throw new KitError("sandbox.install", `Could not ${what} with ${base}:\n${tail}\n${spec.advice}`);
+  const limitS =
+    Number(env.FLATFILES_PIP_TIMEOUT_S) > 0 ? Number(env.FLATFILES_PIP_TIMEOUT_S) : PIP_TIMEOUT_S;
+  const step = (n: string, what: string, expect: string, cmd: string, args: string[]) => {
+    spec.log(`[${n}] ${what} (${expect})...`);
+    const t0 = Date.now();
+    // pip's own lines (what it collects, its retries and warnings) go straight to the terminal.
+    const r = spawnSync(cmd, args, {
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+      timeout: limitS * 1000,
+      killSignal: "SIGKILL",
+    });
+    const took = `${Math.round((Date.now() - t0) / 1000)} s`;
+    if (r.status === 0) {
+      spec.log(`[${n}] done in ${took}`);
+      return;
     }
+    fs.rmSync(venvDir, { recursive: true, force: true });
+    const index = pipIndexes(base, env);
+    const stuck = r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT";
+    throw new KitError(
+      "sandbox.install",
+      stuck
+        ? `Could not ${what}: pip had not finished after ${took} (the limit, FLATFILES_PIP_TIMEOUT_S=${limitS}), fetching from ${index}. ` +
+            `If that index is slow or unreachable from here, point pip at one that is: PIP_INDEX_URL=https://<your mirror>/simple (or index-url in pip.conf), then run the command again. ${spec.advice}`
+        : `Could not ${what} with ${base} (${r.error ? r.error.message : `exit code ${r.status}`} after ${took}; pip's messages are above), fetching from ${index}. ` +
+            `To use another index: PIP_INDEX_URL=https://<your mirror>/simple. ${spec.advice}`,
+    );
   };
-  step("create a virtual environment", base, ["-m", "venv", venvDir]);
-  step(`install ${spec.what}`, own, [
+  step("1/2", "creating a virtual environment", "a few seconds", base, ["-m", "venv", venvDir]);
+  step("2/2", `installing ${spec.what} with pip`, spec.expect ?? "usually under 3 minutes", own, [
     "-m",
     "pip",
     "install",
     "--disable-pip-version-check",
-    "--quiet",
+    // pip retries an unreachable index five times with back-off by default; two is enough to ride
+    // out a blip, and the user's own PIP_RETRIES still wins.
+    ...(env.PIP_RETRIES ? [] : ["--retries", "2"]),
+    ...(spec.constraints ? ["-c", spec.constraints] : []),
     ...requirements,
   ]);
   if (!spec.ready(own)) {
@@ -170,6 +201,54 @@ export function ensureOwnVenv(spec: OwnVenv): string {
       `pip finished but ${own} still cannot run ${spec.what}. ${spec.advice}`,
     );
   }
-  fs.writeFileSync(path.join(venvDir, MARKER), JSON.stringify({ requirements, base }));
+  fs.writeFileSync(path.join(venvDir, MARKER), JSON.stringify({ requirements, constraints: pins, base }));
   return own;
+}
+
+/**
+ * The environment holds the constraints' versions: as its marker says, or, for one made before
+ * the marker recorded them, as `pip freeze` says (then the marker is completed). The marker's
+ * `requirements` keep their meaning, so a checkout without constraints still accepts it.
+ */
+function pinsMatch(
+  venvDir: string,
+  python: string,
+  pins: string[] | undefined,
+  env: NodeJS.ProcessEnv,
+): boolean {
+  if (!pins) return true;
+  const file = path.join(venvDir, MARKER);
+  const marker = JSON.parse(fs.readFileSync(file, "utf8")) as { constraints?: string[] };
+  if (JSON.stringify(marker.constraints) === JSON.stringify(pins)) return true;
+  const r = spawnSync(python, ["-m", "pip", "freeze", "--disable-pip-version-check"], {
+    env,
+    encoding: "utf8",
+  });
+  if (r.status !== 0 || JSON.stringify(pinLines(r.stdout)) !== JSON.stringify(pins)) return false;
+  fs.writeFileSync(file, JSON.stringify({ ...marker, constraints: pins }));
+  return true;
+}
+
+function pinLines(text: string): string[] {
+  return text
+    .split("\n")
+    .map((l) => l.trim().toLowerCase().replace(/_/g, "-"))
+    .filter((l) => l && !l.startsWith("#"))
+    .sort();
+}
+
+/** Where pip fetches from, as its configuration says (for messages; never a password). */
+export function pipIndexes(python: string, env: NodeJS.ProcessEnv): string {
+  const get = (key: string) => {
+    const r = spawnSync(python, ["-m", "pip", "config", "get", key], {
+      env,
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    return r.status === 0 ? r.stdout.trim() : "";
+  };
+  const index = env.PIP_INDEX_URL || get("global.index-url") || "https://pypi.org/simple (pip's default)";
+  const extra = env.PIP_EXTRA_INDEX_URL || get("global.extra-index-url");
+  const hide = (u: string) => u.replace(/\/\/[^/@\s]*@/g, "//***@");
+  return hide(extra ? `${index}, then ${extra.split(/\s+/).join(", ")}` : index);
 }

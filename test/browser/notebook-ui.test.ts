@@ -4,7 +4,11 @@
  * and check that every cell finished without an error or stderr output, that no line of code is
  * wider than its cell at a 1280-pixel window, that every relative link of the notebook (docs,
  * solutions, other notebooks) opens from the running Jupyter (a click on each, once; a 404
- * fails), and, for notebook 01, that the expected results are on the page. Saves a screenshot per
+ * fails) and that a docs or solutions page shows up rendered (its heading, the anchor's heading,
+ * no broken characters, no Markdown comment, its own links to other pages working), and, for
+ * notebook 01, that the expected results are on the page. Before that, the kernel as a learner
+ * meets it: notebook 01 opened and read, the kernel's warm-up runs after everything the page
+ * sends on its own (history, comms), and the first cell then runs. Saves a screenshot per
  * notebook. The main command runs with its own learner folder, so a learner's work is untouched.
  *
  * FLATFILES_BROWSER_NOTEBOOKS=00,04 runs only those notebooks (a quicker loop while editing).
@@ -74,8 +78,8 @@ async function closeSessions(notebook: string): Promise<void> {
     await api(`/api/sessions/${s.id}`, { method: "DELETE" });
 }
 
-/** Open the notebook, wait for its kernel, run all cells; seconds taken. */
-async function runAll(page: Page, notebook: string): Promise<{ kernel: number; all: number }> {
+/** Open the notebook and wait until its tslab kernel is idle; seconds taken. */
+async function openNotebook(page: Page, notebook: string): Promise<number> {
   const t0 = performance.now();
   await page.goto(`${server.base}/notebooks/${FOLDER}/${notebook}?token=${server.token}`);
   await page.waitForFunction(
@@ -87,7 +91,13 @@ async function runAll(page: Page, notebook: string): Promise<{ kernel: number; a
     null,
     { timeout: 120_000, polling: 250 },
   );
-  const kernel = (performance.now() - t0) / 1000;
+  return (performance.now() - t0) / 1000;
+}
+
+/** Open the notebook, wait for its kernel, run all cells; seconds taken. */
+async function runAll(page: Page, notebook: string): Promise<{ kernel: number; all: number }> {
+  const t0 = performance.now();
+  const kernel = await openNotebook(page, notebook);
   await page.evaluate(() => {
     const app = (globalThis as any).jupyterapp;
     // Never write the notebook back from the test (it is a throwaway copy, still: no surprises).
@@ -153,6 +163,165 @@ function relativeLinks(notebook: string): string[] {
   }
   return [...out];
 }
+
+/** Links between pages already checked in this run (each page's own links are checked once). */
+const checkedPageLinks = new Set<string>();
+
+/**
+ * What a learner sees of a docs or solutions page opened from a notebook: the page rendered (its
+ * first heading as a heading), the heading the link's anchor names, no mojibake, no Markdown
+ * comment, and each link of that page to another page answering with that page rendered.
+ */
+async function shownAsPage(tab: Page, file: string, href: string): Promise<string[]> {
+  const problems: string[] = [];
+  const markdown = fs.readFileSync(path.join(PACKAGE_ROOT, file), "utf8");
+  const title = /^# (.+)$/m.exec(markdown)?.[1].replace(/[`*]/g, "").trim() ?? "";
+  const shown = await tab.evaluate(() => {
+    const doc = (globalThis as any).document;
+    return {
+      type: doc.contentType,
+      h1: doc.querySelector("h1")?.textContent ?? "",
+      text: doc.body?.innerText ?? "",
+    };
+  });
+  if (shown.type !== "text/html") problems.push(`${href}: shown as ${shown.type}, not a page`);
+  if (shown.h1.trim() !== title)
+    problems.push(`${href}: the page's heading is "${shown.h1}", not "${title}"`);
+  const bad = ["Â", "â€", "â†", "<!--"].filter((b) => shown.text.includes(b));
+  if (bad.length) problems.push(`${href}: the page shows ${bad.map((b) => JSON.stringify(b)).join(", ")}`);
+  const anchor = href.split("#")[1];
+  if (anchor) {
+    await tab.goto(`${tab.url().split("#")[0]}#${anchor}`);
+    const found = await tab.evaluate(
+      (id) => Boolean((globalThis as any).document.getElementById(id)),
+      anchor,
+    );
+    if (!found) problems.push(`${href}: the page has no heading for #${anchor}`);
+  }
+  const links: string[] = await tab.evaluate(() =>
+    [...(globalThis as any).document.querySelectorAll("a[href]")]
+      .map((a: any) => a.href as string)
+      .filter((u) => /\.md(#|$)/.test(u) && u.startsWith((globalThis as any).location.origin)),
+  );
+  for (const url of links) {
+    if (checkedPageLinks.has(url)) continue;
+    checkedPageLinks.add(url);
+    // Followed as a click on it does, with the page as Referer (Jupyter refuses a GET of /files/
+    // with neither a token nor a same-origin Referer). A link to a heading of the page already
+    // shown moves within it: no new response (null).
+    const r = await tab.goto(url, { referer: tab.url() });
+    const status = r ? r.status() : 200;
+    const id = decodeURIComponent(url.split("#")[1] ?? "");
+    const seen = await tab.evaluate((anchor) => {
+      const doc = (globalThis as any).document;
+      return {
+        type: doc.contentType,
+        h1: Boolean(doc.querySelector("h1")),
+        anchor: !anchor || Boolean(doc.getElementById(anchor)),
+      };
+    }, id);
+    if (status !== 200 || seen.type !== "text/html" || !seen.h1)
+      problems.push(`${file} links to ${url}: ${status} ${seen.type}, ${seen.h1 ? "a" : "no"} heading`);
+    else if (!seen.anchor) problems.push(`${file} links to ${url}: no heading for #${id} there`);
+  }
+  return problems;
+}
+
+/** The warm-up lines the patched kernel printed (through npm start's Jupyter) since `from`. */
+function warmUpLines(from: number): string[] {
+  return server
+    .log()
+    .slice(from)
+    .split("\n")
+    .filter((l) => l.includes("flatfiles-kit kernel warm-up:"));
+}
+
+describe("the kernel as a learner meets it, in Notebook 7 in a real browser", () => {
+  it("warms up after what the page sends on its own (history, comms) while the learner reads, then runs the first cell", {
+    timeout: 400_000,
+  }, async (t) => {
+    const notebook = courseNotebooks().find((n) => n.startsWith("01-"))!;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const from = server.log().length;
+    try {
+      const idle = await openNotebook(page, notebook);
+      // The learner reads; the kernel warms up behind the page. Its line names what the page
+      // sent first: a warm-up cancelled by the page's own history or comm requests never prints it.
+      const deadline = Date.now() + 300_000;
+      while (warmUpLines(from).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 500));
+      const lines = warmUpLines(from);
+      assert.equal(lines.length, 1, `the kernel's warm-up lines:\n${lines.join("\n") || "(none)"}`);
+      assert.match(lines[0], /warm-up: done in [\d.]+ s/, lines[0]);
+      assert.match(
+        lines[0],
+        /history_request/,
+        `the page sent no history_request before the warm-up: ${lines[0]}`,
+      );
+      const first = await page.evaluate(() => {
+        const panel = (globalThis as any).jupyterapp.shell.currentWidget;
+        const cells = panel.content.widgets as any[];
+        const index = cells.findIndex((c) => c.model.type === "code");
+        panel.content.activeCellIndex = index;
+        panel.context.model.dirty = false;
+        return index;
+      });
+      const t0 = performance.now();
+      await page.evaluate(() => (globalThis as any).jupyterapp.commands.execute("notebook:run-cell"));
+      await page.waitForFunction(
+        (i) => {
+          const cell = (globalThis as any).document.querySelectorAll(".jp-Notebook .jp-Cell")[i];
+          return /\[\d+\]/.test(cell?.querySelector(".jp-InputPrompt")?.textContent ?? "");
+        },
+        first,
+        { timeout: 120_000, polling: 50 },
+      );
+      const cellS = (performance.now() - t0) / 1000;
+      const error = await page.evaluate(
+        (i) =>
+          (globalThis as any).document
+            .querySelectorAll(".jp-Notebook .jp-Cell")
+            [i].querySelector(
+              '[data-mime-type="application/vnd.jupyter.stderr"], [data-mime-type="application/vnd.jupyter.error"]',
+            )?.textContent ?? null,
+        first,
+      );
+      assert.equal(error, null, `the first cell failed: ${error}`);
+      t.diagnostic(
+        `kernel idle ${idle.toFixed(1)} s after opening; ${lines[0].trim()}; first cell ${cellS.toFixed(2)} s`,
+      );
+    } finally {
+      await page.close();
+      await closeSessions(notebook);
+    }
+  });
+});
+
+describe("a notebook's docs link in JupyterLab 4 (/lab on the same server)", () => {
+  it("opens the page in the Markdown Preview, rendered (its anchor is not kept: Lab's heading ids keep capitals, GitHub's do not)", {
+    timeout: 300_000,
+  }, async () => {
+    const notebook = courseNotebooks().find((n) => n.startsWith("01-"))!;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(`${server.base}/lab/tree/${FOLDER}/${notebook}?token=${server.token}`);
+      const link = page.locator('.jp-NotebookPanel .jp-RenderedMarkdown a[href*="concepts.md"]').first();
+      await link.waitFor({ timeout: 180_000 });
+      await link.click();
+      const viewer = page.locator(".jp-MarkdownViewer").last();
+      await viewer.locator("h1").first().waitFor({ timeout: 60_000 });
+      const markdown = fs.readFileSync(path.join(PACKAGE_ROOT, "docs", "concepts.md"), "utf8");
+      const title = /^# (.+)$/m.exec(markdown)![1].replace(/[`*]/g, "").trim();
+      const h1 = (await viewer.locator("h1").first().textContent())?.replace(/¶$/, "").trim();
+      assert.equal(h1, title);
+      const text = (await viewer.textContent()) ?? "";
+      for (const bad of ["Â", "â€", "<!--"]) assert.ok(!text.includes(bad), `the preview shows ${bad}`);
+    } finally {
+      await page.close();
+      await closeSessions(notebook);
+    }
+  });
+});
 
 for (const notebook of NOTEBOOKS) {
   const nn = notebook.slice(0, 2);
@@ -231,8 +400,9 @@ for (const notebook of NOTEBOOKS) {
         const tab = await opened;
         if (tab) {
           await tab.waitForLoadState("load").catch(() => {});
+          if (/\.md(#|$)/.test(href)) broken.push(...(await shownAsPage(tab, target, href)));
           await tab.close();
-        }
+        } else if (/\.md(#|$)/.test(href)) broken.push(`${href}: the click opened no tab`);
         page!.context().off("response", onResponse);
         if (responses.includes(404)) broken.push(`${href}: a 404 on click`);
       }

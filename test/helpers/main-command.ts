@@ -14,6 +14,8 @@ export interface MainCommand {
   /** This run's sandbox state file (kept apart from a sandbox the developer may be running). */
   stateFile: string;
   exited: Promise<void>;
+  /** Everything npm start printed so far (its Jupyter's and kernels' lines included). */
+  log(): string;
   /** Ctrl-C: SIGINT to the process group, as a terminal sends it; resolves once npm exited. */
   stop(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startMainCommand(timeoutMs = 150_000): Promise<MainCommand
     token: m[3],
     stateFile,
     exited,
+    log: () => log,
     stop: async () => {
       if (child.exitCode === null) process.kill(-child.pid!, "SIGINT");
       await exited;
