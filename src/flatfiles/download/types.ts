@@ -2,7 +2,8 @@
 import type * as fs from "node:fs";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Timeouts } from "../../aws/timeouts";
-import type { Check, OrderedHasher, Segment } from "../etag";
+import type { Check, Segment } from "../etag";
+import type { DiskHasher } from "./hashing";
 import type { Slots } from "./link";
 
 export interface DownloadOptions {
@@ -89,6 +90,8 @@ export interface Job {
   onProgress?: (p: Progress) => void;
   /** The download's deadlines, defaults filled in. */
   timeouts: Required<Timeouts>;
+  /** The function the caller called (downloadFile, downloadRange…), named where a message says which option to change. */
+  via: string;
 }
 
 /** What the steps that write pieces share. */
@@ -97,7 +100,7 @@ export interface Transfer {
   check: Check;
   pieces: Piece[];
   state: PartState;
-  hasher: OrderedHasher;
+  hasher: DiskHasher;
   /** Bytes already on disk and kept (a resume). */
   onDisk: number;
   stateFile: string;

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
-import { type Check, type OrderedHasher, checkName, exactSegments, multipartEtagOf } from "../etag";
+import { type Check, checkName, exactSegments, multipartEtagOf } from "../etag";
+import type { DiskHasher } from "./hashing";
 import { KitError } from "../../util/errors";
 import type { Downloaded, Job } from "./types";
 
@@ -15,7 +16,7 @@ export async function verifyBytes(
   job: Job,
   handle: fs.promises.FileHandle,
   check: Check,
-  hasher: OrderedHasher,
+  hasher: DiskHasher,
   files: { part: string; state: string },
 ): Promise<NonNullable<Downloaded["verified"]>> {
   const { client, bucket, key, size } = job;
