@@ -67,7 +67,8 @@ export async function runAll<I, O>(
   work: (input: I, signal: AbortSignal, index: number) => Promise<O>,
   options: RunOptions = {},
 ): Promise<O[]> {
-  const max = typeof limit === "number" ? (wholeNumber("concurrency", limit, 1), () => limit) : limit;
+  if (typeof limit === "number") wholeNumber("concurrency", limit, 1);
+  const max = typeof limit === "number" ? () => limit : limit;
   const batch = new Batch(options.signal);
   const results: O[] = new Array(inputs.length);
   let failure: { error: unknown } | null = null;

@@ -122,7 +122,16 @@ export async function downloadFiles(
     settings.files,
     (k, signal) => downloadWith(client, bucket, k, { ...settings, signal }),
     { signal: settings.signal },
-  );
+  ).catch((e) => {
+    // Stopped before any file began: the signal's own reason is news in the kit's form too.
+    if (settings.signal?.aborted && !(e instanceof KitError))
+      throw new KitError(
+        "download.aborted",
+        `The downloads of ${unique.length} file${unique.length === 1 ? "" : "s"} were stopped before they began; downloading them again starts them.`,
+        { cause: e },
+      );
+    throw e;
+  });
   const byKey = new Map(got.map((d) => [d.key, d]));
   return keys.map((k) => byKey.get(k)!);
 }

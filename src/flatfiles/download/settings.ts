@@ -123,7 +123,8 @@ export function resolveDownloadOptions(
 }
 
 const MIB = 1 << 20;
-const size = (n: number) => (n % MIB === 0 ? `${n / MIB} MiB` : `${n} bytes`);
+const size = (n: number) =>
+  n % MIB === 0 ? `${n / MIB} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
 const time = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
 /** The defaults as a Markdown table, for the docs (a test keeps the docs' copy equal to this). */

@@ -15,9 +15,9 @@ export interface DownloadOptions {
    * Ranged GETs in flight for this file, fixed. Left out (the default), the number adapts to
    * the link: it starts at 8 and grows while more connections add throughput, shrinks when they
    * stop adding or requests fail, and is shared by all downloads to the same endpoint in this
-   * process (link.ts).
+   * process (link.ts). "adaptive" says the same explicitly.
    */
-  concurrency?: number;
+  concurrency?: number | "adaptive";
   onProgress?: (p: Progress) => void;
   /**
    * Stops the download: requests in flight and waits between retries end at once, the pieces
