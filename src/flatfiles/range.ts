@@ -193,7 +193,10 @@ export async function downloadRange(
   checkRef(ref, "downloadRange");
   checkRange(range);
   if (typeof options !== "object" || options === null || Array.isArray(options))
-    throw new KitError("options.type", `downloadRange's options are ${kindOf(options)}: pass an object, or leave them out.`);
+    throw new KitError(
+      "options.type",
+      `downloadRange's options are ${kindOf(options)}: pass an object, or leave them out.`,
+    );
   for (const name of ["onProgress", "onDay", "onWarning"] as const) callback(name, options[name]);
   // The download options once, here, into the settings every file gets whole: wrong, they
   // would fail every day of the range the same way.

@@ -79,17 +79,19 @@ export async function runAll<I, O>(
         if (batch.stopped && !failure) failure = { error: batch.stop.signal.reason };
         while (!failure && next < inputs.length && batch.size < max()) {
           const i = next++;
-          batch.start((signal) => work(inputs[i], signal, i)).then(
-            (r) => {
-              results[i] = r;
-              pump();
-            },
-            (e) => {
-              if (!failure) failure = { error: e };
-              batch.stop.abort(e);
-              pump();
-            },
-          );
+          batch
+            .start((signal) => work(inputs[i], signal, i))
+            .then(
+              (r) => {
+                results[i] = r;
+                pump();
+              },
+              (e) => {
+                if (!failure) failure = { error: e };
+                batch.stop.abort(e);
+                pump();
+              },
+            );
         }
         if (!failure && batch.size === 0 && next < inputs.length)
           failure = { error: new Error("internal: the batch's limit let nothing start") };

@@ -282,7 +282,11 @@ describe("a real full disk (a small tmpfs)", () => {
       const e = await failure(downloadFile(s3, bucket, "big/8m.bin", { cacheDir: fsys.dir, partSize: MIB }));
       assert.equal(e.code, "download.disk-full", e.message);
       assert.match(e.message, /big\/8m\.bin is 8\.4 MB .* has [0-9.]+ MB free; nothing was downloaded/);
-      assert.deepEqual(tree(fsys.dir).filter((f) => /\.part/.test(f)), [], "no .part made");
+      assert.deepEqual(
+        tree(fsys.dir).filter((f) => /\.part/.test(f)),
+        [],
+        "no .part made",
+      );
     } finally {
       fsys.done();
     }

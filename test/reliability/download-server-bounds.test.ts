@@ -81,7 +81,10 @@ describe("sizes a server claims are checked before anything is planned or fetche
     const heap = process.memoryUsage().heapUsed;
     const e = await failure(downloadFile(s3, bucket, "a/huge-head.bin", { cacheDir }));
     assert.equal(e.code, "download.size", e.message);
-    assert.match(e.message, /a\/huge-head\.bin is 1125899906842624 bytes, more than the largest object S3 stores/);
+    assert.match(
+      e.message,
+      /a\/huge-head\.bin is 1125899906842624 bytes, more than the largest object S3 stores/,
+    );
     assert.equal(server.allGets, gets, "no GET was sent");
     assert.ok(process.memoryUsage().heapUsed - heap < 50 * MIB, "no plan of pieces was built");
     assert.ok(!tree(cacheDir).some((f) => f.endsWith(".part")), "no .part made");
@@ -103,7 +106,10 @@ describe("sizes a server claims are checked before anything is planned or fetche
     for (const size of [2 ** 40, 5 * 2 ** 40, 3 * MIB]) {
       for (const partSize of [64 << 10, 8 * MIB]) {
         const cut = pieceSize(size, partSize);
-        assert.ok(Math.ceil(size / cut) <= MAX_PIECES, `${size} in ${partSize}: ${Math.ceil(size / cut)} pieces`);
+        assert.ok(
+          Math.ceil(size / cut) <= MAX_PIECES,
+          `${size} in ${partSize}: ${Math.ceil(size / cut)} pieces`,
+        );
         assert.ok(cut >= partSize);
       }
     }
@@ -113,17 +119,27 @@ describe("sizes a server claims are checked before anything is planned or fetche
 describe("a server that contradicts itself is named once, not retried six times", () => {
   // Each fails the same way on every attempt: one GET per piece at most, a message naming the file.
   const rows = [
-    { key: "a/head-larger.bin", code: "download.server-size", says: /HEAD says a\/head-larger\.bin is 4194304 bytes, but it says 3145728 bytes/ },
-    { key: "a/no-range.bin", code: "download.server-range", says: /ignored the byte range .* of a\/no-range\.bin/ },
-    { key: "a/endless.bin", code: "download.server-long", says: /more than the 1048576 bytes asked for while downloading part 1 of 3 of a\/endless\.bin/ },
+    {
+      key: "a/head-larger.bin",
+      code: "download.server-size",
+      says: /HEAD says a\/head-larger\.bin is 4194304 bytes, but it says 3145728 bytes/,
+    },
+    {
+      key: "a/no-range.bin",
+      code: "download.server-range",
+      says: /ignored the byte range .* of a\/no-range\.bin/,
+    },
+    {
+      key: "a/endless.bin",
+      code: "download.server-long",
+      says: /more than the 1048576 bytes asked for while downloading part 1 of 3 of a\/endless\.bin/,
+    },
   ];
   for (const row of rows) {
     it(`${row.key}: ${row.code}, naming the file, no "run again"`, { timeout: 20_000 }, async () => {
       const cacheDir = freshCache();
       const gets = server.allGets;
-      const e = await failure(
-        downloadFile(s3, bucket, row.key, { cacheDir, partSize: MIB, concurrency: 1 }),
-      );
+      const e = await failure(downloadFile(s3, bucket, row.key, { cacheDir, partSize: MIB, concurrency: 1 }));
       assert.equal(e.code, row.code, e.message);
       assert.match(e.message, row.says);
       assert.doesNotMatch(e.message, /run again to resume/);
@@ -134,7 +150,9 @@ describe("a server that contradicts itself is named once, not retried six times"
 });
 
 describe("the testing proxy passes an upstream reset on as a reset", () => {
-  it("an upstream that breaks mid-body: the client's connection breaks at once, no stall", { timeout: 20_000 }, async () => {
+  it("an upstream that breaks mid-body: the client's connection breaks at once, no stall", {
+    timeout: 20_000,
+  }, async () => {
     const upstream = http.createServer((_req, res) => {
       res.writeHead(200, { "Content-Length": String(MIB) });
       res.write(Buffer.alloc(64 << 10), () => res.socket?.destroy());

@@ -45,7 +45,10 @@ const objects: StandInObject[] = [
 /** Slow enough that GETs overlap whenever they may: 1 MiB takes 250 ms on one connection. */
 const slow: Link = { firstByteMs: 20, perConnection: 4 * MIB, total: 64 * MIB };
 
-async function withStandIn<T>(link: Link | undefined, f: (s: StandIn, s3: S3Client) => Promise<T>): Promise<T> {
+async function withStandIn<T>(
+  link: Link | undefined,
+  f: (s: StandIn, s3: S3Client) => Promise<T>,
+): Promise<T> {
   const server = await startStandIn(bucket, objects, link);
   const s3 = new S3Client({
     endpoint: server.endpoint,
@@ -67,7 +70,11 @@ const freshCache = () => fs.mkdtempSync(path.join(root, `cache-${n++}-`));
 /** What a call through one entry point gave: its files, or its failure (a range's first failed day). */
 type Outcome = { paths: string[]; error?: KitError; progress: number };
 
-type Entry = (s3: S3Client, keys: string[], options: DownloadOptions & { files?: number }) => Promise<Outcome>;
+type Entry = (
+  s3: S3Client,
+  keys: string[],
+  options: DownloadOptions & { files?: number },
+) => Promise<Outcome>;
 
 const entries: Record<string, Entry> = {
   downloadFile: async (s3, keys, options) => {
@@ -76,7 +83,14 @@ const entries: Record<string, Entry> = {
     try {
       const d = await downloadFile(s3, bucket, keys[0], {
         ...options,
-        ...(user ? { onProgress: (p) => (progress++, user(p)) } : {}),
+        ...(user
+          ? {
+              onProgress: (p) => {
+                progress++;
+                user(p);
+              },
+            }
+          : {}),
       });
       return { paths: [d.path], progress };
     } catch (e) {
@@ -95,7 +109,13 @@ const entries: Record<string, Entry> = {
       dataset: "us_stocks_sip/day_aggs_v1",
       from: "2024-03-01",
       to: "2024-03-05",
-      days: keys.map((k, i) => ({ dataset: "us_stocks_sip/day_aggs_v1", date: `2024-03-0${i + 1}`, key: k, size: 3 * MIB, etag: "" })),
+      days: keys.map((k, i) => ({
+        dataset: "us_stocks_sip/day_aggs_v1",
+        date: `2024-03-0${i + 1}`,
+        key: k,
+        size: 3 * MIB,
+        etag: "",
+      })),
       totalBytes: keys.length * 3 * MIB,
       gaps: [],
     } as RangePlan;
@@ -213,13 +233,18 @@ describe("every download option reaches the transfer, through every entry point"
 
   it("the docs' table of defaults is the code's", () => {
     const docs = fs.readFileSync(path.join(__dirname, "../../docs/reliability.md"), "utf8");
-    assert.ok(docs.includes(defaultsTable()), "docs/reliability.md holds defaultsTable() (npm run docs:defaults)");
+    assert.ok(
+      docs.includes(defaultsTable()),
+      "docs/reliability.md holds defaultsTable() (npm run docs:defaults)",
+    );
     assert.match(defaultsTable(), new RegExp(`\\| ${DOWNLOAD_DEFAULTS.partSize / MIB} MiB \\|`));
   });
 });
 
 describe("a batch owns what it starts", () => {
-  it("downloadFiles: one key fails, the others stop and nothing is written after it rejects", { timeout: 30_000 }, async () => {
+  it("downloadFiles: one key fails, the others stop and nothing is written after it rejects", {
+    timeout: 30_000,
+  }, async () => {
     await withStandIn(slow, async (s, s3) => {
       const cacheDir = freshCache();
       const keys = [key("01"), key("04"), key("05"), "no/such-key.bin"];
@@ -233,12 +258,18 @@ describe("a batch owns what it starts", () => {
       const files = (fs.readdirSync(cacheDir, { recursive: true }) as string[]).sort();
       await new Promise((r) => setTimeout(r, 1_000));
       assert.equal(s.allGets, gets, "no request after the call settled");
-      assert.deepEqual((fs.readdirSync(cacheDir, { recursive: true }) as string[]).sort(), files, "nothing written after");
+      assert.deepEqual(
+        (fs.readdirSync(cacheDir, { recursive: true }) as string[]).sort(),
+        files,
+        "nothing written after",
+      );
       assert.ok(gets < 9, `${gets} GETs: the other files ran on`);
     });
   });
 
-  it("downloadRange: an abort stops every file, and the call settles after they have", { timeout: 30_000 }, async () => {
+  it("downloadRange: an abort stops every file, and the call settles after they have", {
+    timeout: 30_000,
+  }, async () => {
     await withStandIn(slow, async (s, s3) => {
       const cacheDir = freshCache();
       const controller = new AbortController();
@@ -247,11 +278,21 @@ describe("a batch owns what it starts", () => {
         dataset: "us_stocks_sip/day_aggs_v1",
         from: "2024-03-01",
         to: "2024-03-05",
-        days: ["01", "04", "05"].map((d) => ({ dataset: "x", date: `2024-03-${d}`, key: key(d), size: 3 * MIB, etag: "" })),
+        days: ["01", "04", "05"].map((d) => ({
+          dataset: "x",
+          date: `2024-03-${d}`,
+          key: key(d),
+          size: 3 * MIB,
+          etag: "",
+        })),
         totalBytes: 9 * MIB,
         gaps: [],
       } as RangePlan;
-      const r = await downloadRange({ client: s3, bucket }, plan, { cacheDir, partSize: MIB, signal: controller.signal });
+      const r = await downloadRange({ client: s3, bucket }, plan, {
+        cacheDir,
+        partSize: MIB,
+        signal: controller.signal,
+      });
       assert.equal(r.aborted, true);
       const gets = s.allGets;
       await new Promise((r) => setTimeout(r, 800));
@@ -268,7 +309,11 @@ describe("a batch owns what it starts", () => {
       ended.push(i);
     }).catch((err) => err as Error);
     assert.equal((e as Error).message, "one failed");
-    assert.deepEqual(ended.sort(), [0, 2], "the running ones ended before the call settled; 3 and 4 never started");
+    assert.deepEqual(
+      ended.sort(),
+      [0, 2],
+      "the running ones ended before the call settled; 3 and 4 never started",
+    );
   });
 
   it("mapOrdered: a consumer that stops early stops and awaits the rest", async () => {

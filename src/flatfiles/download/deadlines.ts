@@ -11,13 +11,7 @@ import type { Job } from "./types";
  * The error for a download's wait that ran out (`after` adds what happens next), naming the
  * function the caller called (`via`) as the place to allow longer.
  */
-export function downloadTimeout(
-  via: string,
-  phase: TimeoutPhase,
-  ms: number,
-  what: string,
-  after = "",
-) {
+export function downloadTimeout(via: string, phase: TimeoutPhase, ms: number, what: string, after = "") {
   return timeoutError("download.timeout", phase, ms, what, `${via}(…, {})`, after);
 }
 

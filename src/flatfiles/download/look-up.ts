@@ -100,7 +100,9 @@ export function cachedCopy(job: Job): Downloaded | null {
 /** Whether the cache holds a whole copy of this ETag and size (a listing's), without asking the server. */
 export function holdsCopy(target: string, etag: string, size: number): boolean {
   const meta = metaOf(target);
-  return meta !== null && meta.etag === etag.replace(/"/g, "") && meta.size === size && wholeFile(target, size);
+  return (
+    meta !== null && meta.etag === etag.replace(/"/g, "") && meta.size === size && wholeFile(target, size)
+  );
 }
 
 /** The cached copy of a key, for use while the endpoint cannot be reached, or null. */

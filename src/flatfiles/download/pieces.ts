@@ -144,7 +144,8 @@ export async function fetchPieceOnce(
     signal,
     {
       ms: job.timeouts.idleMs,
-      error: () => downloadTimeout(job.via, "idleMs", job.timeouts.idleMs, `While downloading ${where}`, RESUMABLE),
+      error: () =>
+        downloadTimeout(job.via, "idleMs", job.timeouts.idleMs, `While downloading ${where}`, RESUMABLE),
     },
     (chunk) => job.slots.arrived(chunk.length),
     (n) => {
@@ -197,7 +198,8 @@ export async function requestRange(
     );
     answered = out;
   } catch (err) {
-    if (httpStatus(err) === 416) throw sizeContradiction(job, where, "answers that the range is past the object's end");
+    if (httpStatus(err) === 416)
+      throw sizeContradiction(job, where, "answers that the range is past the object's end");
     throw explainAwsError(err, {
       endpoint: await clientEndpoint(client),
       bucket,

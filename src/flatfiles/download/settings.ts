@@ -85,7 +85,10 @@ export function resolveDownloadOptions(
   via = "downloadFile",
 ): DownloadSettings {
   if (typeof options !== "object" || options === null || Array.isArray(options))
-    throw new KitError("options.type", `The options are ${kindOf(options)}: pass an object, or leave them out.`);
+    throw new KitError(
+      "options.type",
+      `The options are ${kindOf(options)}: pass an object, or leave them out.`,
+    );
   const unknown = Object.keys(options).filter(
     (k) => !(DOWNLOAD_OPTION_NAMES as readonly string[]).includes(k) && !known.includes(k),
   );
@@ -109,7 +112,11 @@ export function resolveDownloadOptions(
   const concurrency = options.concurrency as number | "adaptive" | undefined;
   return {
     cacheDir: cacheDirOf(options.cacheDir),
-    partSize: wholeNumber("partSize", options.partSize ?? DOWNLOAD_DEFAULTS.partSize, ...DOWNLOAD_BOUNDS.partSize),
+    partSize: wholeNumber(
+      "partSize",
+      options.partSize ?? DOWNLOAD_DEFAULTS.partSize,
+      ...DOWNLOAD_BOUNDS.partSize,
+    ),
     concurrency:
       concurrency === undefined || concurrency === "adaptive"
         ? undefined
@@ -148,6 +155,9 @@ export function defaultsTable(): string {
   return [
     "| option | default | allowed |",
     "|---|---|---|",
-    ...rows.map((r) => `| \`${r[0].split(" ")[0]}\`${r[0].includes(" ") ? ` ${r[0].slice(r[0].indexOf(" ") + 1)}` : ""} | ${r[1]} | ${r[2]} |`),
+    ...rows.map(
+      (r) =>
+        `| \`${r[0].split(" ")[0]}\`${r[0].includes(" ") ? ` ${r[0].slice(r[0].indexOf(" ") + 1)}` : ""} | ${r[1]} | ${r[2]} |`,
+    ),
   ].join("\n");
 }
