@@ -12,6 +12,7 @@
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { type Hash, createHash } from "node:crypto";
 import * as fs from "node:fs";
+import { runAll } from "../util/concurrency";
 
 /** A stretch of the object hashed on its own: the whole object, or one upload part. */
 export interface Segment {
@@ -72,15 +73,12 @@ export async function exactSegments(
   parts: number,
   signal?: AbortSignal,
 ): Promise<Segment[] | null> {
-  const lengths: number[] = new Array(parts);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(8, parts) }, async () => {
-      while (next < parts) {
-        const n = next++;
-        lengths[n] = (await headPart(client, bucket, key, n + 1, signal)).length;
-      }
-    }),
+  // One HEAD per part, 8 at a time; a failure stops the others (util/concurrency.ts).
+  const lengths = await runAll(
+    Array.from({ length: parts }, (_, n) => n + 1),
+    8,
+    async (n, s) => (await headPart(client, bucket, key, n, s)).length,
+    { signal },
   );
   if (!lengths.every((l) => l > 0) || lengths.reduce((a, b) => a + b, 0) !== size) return null;
   let end = 0;
