@@ -131,8 +131,12 @@ export async function benchDownload(
   const cache = path.join(WORK, "cache");
   const rows: Record<string, string | number>[] = [];
   try {
+    const kinds = (process.env.FLATFILES_BENCH_KINDS ?? "multipart,single").split(",") as (
+      | "multipart"
+      | "single"
+    )[];
     for (const n of sizes) {
-      for (const kind of ["multipart", "single"] as const) {
+      for (const kind of kinds) {
         const key = `bench/${n / MIB}-${kind}.bin`;
         const kit: Run[] = [];
         const cli: Run[] = [];
