@@ -293,7 +293,7 @@ describe("a batch owns what it starts", () => {
   it("downloadRange: an abort stops every file, and the call settles after they have", {
     timeout: 30_000,
   }, async () => {
-    await withStandIn(slow, async (s, s3) => {
+    await withStandIn(slow, async (_s, s3) => {
       const cacheDir = freshCache();
       requestsSent(s3);
       const controller = new AbortController();
