@@ -1,7 +1,8 @@
 /**
  * Real-size benchmarks, each beside a baseline that is not the bottleneck:
- * - download of 128 MiB and 1 GiB objects from a local S3 stand-in (bench/standin.ts, which
- *   serves from the page cache): the kit vs `aws s3 cp` vs `curl` (one stream, no checks);
+ * - download of 256 MiB, 512 MiB and 1 GiB objects from a local S3 stand-in (bench/standin.ts,
+ *   which serves from the page cache): the kit vs `aws s3 cp` vs `curl` (one stream, no checks),
+ *   with the spread of the runs and the machine's load beside them;
  * - converting a generated trades day of >= 2 GB of CSV (made here, kept in the temp folder,
  *   never committed) to Parquet: the kit vs `zcat` of the same file, with the old whole-file
  *   paths beside it.
@@ -90,9 +91,27 @@ export async function startStandInProcess(
   return { endpoint, stop: () => child.kill() };
 }
 
-export async function benchDownload(runs = 3): Promise<BenchResult[]> {
+/** The sizes the download bench measures (and docs/benchmarks.md shows): issue 32's. */
+export const DOWNLOAD_SIZES_MIB = [256, 512, 1024];
+
+/** The machine's load (1-minute average) and cores, for the notes beside timings. */
+export function loadNote(): string {
+  return `load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`;
+}
+
+/** min-max of per-run ratios (each run of one tool against the other's run beside it). */
+function spread(a: Run[], b: Run[]): string {
+  const r = a.map((x, i) => x.ms / b[i].ms);
+  return `${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)}`;
+}
+
+export async function benchDownload(
+  runs = 3,
+  sizesMiB = (process.env.FLATFILES_BENCH_SIZES ?? "").split(",").filter(Boolean).map(Number),
+): Promise<BenchResult[]> {
   fs.mkdirSync(WORK, { recursive: true });
-  const sizes = [128 * MIB, 1024 * MIB];
+  const sizes = (sizesMiB.length ? sizesMiB : DOWNLOAD_SIZES_MIB).map((n) => n * MIB);
+  const loadBefore = loadNote();
   const objects = sizes.flatMap((n) => {
     const file = path.join(WORK, `random-${n / MIB}.bin`);
     randomFile(file, n);
@@ -112,8 +131,12 @@ export async function benchDownload(runs = 3): Promise<BenchResult[]> {
   const cache = path.join(WORK, "cache");
   const rows: Record<string, string | number>[] = [];
   try {
+    const kinds = (process.env.FLATFILES_BENCH_KINDS ?? "multipart,single").split(",") as (
+      | "multipart"
+      | "single"
+    )[];
     for (const n of sizes) {
-      for (const kind of ["multipart", "single"] as const) {
+      for (const kind of kinds) {
         const key = `bench/${n / MIB}-${kind}.bin`;
         const kit: Run[] = [];
         const cli: Run[] = [];
@@ -163,6 +186,7 @@ export async function benchDownload(runs = 3): Promise<BenchResult[]> {
           "aws s3 cp s": c.ms / 1000,
           "curl s": u.ms / 1000,
           "kit / cli wall": k.ms / c.ms,
+          "ratio spread": spread(kit, cli),
           "kit CPU s": k.cpuMs / 1000,
           "cli CPU s": c.cpuMs / 1000,
           "kit / cli CPU": k.cpuMs / c.cpuMs,
@@ -181,8 +205,9 @@ export async function benchDownload(runs = 3): Promise<BenchResult[]> {
       name: "download from a local stand-in server (not the bottleneck): kit vs aws s3 cp vs curl",
       rows,
       notes:
-        `median of ${runs}, alternated; CPU = user + system of the whole process, startup included (tsx for the kit, Python for the CLI); ` +
-        "kit with its defaults (8 MiB pieces, 4 in flight) and verification on; aws s3 cp verifies nothing on download; curl is one stream, no checks (the loopback floor).",
+        `median of ${runs}, alternated; ratio spread = min-max of the per-run kit/CLI wall ratios; machine ${loadBefore} before, ${loadNote()} after; ` +
+        "CPU = user + system of the whole process (the hashing thread included), startup included (tsx for the kit, Python for the CLI); " +
+        "kit with its defaults (8 MiB pieces, the adaptive link) and every byte verified (MD5 or multipart ETag, hashed from the page cache on a worker thread); aws s3 cp verifies nothing on download; curl is one stream, no checks (the loopback floor).",
     },
   ];
 }

@@ -14,7 +14,8 @@
  * client that opens too few connections cannot fill the link (a real endpoint far from its users).
  *
  * Faults (`faults` on an object), for the download tests: a HEAD that is never answered, a HEAD
- * without Content-Length, a different ETag on the wire, a body that stalls midway.
+ * without Content-Length, a different ETag on the wire, a body that stalls midway, a HEAD that
+ * claims another size, a server that ignores Range, a body that never ends.
  *
  * Run on its own (so its CPU and memory are not the client's):
  *   tsx bench/standin.ts '<json: {bucket, objects, link?}>'   → prints {"endpoint": …} when listening
@@ -45,6 +46,12 @@ export interface Faults {
    * (every time when absent), holding the connection open.
    */
   stallBody?: { from: number; afterBytes: number; times?: number };
+  /** Claim this size in answers to HEAD (a server whose HEAD and GET disagree, or a hostile one). */
+  headSize?: number;
+  /** Answer a ranged GET with 200 and the whole object, as a web server without Range support does. */
+  ignoreRange?: boolean;
+  /** Answer a ranged GET with 206 and a body that never ends (chunked, no Content-Length). */
+  endlessBody?: boolean;
 }
 
 /** A link far from its clients: latency before each answer, a cap per connection and one for all. */
@@ -109,6 +116,8 @@ function cachedEtag(file: string, partSize?: number): string {
 export type StandIn = LoopbackServer & {
   /** The most GETs of object bytes in flight at once so far. */
   readonly peakGets: number;
+  /** GETs of object bytes answered so far. */
+  readonly allGets: number;
 };
 
 /**
@@ -169,7 +178,7 @@ export async function startStandIn(bucket: string, objects: StandInObject[], lin
     const st = fs.statSync(o.file);
     served.set(o.key, { ...o, size: st.size, mtime: st.mtime, etag: cachedEtag(o.file, o.partSize) });
   }
-  const state = { requests: 0, gets: 0, peakGets: 0 };
+  const state = { requests: 0, gets: 0, peakGets: 0, allGets: 0 };
   const pacer = link ? new LinkPacer(link) : null;
   const stalls = new Map<string, number>();
   const server = http.createServer((req, res) => {
@@ -248,7 +257,27 @@ export async function startStandIn(bucket: string, objects: StandInObject[], lin
       status = 206;
     }
     if (status === 206) headers["Content-Range"] = `bytes ${start}-${end}/${o.size}`;
+    if (faults.ignoreRange && range) {
+      status = 200;
+      start = 0;
+      end = o.size - 1;
+      delete headers["Content-Range"];
+    }
     if (!(req.method === "HEAD" && faults.noContentLength)) headers["Content-Length"] = end - start + 1;
+    if (req.method === "HEAD" && faults.headSize !== undefined) headers["Content-Length"] = faults.headSize;
+    if (req.method === "GET" && faults.endlessBody) {
+      delete headers["Content-Length"];
+      state.allGets++;
+      res.writeHead(status, headers);
+      const chunk = Buffer.alloc(64 << 10, 7);
+      const pour = () => {
+        let room = true;
+        while (room && !res.destroyed) room = res.write(chunk);
+        if (!res.destroyed) res.once("drain", pour);
+      };
+      res.on("close", () => res.removeAllListeners("drain"));
+      return pour();
+    }
     res.writeHead(status, headers);
     if (req.method === "HEAD" || o.size === 0) return res.end();
     const stall = faults.stallBody;
@@ -258,6 +287,7 @@ export async function startStandIn(bucket: string, objects: StandInObject[], lin
       end = Math.min(end, start + stall.afterBytes - 1);
     }
     state.gets++;
+    state.allGets++;
     state.peakGets = Math.max(state.peakGets, state.gets);
     res.on("close", () => state.gets--);
     const body = fs.createReadStream(o.file, { start, end, highWaterMark: 1 << 20 });
@@ -266,7 +296,10 @@ export async function startStandIn(bucket: string, objects: StandInObject[], lin
   };
   const listening = await listenOnLoopback(server, () => state.requests, 30_000);
   // A getter (Object.assign would copy today's value).
-  return Object.defineProperty(listening, "peakGets", { get: () => state.peakGets }) as StandIn;
+  return Object.defineProperties(listening, {
+    peakGets: { get: () => state.peakGets },
+    allGets: { get: () => state.allGets },
+  }) as StandIn;
 }
 
 if (require.main === module) {

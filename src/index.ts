@@ -141,6 +141,8 @@ export { planRange } from "./flatfiles/range";
 export type { DownloadOptions } from "./flatfiles/download";
 /** What a download returns: the cached file's path, its size, whether it was reused, what was verified. */
 export type { Downloaded } from "./flatfiles/download";
+/** The defaults of every download option (part size, connections, files at once, timeouts). */
+export { DOWNLOAD_DEFAULTS } from "./flatfiles/download";
 /** An `onProgress` callback for downloads, shown where the code runs. */
 export { progressReporter } from "./notebook/progress";
 /** One day's file into a polars DataFrame, typed by its header. */

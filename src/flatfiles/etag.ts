@@ -12,6 +12,7 @@
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { type Hash, createHash } from "node:crypto";
 import * as fs from "node:fs";
+import { runAll } from "../util/concurrency";
 
 /** A stretch of the object hashed on its own: the whole object, or one upload part. */
 export interface Segment {
@@ -72,15 +73,12 @@ export async function exactSegments(
   parts: number,
   signal?: AbortSignal,
 ): Promise<Segment[] | null> {
-  const lengths: number[] = new Array(parts);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(8, parts) }, async () => {
-      while (next < parts) {
-        const n = next++;
-        lengths[n] = (await headPart(client, bucket, key, n + 1, signal)).length;
-      }
-    }),
+  // One HEAD per part, 8 at a time; a failure stops the others (util/concurrency.ts).
+  const lengths = await runAll(
+    Array.from({ length: parts }, (_, n) => n + 1),
+    8,
+    async (n, s) => (await headPart(client, bucket, key, n, s)).length,
+    { signal },
   );
   if (!lengths.every((l) => l > 0) || lengths.reduce((a, b) => a + b, 0) !== size) return null;
   let end = 0;
@@ -96,7 +94,7 @@ export function multipartEtagOf(fd: number, segments: Segment[]): string {
 }
 
 /** A multipart ETag from its parts' binary MD5s. */
-function combinedEtag(md5s: Buffer[]): string {
+export function combinedEtag(md5s: Buffer[]): string {
   return `${createHash("md5").update(Buffer.concat(md5s)).digest("hex")}-${md5s.length}`;
 }
 
@@ -189,121 +187,6 @@ export async function planCheck(
 /** Describe what a check establishes, for messages and the download's result. */
 export function checkName(check: Check): "md5" | "multipart-etag" | "size" {
   return check.kind === "md5" ? "md5" : check.kind === "multipart" ? "multipart-etag" : "size";
-}
-
-/**
- * Hashes each segment in byte order while the download's pieces arrive in any order. A piece
- * whose turn it is goes straight into its segment's hash as its chunks arrive; a piece that
- * arrives early waits in memory until the pieces before it are hashed (the downloader bounds
- * how far ahead it runs, so this stays small). A piece that was already on disk (a resumed
- * download) is read back and hashed when its turn comes, so reused bytes are checked too.
- */
-export class OrderedHasher {
-  private readonly hashes: (Hash | null)[];
-  private readonly next: number[]; // per segment: index (in `pieces`) of the next piece to hash
-  private readonly bySegment: number[][]; // per segment: its pieces, in order
-  private readonly buffered = new Map<number, Buffer[]>();
-  private readonly complete = new Set<number>();
-  private readonly fromDisk = new Set<number>();
-  private readonly checkpoint = new Map<number, Hash>();
-  readonly digests: (Buffer | null)[];
-  /** Pieces downloaded in full but held in memory until the pieces before them are hashed. */
-  held = 0;
-
-  constructor(
-    private readonly check: Check,
-    private readonly pieces: { start: number; length: number; segment: number }[],
-    private readonly fd: number,
-    private readonly onSegment: (segment: number, digest: Buffer) => void = () => {},
-  ) {
-    const n = check.segments.length;
-    const hashing = check.kind !== "size";
-    this.hashes = Array.from({ length: n }, () => (hashing ? createHash("md5") : null));
-    this.digests = Array.from({ length: n }, () => null);
-    this.next = Array.from({ length: n }, () => 0);
-    this.bySegment = Array.from({ length: n }, () => [] as number[]);
-    pieces.forEach((p, i) => {
-      this.bySegment[p.segment].push(i);
-    });
-  }
-
-  private current(piece: number): boolean {
-    const seg = this.pieces[piece].segment;
-    return this.bySegment[seg][this.next[seg]] === piece;
-  }
-
-  /** A piece starts (again): if it is next in its segment, remember the hash so a retry can undo it. */
-  begin(piece: number): void {
-    this.buffered.delete(piece);
-    const seg = this.pieces[piece].segment;
-    const saved = this.checkpoint.get(piece);
-    if (saved)
-      this.hashes[seg] = saved.copy(); // a retry: forget what the failed attempt fed in
-    else if (this.current(piece) && this.hashes[seg]) this.checkpoint.set(piece, this.hashes[seg]!.copy());
-  }
-
-  /** Bytes of a piece, in order within the piece. */
-  feed(piece: number, chunk: Buffer): void {
-    if (this.current(piece)) this.hashes[this.pieces[piece].segment]?.update(chunk);
-    else {
-      const list = this.buffered.get(piece);
-      if (list) list.push(chunk);
-      else this.buffered.set(piece, [chunk]);
-    }
-  }
-
-  /**
-   * A segment whose every piece is on disk and whose MD5 was just checked against the bytes
-   * there: its digest is taken as is, not computed a second time from the same bytes.
-   */
-  known(segment: number, digest: Buffer): void {
-    this.digests[segment] = digest;
-    this.next[segment] = this.bySegment[segment].length;
-  }
-
-  /** A piece is complete (downloaded now, or `onDisk` from an earlier run). */
-  finish(piece: number, onDisk = false): void {
-    this.complete.add(piece);
-    if (onDisk) this.fromDisk.add(piece);
-    else this.held++;
-    this.advance(this.pieces[piece].segment);
-  }
-
-  private advance(seg: number): void {
-    const order = this.bySegment[seg];
-    while (this.next[seg] < order.length && this.complete.has(order[this.next[seg]])) {
-      const piece = order[this.next[seg]];
-      const hash = this.hashes[seg];
-      if (hash) {
-        if (this.fromDisk.has(piece))
-          hashRange(hash, this.fd, this.pieces[piece].start, this.pieces[piece].length);
-        for (const chunk of this.buffered.get(piece) ?? []) hash.update(chunk);
-      }
-      if (!this.fromDisk.has(piece)) this.held--;
-      this.buffered.delete(piece);
-      this.checkpoint.delete(piece);
-      this.next[seg]++;
-      const following = order[this.next[seg]];
-      // The next piece may be half-way already: what it buffered goes in now, the rest inline.
-      if (following !== undefined && !this.complete.has(following)) {
-        if (hash) this.checkpoint.set(following, hash.copy());
-        for (const chunk of this.buffered.get(following) ?? []) hash?.update(chunk);
-        this.buffered.delete(following);
-      }
-    }
-    if (this.next[seg] === order.length && this.hashes[seg] && !this.digests[seg]) {
-      this.digests[seg] = this.hashes[seg]!.digest();
-      this.onSegment(seg, this.digests[seg]!);
-    }
-  }
-
-  /** The ETag the bytes hashed so far give, to compare with the object's; null if unchecked. */
-  result(): string | null {
-    if (this.check.kind === "size") return null;
-    if (this.digests.some((d) => !d)) return null;
-    if (this.check.kind === "md5") return this.digests[0]!.toString("hex");
-    return combinedEtag(this.digests as Buffer[]);
-  }
 }
 
 /** MD5 of a stretch of an open file (a reused upload part, checked against its recorded digest). */

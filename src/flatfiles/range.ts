@@ -8,9 +8,18 @@
 import { closedReason, openDays } from "./calendar";
 import { type BucketRef, type DayFile, listDays } from "./catalog";
 import { type Dataset, findDataset } from "./datasets";
-import { type DownloadOptions, type Downloaded, cacheRootReady, downloadFile, settingsOf } from "./download";
+import {
+  DOWNLOAD_DEFAULTS,
+  type DownloadOptions,
+  type Downloaded,
+  cachePath,
+  cacheRootReady,
+  downloadWith,
+  resolveDownloadOptions,
+} from "./download";
+import { holdsCopy } from "./download/look-up";
+import { runAll } from "../util/concurrency";
 import { KitError } from "../util/errors";
-import { wholeNumber } from "../util/validate";
 
 export interface RangePlan {
   dataset: string;
@@ -110,6 +119,9 @@ export interface RangeResult {
   seconds: number;
 }
 
+/** Options downloadRange takes besides a download's. */
+const RANGE_ONLY = ["parquet", "onDay", "onWarning"];
+
 export interface RangeOptions extends Omit<DownloadOptions, "onProgress"> {
   /** Files downloaded at once (default 4). Connections per file are downloadFile's business. */
   files?: number;
@@ -137,12 +149,33 @@ function checkRef(ref: unknown, fn: string): asserts ref is BucketRef {
     );
 }
 
+/** A day of a plan as planRange makes it: a key, a date and a size at least. */
+function isDay(d: unknown): d is DayFile {
+  const x = d as Partial<DayFile> | null;
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof x.key === "string" &&
+    x.key !== "" &&
+    typeof x.date === "string" &&
+    Number.isSafeInteger(x.size)
+  );
+}
+
 /** A plan from planRange, or { dataset, from, to }: anything else is the caller's mistake, said so. */
 function checkRange(range: unknown): void {
   const r = range as Partial<RangePlan> | null;
   const plan = typeof r === "object" && r !== null && "days" in r;
-  // A plan's dataset is checked now, not at its first conversion (a typo edited into a plan).
-  if (plan && Array.isArray(r.days)) return void findDataset(r.dataset as string);
+  if (plan && Array.isArray(r.days)) {
+    // A plan's dataset is checked now, not at its first conversion (a typo edited into a plan).
+    findDataset(r.dataset as string);
+    const bad = r.days.findIndex((d) => !isDay(d));
+    if (bad < 0) return;
+    throw new KitError(
+      "range.input",
+      `downloadRange's plan has a day ${bad + 1} that is ${kindOf(r.days[bad])}, not a file of the bucket ({ key, date, size }): pass the plan planRange returned, unchanged (filter its days, do not rebuild them).`,
+    );
+  }
   if (!plan && typeof r === "object" && r !== null && "dataset" in r) return;
   throw new KitError(
     "range.input",
@@ -179,16 +212,34 @@ export async function downloadRange(
 ): Promise<RangeResult> {
   checkRef(ref, "downloadRange");
   checkRange(range);
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new KitError(
+      "options.type",
+      `downloadRange's options are ${kindOf(options)}: pass an object, or leave them out.`,
+    );
   for (const name of ["onProgress", "onDay", "onWarning"] as const) callback(name, options[name]);
-  // The download options once, here: wrong, they would fail every day of the range the same way.
-  const { cacheDir } = settingsOf({ ...options, onProgress: undefined });
-  const files = options.files ?? 4;
-  wholeNumber("files", files, 1, 64);
-  const plan = "days" in range ? range : await planRange(ref, range.dataset, range.from, range.to);
-  // Likewise a cache folder that is a file or read-only: one error, not one per day.
-  if (plan.days.length) cacheRootReady(cacheDir);
+  // The download options once, here, into the settings every file gets whole: wrong, they
+  // would fail every day of the range the same way.
+  const { onProgress, onDay, onWarning, parquet, ...downloadOptions } = options;
+  const settings = resolveDownloadOptions(
+    downloadOptions,
+    { files: DOWNLOAD_DEFAULTS.rangeFiles },
+    RANGE_ONLY,
+    "downloadRange",
+  );
+  const asked = "days" in range ? range : await planRange(ref, range.dataset, range.from, range.to);
+  // A key listed twice is one file: downloaded once, reported once.
+  const days = [...new Map(asked.days.map((d) => [d.key, d])).values()];
+  const plan =
+    days.length === asked.days.length
+      ? asked
+      : { ...asked, days, totalBytes: days.reduce((n, f) => n + f.size, 0) };
+  const { cacheDir, signal } = settings;
+  // A cache folder that is a file or read-only: one error, not one per day; but only when a
+  // day must be fetched (a read-only cache still serves the days it holds).
+  if (days.some((d) => !holdsCopy(cachePath(cacheDir, ref.bucket, d.key), d.etag ?? "", d.size)))
+    cacheRootReady(cacheDir);
   const started = performance.now();
-  const { signal } = options;
   const onDisk = new Map<string, number>();
   let fetched = 0;
   // Bytes of days found complete in the cache: on disk, but not speed.
@@ -196,15 +247,15 @@ export async function downloadRange(
   const done: RangeDay[] = [];
   const failed: RangeFailure[] = [];
   const report = () => {
-    if (!options.onProgress) return;
+    if (!onProgress) return;
     const bytes = [...onDisk.values()].reduce((a, b) => a + b, 0);
     const seconds = (performance.now() - started) / 1000;
     const rate = seconds > 0 ? Math.max(0, bytes - cachedBytes) / seconds : 0;
     const rest = plan.totalBytes - bytes;
-    options.onProgress({
+    onProgress({
       filesDone: done.length,
       filesFailed: failed.length,
-      filesTotal: plan.days.length,
+      filesTotal: days.length,
       bytes,
       totalBytes: plan.totalBytes,
       rate,
@@ -212,13 +263,11 @@ export async function downloadRange(
     });
   };
 
-  const one = async (day: DayFile) => {
+  const one = async (day: DayFile, batch: AbortSignal) => {
     try {
-      const file = await downloadFile(ref.client, ref.bucket, day.key, {
-        cacheDir: options.cacheDir,
-        partSize: options.partSize,
-        concurrency: options.concurrency,
-        signal,
+      const file = await downloadWith(ref.client, ref.bucket, day.key, {
+        ...settings,
+        signal: batch,
         onProgress: (p) => {
           onDisk.set(day.key, p.bytes);
           report();
@@ -229,29 +278,28 @@ export async function downloadRange(
       if (file.cached) cachedBytes += file.size;
       const r: RangeDay = { ...file, dataset: plan.dataset, date: day.date };
       done.push(r);
-      options.onDay?.(r);
+      onDay?.(r);
     } catch (e) {
-      if (signal?.aborted) throw e;
+      if (batch.aborted) throw e;
       onDisk.delete(day.key);
       const f = failureOf(day, e);
       failed.push(f);
-      options.onDay?.(f);
+      onDay?.(f);
     }
     report();
   };
 
   let aborted = false;
-  let next = 0;
-  const worker = async () => {
-    while (next < plan.days.length && !signal?.aborted) await one(plan.days[next++]);
-  };
-  // allSettled: after an abort, every file's request ends before the result is given.
-  const workers = await Promise.allSettled(Array.from({ length: Math.min(files, plan.days.length) }, worker));
-  const bug = workers.find((w) => w.status === "rejected" && !signal?.aborted);
-  if (bug) throw (bug as PromiseRejectedResult).reason;
+  // A day's failure is recorded and the others go on; an abort (or a bug) stops the batch,
+  // and every file's requests have ended before the result is given.
+  try {
+    await runAll(days, settings.files, one, { signal });
+  } catch (e) {
+    if (!signal?.aborted) throw e;
+  }
   if (signal?.aborted) aborted = true;
 
-  if (options.parquet && !aborted && done.length) {
+  if (parquet && !aborted && done.length) {
     // After the downloads, not between them: a conversion holds this thread, which would
     // stall the other files' transfers.
     const { ensureParquet } = await import("./load");
@@ -261,7 +309,7 @@ export async function downloadRange(
         break;
       }
       try {
-        day.parquet = await ensureParquet(day.path, plan.dataset, options.onWarning ?? console.warn);
+        day.parquet = await ensureParquet(day.path, plan.dataset, onWarning ?? console.warn);
       } catch (e) {
         done.splice(done.indexOf(day), 1);
         failed.push(failureOf(day, e, "downloaded, but its Parquet copy failed: "));

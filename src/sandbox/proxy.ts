@@ -66,6 +66,8 @@ export async function startProxy(target: string, hooks: ProxyHooks = {}): Promis
       (upRes) => answer(req, res, upRes, n, replayable),
     );
     up.on("error", (e) => {
+      // Before the answer began: a 502 says so. After: the client's connection is cut as well.
+      if (res.headersSent) return void res.destroy();
       res.writeHead(502);
       res.end(String(e));
     });
@@ -81,6 +83,11 @@ export async function startProxy(target: string, hooks: ProxyHooks = {}): Promis
     replayable: boolean,
   ): void {
     const status = upRes.statusCode ?? 502;
+    // The upstream connection broken mid-body is passed on as what it is, a broken connection:
+    // the client sees a reset at once, not a silent socket until its idle timeout.
+    upRes.on("close", () => {
+      if (!upRes.complete) res.destroy();
+    });
     const breakage = replayable ? null : (hooks.breakBody?.(req, n) ?? null);
     if (!replayable && !breakage && (!hooks.rewrite || req.method === "HEAD")) {
       res.writeHead(status, upRes.headers);
@@ -116,6 +123,7 @@ function whole(res: http.IncomingMessage, done: (body: Buffer) => void): void {
   const body: Buffer[] = [];
   res.on("data", (c) => body.push(c));
   res.on("end", () => done(Buffer.concat(body)));
+  // An upstream cut mid-body never ends: the caller's "close" handler (in answer) resets the client.
 }
 
 /**

@@ -235,12 +235,33 @@ describe("a real full disk (a small tmpfs)", () => {
   };
   const leftovers = (dir: string) => tree(dir).filter((f) => /\.tmp$|\.lock$/.test(f));
 
-  it("running out midway: download.disk-full, the record intact, no temporary file", {
+  it("running out midway (another program fills the disk): download.disk-full, the record intact, no temporary file", {
     skip: !root && "mounting a tmpfs needs root",
   }, async () => {
-    const fsys = mounted("4m");
+    const fsys = mounted("12m");
     try {
-      const e = await failure(downloadFile(s3, bucket, "big/8m.bin", { cacheDir: fsys.dir, partSize: MIB }));
+      let filled = false;
+      const e = await failure(
+        downloadFile(s3, bucket, "big/8m.bin", {
+          cacheDir: fsys.dir,
+          partSize: MIB,
+          concurrency: 1,
+          onProgress: (p) => {
+            // Room for the file when it started; gone once its first MiB is on disk.
+            if (filled || p.bytes === 0) return;
+            filled = true;
+            const fd = fs.openSync(path.join(fsys.dir, "filler"), "w");
+            try {
+              for (;;) fs.writeSync(fd, Buffer.alloc(64 << 10));
+            } catch {
+              /* full */
+            } finally {
+              fs.closeSync(fd);
+            }
+          },
+        }),
+      );
+      assert.ok(filled, "the disk was filled during the download");
       assert.equal(e.code, "download.disk-full", e.message);
       assert.match(e.message, /disk is full/);
       assert.deepEqual(leftovers(fsys.dir), []);
@@ -248,6 +269,24 @@ describe("a real full disk (a small tmpfs)", () => {
       assert.ok(!fs.existsSync(target), "nothing at the final path");
       const record = `${target}.part.json`;
       if (fs.existsSync(record)) JSON.parse(fs.readFileSync(record, "utf8"));
+    } finally {
+      fsys.done();
+    }
+  });
+
+  it("a file larger than the disk's free space: download.disk-full with both sizes, before anything is written", {
+    skip: !root && "mounting a tmpfs needs root",
+  }, async () => {
+    const fsys = mounted("4m");
+    try {
+      const e = await failure(downloadFile(s3, bucket, "big/8m.bin", { cacheDir: fsys.dir, partSize: MIB }));
+      assert.equal(e.code, "download.disk-full", e.message);
+      assert.match(e.message, /big\/8m\.bin is 8\.4 MB .* has [0-9.]+ MB free; nothing was downloaded/);
+      assert.deepEqual(
+        tree(fsys.dir).filter((f) => /\.part/.test(f)),
+        [],
+        "no .part made",
+      );
     } finally {
       fsys.done();
     }

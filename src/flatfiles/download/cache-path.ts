@@ -79,9 +79,9 @@ export function cacheDirOf(given: unknown): string {
  * symbolic link: a link inside the cache (planted, or left by a tool) would send the download
  * and its folders outside it. The cache root itself may be a link (a cache kept on another disk).
  */
-function foldersInside(cacheDir: string, dir: string): void {
+function foldersInside(cacheDir: string, dir: string, make = true): void {
   try {
-    fs.mkdirSync(cacheDir, { recursive: true });
+    if (make) fs.mkdirSync(cacheDir, { recursive: true });
   } catch (e) {
     throw notWritable(cacheDir, e);
   }
@@ -102,6 +102,7 @@ function foldersInside(cacheDir: string, dir: string): void {
       );
     }
     if (st) continue; // a file here is a key clash, reported by noCollision
+    if (!make) return;
     try {
       fs.mkdirSync(at);
     } catch (e) {
@@ -191,10 +192,20 @@ const LONG_NAMES: NameCheck = {
 };
 
 export function prepareTarget(cacheDir: string, bucket: string, key: string): string {
-  const target = cachePath(cacheDir, bucket, key);
-  checkFileName(target, LONG_NAMES); // hostile (#31 item 4): too long a name is said before any write
-  noCollision(path.resolve(cacheDir, bucket), target, key);
+  const target = targetOf(cacheDir, bucket, key);
   foldersInside(cacheDir, path.dirname(target));
   writableDir(path.dirname(target));
+  return target;
+}
+
+/**
+ * The key's path in the cache, checked as prepareTarget checks it but without making or
+ * writing anything (a read-only cache still serves the copies it holds).
+ */
+export function targetOf(cacheDir: string, bucket: string, key: string): string {
+  const target = cachePath(cacheDir, bucket, key);
+  checkFileName(target, LONG_NAMES); // too long a name is said before any write (#31 item 4)
+  noCollision(path.resolve(cacheDir, bucket), target, key);
+  foldersInside(cacheDir, path.dirname(target), false);
   return target;
 }

@@ -7,11 +7,12 @@
 import { type TimeoutPhase, timeoutError } from "../../aws/timeouts";
 import type { Job } from "./types";
 
-const RAISE = "downloadFile(…, {})";
-
-/** The error for a download's wait that ran out (`after` adds what happens next). */
-export function downloadTimeout(phase: TimeoutPhase, ms: number, what: string, after = "") {
-  return timeoutError("download.timeout", phase, ms, what, RAISE, after);
+/**
+ * The error for a download's wait that ran out (`after` adds what happens next), naming the
+ * function the caller called (`via`) as the place to allow longer.
+ */
+export function downloadTimeout(via: string, phase: TimeoutPhase, ms: number, what: string, after = "") {
+  return timeoutError("download.timeout", phase, ms, what, `${via}(…, {})`, after);
 }
 
 /**
@@ -20,7 +21,7 @@ export function downloadTimeout(phase: TimeoutPhase, ms: number, what: string, a
  * piece's) stops it as before.
  */
 export async function firstByte<T>(
-  job: Pick<Job, "timeouts" | "signal">,
+  job: Pick<Job, "timeouts" | "signal" | "via">,
   what: string,
   send: (signal: AbortSignal) => Promise<T>,
   outer: AbortSignal | undefined = job.signal,
@@ -38,7 +39,7 @@ export async function firstByte<T>(
   try {
     return await send(stop.signal);
   } catch (e) {
-    if (late && !outer?.aborted) throw downloadTimeout("firstByteMs", ms, `While ${what}`);
+    if (late && !outer?.aborted) throw downloadTimeout(job.via, "firstByteMs", ms, `While ${what}`);
     throw e;
   } finally {
     clearTimeout(timer);

@@ -11,28 +11,34 @@
  *
  * `downloadFile` is a sequence of steps, each in a module of this folder named for it:
  *
- *   settingsOf → prepareTarget (cache-path.ts) → lookUp (look-up.ts: HEAD; offline fallback) →
+ *   resolveDownloadOptions (settings.ts) → prepareTarget (cache-path.ts) → lookUp (look-up.ts: HEAD; offline fallback) →
  *   cachedCopy → withFileLock (lock.ts) → transfer (transfer.ts): planDownload (plan.ts) →
- *   openResumeState → reuseSavedPieces (resume.ts) → fetchMissing (pieces.ts: runPieces in
- *   run-pieces.ts; fetchPiece: requestRange + saveBody in save-body.ts, retried by
+ *   openResumeState → reuseSavedPieces (resume.ts) → fetchMissing (pieces.ts: runAll in
+ *   util/concurrency.ts; fetchPiece: requestRange + saveBody in save-body.ts, retried by
  *   retryTransient) → verifyBytes (verify.ts) → publish (publish.ts)
  *
  * and `stopped` (failures.ts) turns any failure after an abort into `download.aborted`.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { mapOrdered } from "../../util/concurrency";
+import { runAll } from "../../util/concurrency";
 import { KitError } from "../../util/errors";
-import { wholeNumber } from "../../util/validate";
-import { type Timeouts, timeoutsOf } from "../../aws/timeouts";
-import { cacheDirOf, prepareTarget } from "./cache-path";
+import { prepareTarget, targetOf } from "./cache-path";
 import { stopped } from "./failures";
 import { withFileLock } from "./lock";
 import { FixedSlots, linkFor } from "./link";
 import { cachedCopy, lookUp } from "./look-up";
+import { type DownloadSettings, kindOf, resolveDownloadOptions } from "./settings";
 import { transfer } from "./transfer";
 import type { DownloadOptions, Downloaded, Job } from "./types";
 
 export { cachePath, cacheRootReady, defaultCacheDir } from "./cache-path";
+export {
+  DOWNLOAD_DEFAULTS,
+  DOWNLOAD_OPTION_NAMES,
+  type DownloadSettings,
+  defaultsTable,
+  resolveDownloadOptions,
+} from "./settings";
 export type { DownloadOptions, Downloaded, Progress } from "./types";
 
 /** Download one object into the cache (or find it there), resuming any earlier partial download. */
@@ -42,11 +48,24 @@ export async function downloadFile(
   key: string,
   options: DownloadOptions = {},
 ): Promise<Downloaded> {
-  const { cacheDir, partSize, concurrency, timeouts } = settingsOf(options);
-  const target = prepareTarget(cacheDir, bucket, key);
-  const { signal, onProgress } = options;
+  return downloadWith(client, bucket, key, resolveDownloadOptions(options));
+}
+
+/**
+ * `downloadFile` with its options already resolved: what downloadFiles and downloadRange call
+ * for each file, passing their settings on whole (a per-file signal or progress replaced).
+ */
+export async function downloadWith(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  settings: DownloadSettings,
+): Promise<Downloaded> {
+  const { cacheDir, partSize, concurrency, timeouts, signal, onProgress, via } = settings;
   try {
-    const remote = await lookUp({ client, bucket, key, target, signal, timeouts });
+    // Where the file goes, checked without writing: a read-only cache still serves its copies.
+    const target = targetOf(cacheDir, bucket, key);
+    const remote = await lookUp({ client, bucket, key, target, signal, timeouts, cacheDir, via });
     if ("path" in remote) return remote; // offline: the cached copy
     const job: Job = {
       client,
@@ -60,65 +79,28 @@ export async function downloadFile(
       signal,
       onProgress,
       timeouts,
+      via,
     };
+    const cached = cachedCopy(job);
+    if (cached) return cached;
+    prepareTarget(cacheDir, bucket, key);
     // Another process (or call) may be writing this file: wait for it, then it is probably cached.
-    return cachedCopy(job) ?? (await withFileLock(job, async () => cachedCopy(job) ?? transfer(job)));
+    return await withFileLock(job, async () => cachedCopy(job) ?? transfer(job));
   } catch (e) {
     throw stopped(e, key, signal);
   }
 }
 
-/**
- * The options, checked before anything touches the network or the disk. At least 64 KiB a
- * piece: a GB file in 1-byte pieces would need a billion requests (and as many entries in memory).
- */
-export function settingsOf(options: DownloadOptions): {
-  cacheDir: string;
-  partSize: number;
-  concurrency: number | undefined;
-  timeouts: Required<Timeouts>;
-} {
-  const { signal, onProgress } = options as { signal?: unknown; onProgress?: unknown };
-  // Checked here, not where they are first used: by then a request is out and a lock is held.
-  if (signal !== undefined && !isSignal(signal))
-    throw new KitError(
-      "options.signal",
-      `signal is ${kindOf(signal)}, not an AbortSignal: pass controller.signal (const controller = new AbortController()), or leave signal out.`,
-    );
-  if (onProgress !== undefined && typeof onProgress !== "function")
-    throw new KitError(
-      "options.callback",
-      `onProgress is ${kindOf(onProgress)}: pass a function, or leave onProgress out.`,
-    );
-  return {
-    cacheDir: cacheDirOf(options.cacheDir),
-    timeouts: timeoutsOf(options.timeouts),
-    partSize: wholeNumber("partSize", options.partSize ?? 8 << 20, 64 << 10, 5 * 1024 ** 3),
-    concurrency:
-      options.concurrency === undefined ? undefined : wholeNumber("concurrency", options.concurrency, 1, 64),
-  };
-}
-
-/** What a wrong argument was, for a message: its type, never its content. */
-function kindOf(value: unknown): string {
-  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
-}
-
-/** An AbortSignal, from this realm or another (a notebook's, a test runner's): by its shape. */
-function isSignal(value: unknown): value is AbortSignal {
-  const s = value as AbortSignal | null;
-  return (
-    typeof s === "object" &&
-    s !== null &&
-    typeof s.aborted === "boolean" &&
-    typeof s.addEventListener === "function"
-  );
+/** @deprecated the options resolved: use resolveDownloadOptions (kept for callers of 0.x). */
+export function settingsOf(options: DownloadOptions): DownloadSettings {
+  return resolveDownloadOptions(options);
 }
 
 /**
  * Download many objects, `files` at a time (default 16: their GETs share the endpoint's
  * adaptive link, so more files at once mostly overlaps their HEADs and latencies), results in
- * the order of `keys`.
+ * the order of `keys`. One that fails stops the others (their finished parts are kept) and the
+ * call rejects with its error once they have all stopped: nothing is written after it settles.
  */
 export async function downloadFiles(
   client: S3Client,
@@ -132,11 +114,24 @@ export async function downloadFiles(
       "download.keys",
       `downloadFiles takes a list of keys, not ${kindOf(keys)}: for one file use downloadFile, or wrap it: [key].`,
     );
-  const files = wholeNumber("files", options.files ?? 16, 1, 64);
+  const settings = resolveDownloadOptions(options, undefined, [], "downloadFiles");
   // The same key twice is downloaded once (two writers of one file would trip over each other).
   const unique = [...new Set(keys)];
-  const done = new Map<string, Downloaded>();
-  for await (const d of mapOrdered(unique, files, (k) => downloadFile(client, bucket, k, options)))
-    done.set(d.key, d);
-  return keys.map((k) => done.get(k)!);
+  const got = await runAll(
+    unique,
+    settings.files,
+    (k, signal) => downloadWith(client, bucket, k, { ...settings, signal }),
+    { signal: settings.signal },
+  ).catch((e) => {
+    // Stopped before any file began: the signal's own reason is news in the kit's form too.
+    if (settings.signal?.aborted && !(e instanceof KitError))
+      throw new KitError(
+        "download.aborted",
+        `The downloads of ${unique.length} file${unique.length === 1 ? "" : "s"} were stopped before they began; downloading them again starts them.`,
+        { cause: e },
+      );
+    throw e;
+  });
+  const byKey = new Map(got.map((d) => [d.key, d]));
+  return keys.map((k) => byKey.get(k)!);
 }

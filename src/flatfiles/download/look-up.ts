@@ -9,6 +9,9 @@ import type { Downloaded, Job } from "./types";
 
 const META = "the description of a finished download";
 
+/** The largest object S3 stores: 5 TiB. */
+export const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
+
 /**
  * The object's size and ETag (a HEAD), which decide everything after: whether the cached copy
  * is current, and how to cut and check the download. With no answer at all (not an HTTP
@@ -16,7 +19,7 @@ const META = "the description of a finished download";
  * instead. The HEAD has a first-byte deadline of its own (deadlines.ts), whatever the client.
  */
 export async function lookUp(
-  job: Pick<Job, "client" | "bucket" | "key" | "target" | "signal" | "timeouts">,
+  job: Pick<Job, "client" | "bucket" | "key" | "target" | "signal" | "timeouts" | "cacheDir" | "via">,
 ): Promise<{ size: number; etag: string } | Downloaded> {
   const { client, bucket, key, target, signal } = job;
   let head: HeadObjectCommandOutput;
@@ -45,6 +48,13 @@ export async function lookUp(
         `S3 always sends it: check that FLATFILES_ENDPOINT (${await clientEndpoint(client)}) is an S3 endpoint and not a proxy or web server that drops it.`,
     );
   }
+  // A size no S3 object has is the server's mistake: said before a plan of pieces is made for it.
+  if (head.ContentLength > MAX_OBJECT_BYTES)
+    throw new KitError(
+      "download.size",
+      `The server says ${key} is ${head.ContentLength} bytes, more than the largest object S3 stores (5 TiB), so its answer is wrong; nothing was downloaded. ` +
+        `Check that FLATFILES_ENDPOINT (${await clientEndpoint(client)}) is an S3 endpoint.`,
+    );
   return { size: head.ContentLength, etag: (head.ETag ?? "").replace(/"/g, "") };
 }
 
@@ -85,6 +95,14 @@ export function cachedCopy(job: Job): Downloaded | null {
   if (!meta || meta.etag !== etag || meta.size !== size || !wholeFile(target, size)) return null;
   job.onProgress?.({ key, bytes: size, total: size });
   return { key, path: target, size, etag, cached: true, fetched: 0, verified: meta.verified };
+}
+
+/** Whether the cache holds a whole copy of this ETag and size (a listing's), without asking the server. */
+export function holdsCopy(target: string, etag: string, size: number): boolean {
+  const meta = metaOf(target);
+  return (
+    meta !== null && meta.etag === etag.replace(/"/g, "") && meta.size === size && wholeFile(target, size)
+  );
 }
 
 /** The cached copy of a key, for use while the endpoint cannot be reached, or null. */

@@ -1,13 +1,13 @@
 /** Fetching the missing pieces: each a ranged GET written and hashed as it arrives, retried when cut off. */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
-import { clientEndpoint, explainAwsError, fromServiceOrNetwork } from "../../aws/explain";
+import { clientEndpoint, explainAwsError, fromServiceOrNetwork, httpStatus } from "../../aws/explain";
 import { KitError } from "../../util/errors";
 import { type FailureKind, failureKind, retryStrategy, retryTransient } from "../../util/retry";
 import { writeFailure } from "./failures";
 import { downloadTimeout, firstByte } from "./deadlines";
 import { saveRecord, stateRecorder } from "./resume";
-import { runPieces } from "./run-pieces";
+import { runAll } from "../../util/concurrency";
 import { saveBody } from "./save-body";
 import type { Job, Tally, Transfer } from "./types";
 
@@ -19,10 +19,10 @@ const RESUMABLE =
 export const PIECE_ATTEMPTS = 6;
 
 /**
- * Fetch every piece not on disk. Pieces start in order, at most `concurrency` at once, and
- * fewer while pieces that arrived before their turn wait in memory to be hashed: that bounds
- * memory by (concurrency + 2) pieces. One retry strategy serves all pieces, so its retry quota
- * is the download's. Resolves with the bytes fetched.
+ * Fetch every piece not on disk. Pieces start in order, at most the link's limit (+2) at once;
+ * each goes to disk as it arrives (memory holds about 2 MiB of a piece at most) and is handed
+ * to the hashing (hashing.ts) once written. One retry strategy serves all pieces, so its retry
+ * quota is the download's. Resolves with the bytes fetched.
  */
 export async function fetchMissing(job: Job, t: Transfer): Promise<number> {
   const tally: Tally = { bytes: t.onDisk, fetched: 0 };
@@ -32,13 +32,11 @@ export async function fetchMissing(job: Job, t: Transfer): Promise<number> {
   const strategy = retryStrategy(PIECE_ATTEMPTS);
   const record = stateRecorder(job, t.stateFile, t.state);
   try {
-    await runPieces(
+    await runAll(
       todo,
       // Two more than the link's slots wait for one: the link sees that demand exceeds its
       // limit (what makes it try more), and a freed slot is taken at once.
       () => job.slots.limit + 2,
-      () => t.hasher.held,
-      job.signal,
       async (i, signal) => {
         // A slot on the link (shared with the other downloads to this endpoint) for the GET.
         const release = await job.slots.acquire(signal);
@@ -50,6 +48,7 @@ export async function fetchMissing(job: Job, t: Transfer): Promise<number> {
         t.hasher.finish(i);
         record(i);
       },
+      { signal: job.signal },
     );
   } catch (e) {
     // The record of what finished is saved on the way out too; if that fails as well (the
@@ -134,7 +133,6 @@ export async function fetchPieceOnce(
   attempt: { written: number },
 ): Promise<void> {
   const { start, length } = t.pieces[i];
-  t.hasher.begin(i);
   if (length === 0) return;
   const where = `part ${i + 1} of ${t.pieces.length} of ${job.key}`;
   const body = await requestRange(job, start, length, signal, where);
@@ -146,12 +144,10 @@ export async function fetchPieceOnce(
     signal,
     {
       ms: job.timeouts.idleMs,
-      error: () => downloadTimeout("idleMs", job.timeouts.idleMs, `While downloading ${where}`, RESUMABLE),
+      error: () =>
+        downloadTimeout(job.via, "idleMs", job.timeouts.idleMs, `While downloading ${where}`, RESUMABLE),
     },
-    (chunk) => {
-      job.slots.arrived(chunk.length);
-      t.hasher.feed(i, chunk);
-    },
+    (chunk) => job.slots.arrived(chunk.length),
     (n) => {
       tally.bytes += n;
       tally.fetched += n;
@@ -159,6 +155,7 @@ export async function fetchPieceOnce(
       job.onProgress?.({ key: job.key, bytes: tally.bytes, total: job.size });
     },
     (e) => writeFailure(job, e),
+    where,
   );
   if (written !== length) {
     throw new KitError(
@@ -181,6 +178,7 @@ export async function requestRange(
   where: string,
 ): Promise<Readable> {
   const { client, bucket, key, etag } = job;
+  let answered: GetObjectCommandOutput;
   try {
     const out = await firstByte(
       job,
@@ -198,8 +196,10 @@ export async function requestRange(
         ),
       signal,
     );
-    return out.Body as Readable;
+    answered = out;
   } catch (err) {
+    if (httpStatus(err) === 416)
+      throw sizeContradiction(job, where, "answers that the range is past the object's end");
     throw explainAwsError(err, {
       endpoint: await clientEndpoint(client),
       bucket,
@@ -207,4 +207,54 @@ export async function requestRange(
       action: `downloading ${key}`,
     });
   }
+  return rangeAnswered(job, answered, start, length, where);
+}
+
+/**
+ * The body of a ranged GET, once its headers show it is the range asked for, of the object the
+ * HEAD described. A server that ignores Range (200 and the whole object) or whose GET
+ * contradicts its HEAD (another total size) fails the same way on every attempt: that is said
+ * now, naming the file, instead of retried and reported as a connection that ended early.
+ */
+function rangeAnswered(
+  job: Job,
+  out: GetObjectCommandOutput,
+  start: number,
+  length: number,
+  where: string,
+): Readable {
+  const body = out.Body as Readable;
+  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(out.ContentRange ?? "");
+  const whole = start === 0 && length === job.size;
+  if (!m) {
+    if (whole && (out.ContentLength === undefined || out.ContentLength === length)) return body;
+    body.destroy();
+    throw new KitError(
+      "download.server-range",
+      `The server ignored the byte range asked for while downloading ${where} (it answered with the whole object, or without saying which bytes it sent), so the file cannot be fetched in pieces. ` +
+        `Check that FLATFILES_ENDPOINT is an S3 endpoint and not a proxy or web server that drops Range; nothing wrong was saved.`,
+    );
+  }
+  const total = m[3] === "*" ? null : Number(m[3]);
+  if (total !== null && total !== job.size) {
+    body.destroy();
+    throw sizeContradiction(job, where, `says ${total} bytes in its answer to a GET`);
+  }
+  if (Number(m[1]) !== start || Number(m[2]) !== start + length - 1) {
+    body.destroy();
+    throw new KitError(
+      "download.server-range",
+      `The server sent bytes ${m[1]}-${m[2]} when ${start}-${start + length - 1} were asked for, while downloading ${where}; nothing wrong was saved. Check that FLATFILES_ENDPOINT is an S3 endpoint.`,
+    );
+  }
+  return body;
+}
+
+/** The server's HEAD and GET disagree on the object's size: running again fails the same way. */
+function sizeContradiction(job: Job, where: string, got: string): KitError {
+  return new KitError(
+    "download.server-size",
+    `The server's HEAD says ${job.key} is ${job.size} bytes, but it ${got} (while downloading ${where}): the server contradicts itself, so running again would fail the same way. ` +
+      "If the object was being replaced, wait and run again; otherwise the server (FLATFILES_ENDPOINT) is at fault.",
+  );
 }

@@ -18,8 +18,21 @@ export async function planDownload(job: Job): Promise<{ check: Check; pieces: Pi
       action: `looking up the parts of ${key}`,
     });
   });
-  const plan = `${check.kind}:${check.segments.length}:${check.segments[0]?.length ?? 0}:${partSize}`;
-  return { check, pieces: piecesOf(check, partSize), plan };
+  const cut = pieceSize(size, partSize);
+  const plan = `${check.kind}:${check.segments.length}:${check.segments[0]?.length ?? 0}:${cut}`;
+  return { check, pieces: piecesOf(check, cut), plan };
+}
+
+/** At most this many pieces in a plan (one small object each, in memory for the whole download). */
+export const MAX_PIECES = 100_000;
+
+/**
+ * `partSize`, or larger when the object would need more than MAX_PIECES pieces of it (a 5 TiB
+ * object in 64 KiB pieces would be 80 million): whole MiB, so the cut is the same on a resume.
+ */
+export function pieceSize(size: number, partSize: number): number {
+  if (Math.ceil(size / partSize) <= MAX_PIECES) return partSize;
+  return Math.ceil(size / MAX_PIECES / (1 << 20)) * (1 << 20);
 }
 
 /** Ranged GETs of at most `partSize` bytes that never straddle two upload parts. */

@@ -1,6 +1,7 @@
 /** The resume record (`<file>.part.json`): opening it, trusting only what checks out, keeping it current. */
 import * as fs from "node:fs";
-import { type Check, OrderedHasher, md5OfRange } from "../etag";
+import { type Check, md5OfRange } from "../etag";
+import { DiskHasher } from "./hashing";
 import { inTheWay, writeFailure } from "./failures";
 import { readJson, writeJsonAtomic } from "./state-files";
 import type { Job, PartState, Piece } from "./types";
@@ -84,7 +85,8 @@ export function reuseSavedPieces(
   check: Check,
   pieces: Piece[],
   state: PartState,
-): { hasher: OrderedHasher; onDisk: number } {
+  size: number,
+): { hasher: DiskHasher; onDisk: number } {
   const reused = new Set(state.done.filter((i) => Number.isInteger(i) && i >= 0 && i < pieces.length));
   const checkedParts = new Map<number, string>();
   for (const [seg, digest] of Object.entries(state.digests)) {
@@ -96,14 +98,14 @@ export function reuseSavedPieces(
     }
   }
   state.done = [...reused];
-  const hasher = new OrderedHasher(check, pieces, fd, (seg, digest) => {
+  const hasher = new DiskHasher(check, pieces, fd, size, (seg, digest) => {
     if (check.kind === "multipart") state.digests[seg] = digest.toString("hex");
   });
   for (const [seg, digest] of checkedParts) {
     if (pieces.every((p, i) => p.segment !== seg || reused.has(i)))
       hasher.known(seg, Buffer.from(digest, "hex"));
   }
-  for (const i of reused) hasher.finish(i, true);
+  for (const i of reused) hasher.finish(i);
   return { hasher, onDisk: state.done.reduce((n, i) => n + pieces[i].length, 0) };
 }
 

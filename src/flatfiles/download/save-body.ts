@@ -36,6 +36,7 @@ export function saveBody(
   each: (chunk: Buffer) => void,
   saved: (bytes: number) => void,
   writeError: (e: unknown) => Error,
+  where = "a file",
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     let received = 0;
@@ -105,7 +106,13 @@ export function saveBody(
       watch();
       received += chunk.length;
       if (received > limit)
-        return fail(new KitError("download.short", "The server sent more bytes than were asked for."));
+        return fail(
+          new KitError(
+            "download.server-long",
+            `The server sent more than the ${limit} bytes asked for while downloading ${where} (a body that does not end, or a server that ignores Range); nothing past them was saved. ` +
+              "Check that FLATFILES_ENDPOINT is an S3 endpoint and not a proxy or web server in front of one.",
+          ),
+        );
       try {
         each(chunk);
       } catch (e) {

@@ -5,9 +5,11 @@ import { planDownload } from "./plan";
 import { publish } from "./publish";
 import { openResumeState, reuseSavedPieces } from "./resume";
 import type { Downloaded, Job } from "./types";
+import { KitError } from "../../util/errors";
 import { verifyBytes } from "./verify";
 
 export async function transfer(job: Job): Promise<Downloaded> {
+  roomFor(job);
   const { check, pieces, plan } = await planDownload(job);
   // An abort while planning may have left a guessed plan: never reset a resumable state on it.
   if (job.signal?.aborted) throw job.signal.reason;
@@ -17,19 +19,55 @@ export async function transfer(job: Job): Promise<Downloaded> {
   // since must not be written through.
   const handle = await fs.promises.open(files.part, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
   try {
-    const { hasher, onDisk } = reuseSavedPieces(handle.fd, check, pieces, state);
-    const fetched = await fetchMissing(job, {
-      handle,
-      check,
-      pieces,
-      state,
-      hasher,
-      onDisk,
-      stateFile: files.state,
-    });
-    const verified = await verifyBytes(job, handle, check, hasher, files);
-    return publish(job, verified, fetched, files.state);
+    const { hasher, onDisk } = reuseSavedPieces(handle.fd, check, pieces, state, job.size);
+    try {
+      const fetched = await fetchMissing(job, {
+        handle,
+        check,
+        pieces,
+        state,
+        hasher,
+        onDisk,
+        stateFile: files.state,
+      });
+      await hasher.settled();
+      const verified = await verifyBytes(job, handle, check, hasher, files);
+      return publish(job, verified, fetched, files.state);
+    } finally {
+      // The hashing thread reads this file by its descriptor: it is done before the file closes.
+      await hasher.close();
+    }
   } finally {
     await handle.close();
   }
 }
+
+/**
+ * Whether the cache's disk can hold the object, asked before anything is planned or written: a
+ * size the server claims (or a real file too large for this disk) fails at once with the
+ * numbers, not after hours of download. What an earlier attempt left in `.part` counts as room.
+ */
+function roomFor(job: Job): void {
+  let free: number;
+  try {
+    const st = fs.statfsSync(job.cacheDir);
+    free = st.bavail * st.bsize;
+  } catch {
+    return; // a file system that does not say: the writes will tell
+  }
+  let partial = 0;
+  try {
+    partial = fs.lstatSync(`${job.target}.part`).size;
+  } catch {
+    /* none yet */
+  }
+  const needed = job.size - partial;
+  if (needed > free)
+    throw new KitError(
+      "download.disk-full",
+      `${job.key} is ${gb(job.size)} and the disk of ${job.cacheDir} has ${gb(free)} free; nothing was downloaded. ` +
+        "Free some space or set FLATFILES_CACHE_DIR to a larger disk, then run again.",
+    );
+}
+
+const gb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : `${(n / 1e6).toFixed(1)} MB`);

@@ -2,7 +2,8 @@
 import type * as fs from "node:fs";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Timeouts } from "../../aws/timeouts";
-import type { Check, OrderedHasher, Segment } from "../etag";
+import type { Check, Segment } from "../etag";
+import type { DiskHasher } from "./hashing";
 import type { Slots } from "./link";
 
 export interface DownloadOptions {
@@ -14,9 +15,9 @@ export interface DownloadOptions {
    * Ranged GETs in flight for this file, fixed. Left out (the default), the number adapts to
    * the link: it starts at 8 and grows while more connections add throughput, shrinks when they
    * stop adding or requests fail, and is shared by all downloads to the same endpoint in this
-   * process (link.ts).
+   * process (link.ts). "adaptive" says the same explicitly.
    */
-  concurrency?: number;
+  concurrency?: number | "adaptive";
   onProgress?: (p: Progress) => void;
   /**
    * Stops the download: requests in flight and waits between retries end at once, the pieces
@@ -89,6 +90,8 @@ export interface Job {
   onProgress?: (p: Progress) => void;
   /** The download's deadlines, defaults filled in. */
   timeouts: Required<Timeouts>;
+  /** The function the caller called (downloadFile, downloadRange…), named where a message says which option to change. */
+  via: string;
 }
 
 /** What the steps that write pieces share. */
@@ -97,7 +100,7 @@ export interface Transfer {
   check: Check;
   pieces: Piece[];
   state: PartState;
-  hasher: OrderedHasher;
+  hasher: DiskHasher;
   /** Bytes already on disk and kept (a resume). */
   onDisk: number;
   stateFile: string;

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
-import { type Check, type OrderedHasher, checkName, exactSegments, multipartEtagOf } from "../etag";
+import { type Check, checkName, exactSegments, multipartEtagOf } from "../etag";
 import { formatBytes } from "../../util/bytes";
+import type { DiskHasher } from "./hashing";
 import { KitError } from "../../util/errors";
 import type { Downloaded, Job } from "./types";
 
@@ -14,7 +15,7 @@ export async function verifyBytes(
   job: Job,
   handle: fs.promises.FileHandle,
   check: Check,
-  hasher: OrderedHasher,
+  hasher: DiskHasher,
   files: { part: string; state: string },
 ): Promise<NonNullable<Downloaded["verified"]>> {
   const { client, bucket, key, size } = job;
