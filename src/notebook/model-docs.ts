@@ -33,9 +33,13 @@ export interface DocumentedPageSize {
  */
 export function documentedPageSize(service: string, operation: string): DocumentedPageSize {
   const def = findOperation(service, operation);
-  if (!def) throw new KitError("docs.operation", `${service} ${operation} is not in the kit's operation table.`);
+  if (!def)
+    throw new KitError("docs.operation", `${service} ${operation} is not in the kit's operation table.`);
   if (!def.limitKey)
-    throw new KitError("docs.no-limit", `${service} ${def.operation} has no page-size parameter to document.`);
+    throw new KitError(
+      "docs.no-limit",
+      `${service} ${def.operation} has no page-size parameter to document.`,
+    );
   // Input shapes are named `...Request` in most models and `...Input` in some (DynamoDB).
   const doc = memberDoc(service, [`${def.operation}Request`, `${def.operation}Input`], def.limitKey);
   const sentence = doc.split(/(?<=\.)\s+/).find((s) => /default/i.test(s)) ?? "(no default stated)";

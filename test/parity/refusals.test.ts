@@ -37,7 +37,10 @@ describe("refused before any request: boto3 and the kit agree on every operation
   const quoted = new Set<string>();
   before(() => {
     const cases = OPERATIONS.map((o) => [BOTO_SERVICE[o.service], botoNameOf(o), 5]);
-    const r = spawnSync(ensureSandboxPython(), ["-c", BOTO3], { input: JSON.stringify(cases), encoding: "utf8" });
+    const r = spawnSync(ensureSandboxPython(), ["-c", BOTO3], {
+      input: JSON.stringify(cases),
+      encoding: "utf8",
+    });
     assert.equal(r.status, 0, r.stderr);
     boto = JSON.parse(r.stdout);
   });
@@ -46,8 +49,9 @@ describe("refused before any request: boto3 and the kit agree on every operation
     it(`${o.service} ${o.operation}: PageSize 5 is ${o.limitKey ? "accepted" : "refused"} by both`, () => {
       let kit = "accepted";
       try {
-        // biome-ignore lint/suspicious/noExplicitAny: a stand-in client; nothing is sent
-        getPaginator(fakeClient(o.service) as any, o.operation).paginate({ PaginationConfig: { PageSize: 5 } });
+        getPaginator(fakeClient(o.service) as never, o.operation).paginate({
+          PaginationConfig: { PageSize: 5 },
+        });
       } catch (e) {
         kit = `refused: ${(e as Error).message}`;
       }
