@@ -91,6 +91,8 @@ export { encodeToken } from "./paginator/token";
 export { listObjectsFanOut } from "./paginator/fanout";
 /** Count the response bytes of every request a client sends from now on. */
 export { meterTraffic } from "./notebook/traffic";
+/** What the AWS service model documents as an operation's default page size, beside which a sandbox answer can be set. */
+export { documentedPageSize } from "./notebook/model-docs";
 /** Iterate pages, keeping or dropping each, and read the heap held along the way. */
 export { memoryHeldWhilePaging } from "./notebook/memory";
 /** For teaching: a proxy refusing a share of requests with 503 SlowDown, to watch the SDK retry. */
