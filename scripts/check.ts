@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { biomeInBackground, tscInBackground } from "./lib/build";
 import { ensureNativePolars } from "./lib/native";
+import { slowestFirst } from "./lib/test-times";
 
 /**
  * Test files run at once. Two cores: the slow files wait on other processes as much as they
@@ -37,7 +38,10 @@ function unitTests(files: string[]): Promise<number> {
     "--test",
     `--test-concurrency=${UNIT_CONCURRENCY}`,
     "--test-reporter=dot",
-    ...files,
+    "--test-reporter-destination=stdout",
+    `--test-reporter=${path.join(__dirname, "lib", "test-times-reporter.mjs")}`,
+    "--test-reporter-destination=stdout",
+    ...slowestFirst(files),
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: "inherit", cwd: PACKAGE_ROOT });
