@@ -8,7 +8,8 @@
  * vs whole), lake (the Parquet lake build vs DuckDB's own COPY of the same generated day), install
  * (the packed kit in a fresh project: installed size, import time), startup (the CLI's start-up
  * beside the AWS CLI's), kernel (open notebook → kernel idle, first cell; beside a tslab kernel
- * without the kit), tests.
+ * without the kit), warmup (tslab's compile of the kit's declarations, beside them naming the SDK
+ * packages whole), check (npm run check, and its compile by TypeScript 7 beside 6), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -23,6 +24,8 @@ import { benchSandbox } from "./sandbox";
 import { benchLake } from "./lake";
 import { benchInstall } from "./install";
 import { benchStartup } from "./startup";
+import { benchWarmUp } from "./warmup";
+import { benchCheck } from "./check";
 
 async function benchTests(): Promise<BenchResult> {
   const t0 = performance.now();
@@ -56,6 +59,8 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   install: () => benchInstall(),
   tests: benchTests,
   startup: () => benchStartup(),
+  warmup: () => benchWarmUp(),
+  check: () => benchCheck(),
 };
 
 async function main() {
