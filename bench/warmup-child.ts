@@ -22,7 +22,7 @@ const first = conv.convert(
   "",
   [
     `import * as kit from ${JSON.stringify(dist)};`,
-    "const client = kit.sandboxClient();",
+    "const client = kit.flatFilesClient(kit.loadConfig());",
     'const pages = kit.getPaginator(client, "list_objects_v2").paginate({ Bucket: "b" });',
     'const ec2 = kit.getPaginator(client, "describe_instances").paginate({});',
   ].join("\n"),

@@ -23,7 +23,10 @@ interface Sample {
 
 /** dist/ copied, its operations table's types importing the SDK packages whole, as before. */
 function wholePackagesDist(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flatfiles-warmup-"));
+  // Inside the project, so its imports resolve to the project's node_modules as dist's do.
+  const cache = path.join(PACKAGE_ROOT, "node_modules", ".cache", "flatfiles-kit");
+  fs.mkdirSync(cache, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(cache, "warmup-dist-"));
   fs.cpSync(path.join(PACKAGE_ROOT, "dist"), dir, { recursive: true });
   const ops = path.join(dir, "paginator", "operations.d.ts");
   const text = fs.readFileSync(ops, "utf8");
@@ -60,8 +63,10 @@ export async function benchWarmUp(): Promise<BenchResult> {
       "warm-up compile, CPU s": median(xs.map((x) => x.warmUp)),
       "first cell after it, CPU s": median(xs.map((x) => x.firstCell)),
       "both, CPU s": median(xs.map((x) => x.create + x.warmUp)),
-      diagnostics: xs[0].diagnostics.length,
+      "compiler messages": xs[0].diagnostics.length,
     });
+    if (sides.now[0].diagnostics.length)
+      throw new Error(`the warm-up or first cell did not compile: ${sides.now[0].diagnostics.join("; ")}`);
     const now = row("kit's declarations as built (table shapes copied)", sides.now);
     const was = row("baseline: the same, naming the DynamoDB/EC2/IAM packages whole", sides.before);
     const ratio = (now["warm-up compile, CPU s"] as number) / (was["warm-up compile, CPU s"] as number);
