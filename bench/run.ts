@@ -9,7 +9,9 @@
  * (the packed kit in a fresh project: installed size, import time), startup (the CLI's start-up
  * beside the AWS CLI's), kernel (open notebook → kernel idle, first cell; beside a tslab kernel
  * without the kit), kernel-browser (the same in Chromium in Notebook 7: read 10 s then the first
- * cell, and Run All at once; beside tslab without the warm-up and without the kit), tests.
+ * cell, and Run All at once; beside tslab without the warm-up and without the kit), warmup
+ * (tslab's compile of the kit's declarations, beside them naming the SDK packages whole), check
+ * (npm run check, and its compile by TypeScript 7 beside 6), tests.
  */
 import { spawnSync } from "node:child_process";
 import { PACKAGE_ROOT } from "../src/util/paths";
@@ -25,6 +27,8 @@ import { benchSandbox } from "./sandbox";
 import { benchLake } from "./lake";
 import { benchInstall } from "./install";
 import { benchStartup } from "./startup";
+import { benchWarmUp } from "./warmup";
+import { benchCheck } from "./check";
 
 async function benchTests(): Promise<BenchResult> {
   const t0 = performance.now();
@@ -59,6 +63,8 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   install: () => benchInstall(),
   tests: benchTests,
   startup: () => benchStartup(),
+  warmup: () => benchWarmUp(),
+  check: () => benchCheck(),
 };
 
 async function main() {

@@ -2,48 +2,81 @@
  * `npm run check`: the fast loop while editing: lint and format check, type-check, build, unit
  * tests. No Jupyter, Chromium, Python or sandbox, so it runs anywhere in well under a minute;
  * `npm test` stays the full suite.
+ *
+ * The steps overlap where nothing waits on them: Biome beside the build, and the type-check of
+ * tests, scripts and benches beside the unit tests (which run from src/ through tsx and need only
+ * dist/, for the kernel tests). Every step's failure is reported, not only the first.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PACKAGE_ROOT } from "../src/util/paths";
-import { biome, buildLibrary, tsc } from "./lib/build";
+import { biomeInBackground, tscInBackground } from "./lib/build";
+import { ensureNativePolars } from "./lib/native";
+import { slowestFirst } from "./lib/test-times";
 
-function run(what: string, command: string, args: string[]): void {
-  const r = spawnSync(command, args, { stdio: "inherit", cwd: PACKAGE_ROOT });
-  if (r.status !== 0) throw new Error(`${what} failed (exit code ${r.status}).`);
-}
+/**
+ * Test files run at once. Two cores: the slow files wait on other processes as much as they
+ * compute (tslab kernels, npm pack, child Node processes), so one more than the cores keeps both busy.
+ */
+export const UNIT_CONCURRENCY = 3;
 
-function main(): void {
-  const t0 = performance.now();
-  const step = (m: string) => console.log(`\n== ${m} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  step("lint and format (Biome)");
-  biome();
-  step("type-check and build");
-  tsc("tsconfig.dev.json", { incremental: true });
-  buildLibrary({ incremental: true });
+export function unitTestFiles(): string[] {
   const dir = path.join(PACKAGE_ROOT, "test", "unit");
-  const files = fs
+  return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith(".test.ts"))
     .sort()
     .map((f) => path.join(dir, f));
-  step(`unit tests: ${files.length} files`);
-  // Two at a time: the slow files (the sandbox generator, polars, tslab) wait on different things.
-  run("Unit tests", process.execPath, [
+}
+
+function unitTests(files: string[]): Promise<number> {
+  const t0 = performance.now();
+  const args = [
     "--import",
     "tsx",
     "--test",
-    "--test-concurrency=2",
+    `--test-concurrency=${UNIT_CONCURRENCY}`,
     "--test-reporter=dot",
-    ...files,
-  ]);
+    "--test-reporter-destination=stdout",
+    `--test-reporter=${path.join(__dirname, "lib", "test-times-reporter.mjs")}`,
+    "--test-reporter-destination=stdout",
+    ...slowestFirst(files),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: "inherit", cwd: PACKAGE_ROOT });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0
+        ? resolve((performance.now() - t0) / 1000)
+        : reject(new Error(`Unit tests failed (exit code ${code}).`)),
+    );
+  });
+}
+
+/** Waits for every step; throws once, naming each one that failed. */
+async function all(steps: Promise<unknown>[]): Promise<void> {
+  const failed: string[] = [];
+  for (const r of await Promise.allSettled(steps))
+    if (r.status === "rejected") failed.push(r.reason instanceof Error ? r.reason.message : String(r.reason));
+  if (failed.length) throw new Error(failed.join("\n"));
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const step = (m: string) => console.log(`\n== ${m} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  step("lint and format (Biome), beside the build");
+  ensureNativePolars();
+  const lint = biomeInBackground();
+  lint.catch(() => {}); // awaited below, with the others
+  await all([tscInBackground("tsconfig.json", { incremental: true })]);
+  const files = unitTestFiles();
+  step(`unit tests: ${files.length} files, beside the type-check of tests, scripts and benches`);
+  await all([lint, tscInBackground("tsconfig.dev.json", { incremental: true }), unitTests(files)]);
   step("done");
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
-}
+});

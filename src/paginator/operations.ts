@@ -11,11 +11,11 @@
  * Tokens and result keys are JMESPath expressions over the response, exactly as in botocore,
  * so `NextMarker || Contents[-1].Key` works unchanged.
  */
-import type * as DynamoDB from "@aws-sdk/client-dynamodb";
-import type * as EC2 from "@aws-sdk/client-ec2";
-import type * as IAM from "@aws-sdk/client-iam";
 import type * as S3 from "@aws-sdk/client-s3";
 import { missingPackageError, missingPackageName } from "../util/optional";
+import type * as DynamoDB from "./sdk-shapes/dynamodb";
+import type * as EC2 from "./sdk-shapes/ec2";
+import type * as IAM from "./sdk-shapes/iam";
 import type { BotoNameOfRow } from "./types";
 
 /**
@@ -146,16 +146,41 @@ export function op<S extends string, M, const N extends CommandName<M>, const B 
   return Object.defineProperty(row, "command", { value: command, enumerable: false }) as never;
 }
 
+/**
+ * The command classes of the table's operations in a package, from the shapes copied out of it
+ * (sdk-shapes/, scripts/lib/sdk-shapes.ts): `{ ScanCommand: CommandClass<ScanCommandInput, ...> }`.
+ */
+export type CommandsOf<O> = {
+  [N in keyof O & string as `${N}Command`]: O[N] extends { input: infer I; output: infer Out }
+    ? CommandClass<I, Out>
+    : never;
+};
+
 // Typed by name, so the emitted declarations say `typeof S3` rather than spell out the package.
+// S3's whole package: the kit's declarations import its client anyway. DynamoDB, EC2 and IAM only
+// as far as the table's rows go (their shapes are copied in sdk-shapes/): naming their packages here
+// made every notebook's first compile parse 13.5 MB of declarations for seven operations. The
+// loaders' packages are checked against those shapes where they are assigned.
 const s3: SdkPackage<"S3", typeof S3> = sdkPackage("S3", () => import("@aws-sdk/client-s3"));
-const dynamodb: SdkPackage<"DynamoDB", typeof DynamoDB> = sdkPackage(
+const dynamodb: SdkPackage<"DynamoDB", CommandsOf<DynamoDB.Operations>> = sdkPackage(
   "DynamoDB",
   () => import("@aws-sdk/client-dynamodb"),
 );
-const ec2: SdkPackage<"EC2", typeof EC2> = sdkPackage("EC2", () => import("@aws-sdk/client-ec2"));
-const iam: SdkPackage<"IAM", typeof IAM> = sdkPackage("IAM", () => import("@aws-sdk/client-iam"));
+const ec2: SdkPackage<"EC2", CommandsOf<EC2.Operations>> = sdkPackage(
+  "EC2",
+  () => import("@aws-sdk/client-ec2"),
+);
+const iam: SdkPackage<"IAM", CommandsOf<IAM.Operations>> = sdkPackage(
+  "IAM",
+  () => import("@aws-sdk/client-iam"),
+);
 
-/** The SDK packages of the table's rows, for rows added elsewhere: `op(SDK_PACKAGES.IAM, "ListPolicies", {...})`. */
+/**
+ * The SDK packages of the table's rows, for rows added elsewhere. S3's has every S3 operation:
+ * `op(SDK_PACKAGES.S3, "ListBuckets", {...})`; the others have the table's operations only. A row
+ * for another operation names its package, which types it from the package itself:
+ * `op(sdkPackage("IAM", () => import("@aws-sdk/client-iam")), "ListPolicies", {...})`.
+ */
 export const SDK_PACKAGES = { S3: s3, DynamoDB: dynamodb, EC2: ec2, IAM: iam } as const;
 
 const S3_EXTRA = ["RequestCharged", "Prefix"];

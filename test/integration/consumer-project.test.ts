@@ -1,14 +1,16 @@
 /**
  * The kit as a learner's own project gets it (issue 24): `npm pack`, then `npm install <tarball>`
- * into a fresh project (from the local npm cache when it can), on Node 24 (the project's) and on
- * Node 22 with its npm 10 (the floor, both fetched from the npm registry). There, a consumer
- * script and the README's smallest example are type-checked under `nodenext` and `bundler`
- * resolution and run against this run's sandbox: list with a paginator, resume from its token,
- * download a day, load it, scan it lazily, meet an optional package that is not installed, and use
- * the CLI through `npx flatfiles`. Nothing may be written inside the installed package.
+ * into a fresh project (from the local npm cache when it can), on Node 26 (the project's), Node 24
+ * and Node 22 with its npm 10 (the floor; both fetched from the npm registry). There, a consumer
+ * script, the README's smallest example and a file of type assertions (test/consumer/types.mts)
+ * are type-checked under `nodenext` and `bundler` resolution by each TypeScript a consumer may
+ * use (5.0, the notebooks' own through tslab, 5.9, 6.0 and 7.0), and the scripts run against this
+ * run's sandbox on each Node: list with a paginator, resume from its token, download a day, load
+ * it, scan it lazily, meet an optional package that is not installed, and use the CLI through
+ * `npx flatfiles`. Nothing may be written inside the installed package.
  *
- * About two minutes on 2 busy cores (116 s measured): two installs of ~145 MB from the npm cache
- * (in parallel, ~30 s), two strict type-checks (~10-20 s each), the runs and the CLI (~30 s).
+ * About three minutes on 2 busy cores: three installs of ~145 MB from the npm cache (in parallel),
+ * eight strict type-checks (TypeScript 7's take a second or two), the runs and the CLI.
  */
 import assert from "node:assert/strict";
 import { type SpawnOptions, spawn } from "node:child_process";
@@ -156,22 +158,47 @@ function tsconfig(app: string, resolution: "nodenext" | "bundler", files: string
   return file;
 }
 
-const TSC = path.join(PACKAGE_ROOT, "node_modules", "typescript", "bin", "tsc");
+/** The Node of `npm test` (the project's own), and the others a consumer may run, with the npm each ships. */
+const PROJECT_NODE = 26;
+const OTHER_NODES = [
+  { major: 22, npm: "npm@10" },
+  { major: 24, npm: "npm@11" },
+] as const;
+
+/**
+ * The TypeScript compilers a consumer may type-check the kit's declarations with: 5.0 (the one
+ * tslab bundles, so every notebook's), the last 5.x, 6.0 and 7.0 (the project's own). The two in
+ * between are fetched from the npm registry.
+ */
+const TYPESCRIPTS = [
+  {
+    version: "5.0",
+    tsc: () => path.join(PACKAGE_ROOT, "node_modules", "@tslab", "typescript-for-tslab", "bin", "tsc"),
+  },
+  { version: "5.9", fetch: "typescript@5.9" },
+  { version: "6.0", fetch: "typescript@6.0" },
+  { version: "7.0", tsc: () => path.join(PACKAGE_ROOT, "node_modules", "typescript", "bin", "tsc") },
+] as const;
 
 describe("the packed kit installed into a fresh project", { timeout: 600_000 }, () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "flatfiles-consumer-"));
   const cache = path.join(root, "cache");
-  const node24 = process.execPath;
+  const node24 = process.execPath; // the project's own Node (26): the name stays for a smaller diff
   let tarball = "";
   let p24: Awaited<ReturnType<typeof consumerProject>>;
-  let p22: Promise<Awaited<ReturnType<typeof consumerProject>> & { node: string }>;
+  const others = new Map<number, Promise<Awaited<ReturnType<typeof consumerProject>> & { node: string }>>();
+  let compilers: Promise<Map<string, string>>;
   let before24: Map<string, string>;
   const runEnv = (nodeBin: string) =>
     envWith(nodeBin, { FLATFILES_TARGET: "sandbox", FLATFILES_CACHE_DIR: cache });
 
   before(async () => {
     assert.ok(process.env.FLATFILES_SANDBOX_STATE, "run with `npm test`, which starts the sandbox");
-    assert.ok(Number.parseInt(process.versions.node, 10) >= 24, "the project's own Node (24) runs the tests");
+    assert.equal(
+      Number.parseInt(process.versions.node, 10),
+      PROJECT_NODE,
+      `the project's own Node (${PROJECT_NODE}) runs the tests`,
+    );
     const pack = ok(
       await run(
         "npm",
@@ -181,24 +208,48 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
       "npm pack",
     );
     tarball = path.join(root, (JSON.parse(pack.stdout) as { filename: string }[])[0].filename);
-    // Node 22 and the npm it ships with (10) from the npm registry, and a project installed by them, meanwhile.
-    p22 = (async () => {
-      const tools = path.join(root, "node22");
+    // The other Nodes and the npm each ships with, from the npm registry, and a project installed by each, meanwhile.
+    for (const { major, npm } of OTHER_NODES) {
+      const p = (async () => {
+        const tools = path.join(root, `node${major}`);
+        fs.mkdirSync(tools);
+        fs.writeFileSync(path.join(tools, "package.json"), '{"private":true}');
+        ok(
+          await run("npm", ["install", ...NPM_QUIET, `node@${major}`, npm], {
+            cwd: tools,
+            env: envWith(node24),
+          }),
+          `npm install node@${major} ${npm}`,
+        );
+        const node = fs.realpathSync(path.join(tools, "node_modules", ".bin", "node"));
+        const bin = path.join(tools, "node_modules", "npm", "bin");
+        const own = { npm: [node, path.join(bin, "npm-cli.js")], npx: [node, path.join(bin, "npx-cli.js")] };
+        return { ...(await consumerProject(root, `app${major}`, tarball, node, own)), node };
+      })();
+      p.catch(() => {}); // awaited by its tests
+      others.set(major, p);
+    }
+    // The TypeScripts the project does not have, under aliases, meanwhile.
+    compilers = (async () => {
+      const tools = path.join(root, "typescripts");
       fs.mkdirSync(tools);
       fs.writeFileSync(path.join(tools, "package.json"), '{"private":true}');
+      const fetched = TYPESCRIPTS.flatMap((t) => ("fetch" in t ? [t] : []));
       ok(
-        await run("npm", ["install", ...NPM_QUIET, "node@22", "npm@10"], {
+        await run("npm", ["install", ...NPM_QUIET, ...fetched.map((t) => `ts-${t.version}@npm:${t.fetch}`)], {
           cwd: tools,
           env: envWith(node24),
         }),
-        "npm install node@22 npm@10",
+        "npm install of the TypeScripts",
       );
-      const node = fs.realpathSync(path.join(tools, "node_modules", ".bin", "node"));
-      const bin = path.join(tools, "node_modules", "npm", "bin");
-      const npm10 = { npm: [node, path.join(bin, "npm-cli.js")], npx: [node, path.join(bin, "npx-cli.js")] };
-      return { ...(await consumerProject(root, "app22", tarball, node, npm10)), node };
+      return new Map(
+        TYPESCRIPTS.map((t) => [
+          t.version,
+          "fetch" in t ? path.join(tools, "node_modules", `ts-${t.version}`, "bin", "tsc") : t.tsc(),
+        ]),
+      );
     })();
-    p22.catch(() => {}); // awaited by its tests
+    compilers.catch(() => {});
     p24 = await consumerProject(root, "app24", tarball, node24, SYSTEM_NPM);
     before24 = snapshot(p24.kit);
     fs.copyFileSync(
@@ -206,10 +257,14 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
       path.join(p24.app, "consumer.mts"),
     );
     fs.writeFileSync(path.join(p24.app, "readme-example.mts"), readmeExample());
+    fs.copyFileSync(
+      path.join(PACKAGE_ROOT, "test", "consumer", "types.mts"),
+      path.join(p24.app, "types.mts"),
+    );
   });
 
   after(async () => {
-    await p22?.catch(() => {});
+    for (const p of others.values()) await p.catch(() => {});
     fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -242,15 +297,19 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
     assert.ok(total < BEFORE_BYTES * 0.65, `${(total / 1e6).toFixed(1)} MB`);
   });
 
-  for (const resolution of ["nodenext", "bundler"] as const) {
-    it(`type-checks the consumer script and the README's example under ${resolution} resolution`, async () => {
-      const config = tsconfig(p24.app, resolution, ["consumer.mts", "readme-example.mts"]);
-      ok(
-        await run(node24, [TSC, "-p", config], { cwd: p24.app, env: envWith(node24) }),
-        `tsc (${resolution})`,
-      );
-    });
-  }
+  for (const { version } of TYPESCRIPTS)
+    for (const resolution of ["nodenext", "bundler"] as const) {
+      it(`TypeScript ${version} type-checks the consumer script, the README's example and the exact types under ${resolution} resolution`, async () => {
+        const tsc = (await compilers).get(version)!;
+        const reported = ok(await run(node24, [tsc, "-v"]), `tsc ${version} -v`);
+        assert.match(reported.stdout, new RegExp(`Version ${version.replace(".", "\\.")}\\.`));
+        const config = tsconfig(p24.app, resolution, ["consumer.mts", "readme-example.mts", "types.mts"]);
+        ok(
+          await run(node24, [tsc, "-p", config], { cwd: p24.app, env: envWith(node24) }),
+          `tsc ${version} (${resolution})`,
+        );
+      });
+    }
 
   /** Runs the consumer script under `nodeBin` in `app` and checks what it found. */
   async function consumerRun(app: string, nodeBin: string) {
@@ -293,15 +352,15 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
     assert.match(r.stdout, /shape: \(3, \d+\)/, "the first rows of the day as a polars table");
   }
 
-  it("on Node 24: lists, resumes, downloads, loads, scans lazily; a missing optional package is named", async () => {
+  it(`on Node ${PROJECT_NODE}: lists, resumes, downloads, loads, scans lazily; a missing optional package is named`, async () => {
     await consumerRun(p24.app, node24);
   });
 
-  it("on Node 24: the README's smallest example runs as it is", async () => {
+  it(`on Node ${PROJECT_NODE}: the README's smallest example runs as it is`, async () => {
     await readmeRun(p24.app, node24);
   });
 
-  it("on Node 24: the CLI through npx flatfiles", async () => {
+  it(`on Node ${PROJECT_NODE}: the CLI through npx flatfiles`, async () => {
     const env = runEnv(node24);
     const npx = (...args: string[]) => run("npx", ["--offline", "flatfiles", ...args], { cwd: p24.app, env });
     const dates = ok(await npx("dates", DATASET, "2024-03-11", "2024-03-15"), "npx flatfiles dates");
@@ -312,38 +371,36 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
     assert.match(head.stdout, /ticker/);
   });
 
-  it("on Node 22 with its npm 10: installs and runs the same script, the README's example, the CLI", async () => {
-    const p = await p22;
-    const major = Number.parseInt((await run(p.node, ["-p", "process.versions.node"])).stdout, 10);
-    assert.equal(major, 22);
-    const npmVersion = await run(p.npm.npm[0], [...p.npm.npm.slice(1), "-v"]);
-    assert.match(npmVersion.stdout, /^10\./);
-    for (const name of OPTIONAL_PEERS)
-      assert.equal(fs.existsSync(path.join(p.app, "node_modules", name)), false, `${name} was installed`);
-    const beforeKit = snapshot(p.kit);
-    fs.copyFileSync(
-      path.join(PACKAGE_ROOT, "test", "consumer", "consumer.mts"),
-      path.join(p.app, "consumer.mts"),
-    );
-    fs.writeFileSync(path.join(p.app, "readme-example.mts"), readmeExample());
-    await consumerRun(p.app, p.node);
-    await readmeRun(p.app, p.node);
-    const dates = ok(
-      await run(
-        p.npm.npx[0],
-        [...p.npm.npx.slice(1), "--offline", "flatfiles", "dates", DATASET, "2024-03-11", "2024-03-12"],
-        {
-          cwd: p.app,
-          env: runEnv(p.node),
-        },
-      ),
-      "npx flatfiles on Node 22",
-    );
-    assert.match(dates.stdout, /2024-03-12/);
-    assert.deepEqual([...snapshot(p.kit)], [...beforeKit], "nothing written inside the installed package");
-  });
+  for (const { major, npm } of OTHER_NODES)
+    it(`on Node ${major} with its ${npm.replace("@", " ")}: installs and runs the same script, the README's example, the CLI`, async () => {
+      const p = await others.get(major)!;
+      const reported = Number.parseInt((await run(p.node, ["-p", "process.versions.node"])).stdout, 10);
+      assert.equal(reported, major);
+      const npmVersion = await run(p.npm.npm[0], [...p.npm.npm.slice(1), "-v"]);
+      assert.match(npmVersion.stdout, new RegExp(`^${npm.split("@")[1]}\\.`));
+      for (const name of OPTIONAL_PEERS)
+        assert.equal(fs.existsSync(path.join(p.app, "node_modules", name)), false, `${name} was installed`);
+      const beforeKit = snapshot(p.kit);
+      fs.copyFileSync(
+        path.join(PACKAGE_ROOT, "test", "consumer", "consumer.mts"),
+        path.join(p.app, "consumer.mts"),
+      );
+      fs.writeFileSync(path.join(p.app, "readme-example.mts"), readmeExample());
+      await consumerRun(p.app, p.node);
+      await readmeRun(p.app, p.node);
+      const dates = ok(
+        await run(
+          p.npm.npx[0],
+          [...p.npm.npx.slice(1), "--offline", "flatfiles", "dates", DATASET, "2024-03-11", "2024-03-12"],
+          { cwd: p.app, env: runEnv(p.node) },
+        ),
+        `npx flatfiles on Node ${major}`,
+      );
+      assert.match(dates.stdout, /2024-03-12/);
+      assert.deepEqual([...snapshot(p.kit)], [...beforeKit], "nothing written inside the installed package");
+    });
 
-  it("nothing was written inside the installed package (Node 24)", () => {
+  it(`nothing was written inside the installed package (Node ${PROJECT_NODE})`, () => {
     assert.deepEqual([...snapshot(p24.kit)], [...before24]);
   });
 });

@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { CreatePolicyCommand, DeletePolicyCommand, IAMClient, type Policy } from "@aws-sdk/client-iam";
 import { sandboxClient } from "../../src/aws/clients";
 import { getPaginator } from "../../src/paginator/engine";
-import { OPERATIONS, SDK_PACKAGES, op } from "../../src/paginator/operations";
+import { OPERATIONS, op, sdkPackage } from "../../src/paginator/operations";
 import { tryDecodeToken } from "../../src/paginator/token";
 import { ensureSandboxPython } from "../../src/sandbox/python";
 import { KitError } from "../../src/util/errors";
@@ -20,13 +20,17 @@ import { sandboxState } from "../helpers/sandbox";
 // The row, as botocore's iam paginators-1.json has it.
 const operations = [
   ...OPERATIONS,
-  op(SDK_PACKAGES.IAM, "ListPolicies", {
-    inputToken: ["Marker"],
-    outputToken: ["Marker"],
-    limitKey: "MaxItems",
-    resultKeys: ["Policies"],
-    moreResults: "IsTruncated",
-  }),
+  op(
+    sdkPackage("IAM", () => import("@aws-sdk/client-iam")),
+    "ListPolicies",
+    {
+      inputToken: ["Marker"],
+      outputToken: ["Marker"],
+      limitKey: "MaxItems",
+      resultKeys: ["Policies"],
+      moreResults: "IsTruncated",
+    },
+  ),
 ];
 
 const iam = sandboxClient(IAMClient);
