@@ -171,7 +171,8 @@ function kindForOrder(v: unknown): string {
  */
 export function pyCompare(a: unknown, b: unknown): number {
   // The common case of a filter (`Size > \`1000\``): two plain numbers.
-  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : a === b ? 0 : Number.NaN;
+  if (typeof a === "number" && typeof b === "number")
+    return a < b ? -1 : a > b ? 1 : a === b ? 0 : Number.NaN;
   const [x, y] = [numeric(a), numeric(b)];
   if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : x === y ? 0 : Number.NaN;
   if (typeof a === "string" && typeof b === "string") return compareText(a, b);
