@@ -11,6 +11,8 @@ import { type Dataset, findDataset } from "./datasets";
 import { type DownloadOptions, type Downloaded, cacheRootReady, downloadFile, settingsOf } from "./download";
 import { KitError } from "../util/errors";
 import { wholeNumber } from "../util/validate";
+import type { LakeOption } from "./load/s3/target";
+import { conversionSlots, convertDays } from "./range-convert";
 
 export interface RangePlan {
   dataset: string;
@@ -97,6 +99,13 @@ export interface RangeOptions extends Omit<DownloadOptions, "onProgress"> {
   files?: number;
   /** Also build each day's Parquet copy (the lake), after the downloads. */
   parquet?: boolean;
+  /** Where the copies go: a folder or `s3://bucket/prefix` (see `ensureParquet`); default `<cache>/parquet`. */
+  lake?: LakeOption;
+  /**
+   * Conversions at once (default: one per core, as many as memory allows at ~600 MB each).
+   * Each runs on a worker thread of its own, so the days are converted on every core.
+   */
+  conversions?: number;
   onProgress?: (p: RangeProgress) => void;
   /** Called once per day as it finishes or fails. */
   onDay?: (day: RangeDay | RangeFailure) => void;
@@ -232,21 +241,20 @@ export async function downloadRange(
   if (signal?.aborted) aborted = true;
 
   if (options.parquet && !aborted && done.length) {
-    // After the downloads, not between them: a conversion holds this thread, which would
-    // stall the other files' transfers.
-    const { ensureParquet } = await import("./load");
-    for (const day of [...done].sort((a, b) => (a.date < b.date ? -1 : 1))) {
-      if (signal?.aborted) {
-        aborted = true;
-        break;
-      }
-      try {
-        day.parquet = await ensureParquet(day.path, plan.dataset, options.onWarning ?? console.warn);
-      } catch (e) {
-        done.splice(done.indexOf(day), 1);
-        failed.push(failureOf(day, e, "downloaded, but its Parquet copy failed: "));
-      }
+    // After the downloads, not between them: conversions want every core.
+    const slots = options.conversions ?? conversionSlots();
+    wholeNumber("conversions", slots, 1, 64);
+    const r = await convertDays(done, plan.dataset, {
+      lake: options.lake,
+      conversions: slots,
+      signal,
+      onWarning: options.onWarning ?? console.warn,
+    });
+    for (const f of r.failed) {
+      done.splice(done.indexOf(f.day), 1);
+      failed.push(failureOf(f.day, f.error, "downloaded, but its Parquet copy failed: "));
     }
+    if (r.aborted) aborted = true;
   }
   done.sort((a, b) => (a.date < b.date ? -1 : 1));
   failed.sort((a, b) => (a.date < b.date ? -1 : 1));

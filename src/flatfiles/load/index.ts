@@ -8,11 +8,12 @@
  * The steps: `header` (names and columns), `parse` (typed batches, errors that name the line),
  * `day` (a gzipped day in batches, written as Parquet files), `lake` (where copies live, staging,
  * what the kit may replace), `copy` (ensureParquet), `worker` (conversion on a thread), `read`
- * (loadDay, scanDays), `types` (in-memory and stored types).
+ * (loadDay, scanDays), `types` (in-memory and stored types), `s3/` (a lake in object storage).
  */
 export { type BatchOptions, writeParquetFiles } from "./day";
-export { ensureParquet, FORMAT, parquetGlob, parquetPath } from "./copy";
+export { ensureParquet, ensureParquetAsync, FORMAT, parquetGlob, parquetPath } from "./copy";
 export { columnsFor, readHeader, type Warn } from "./header";
 export { parseCsv } from "./parse";
-export { loadDay, type LoadOptions, scanDays, type ScanOptions, timeColumn } from "./read";
+export { lakeDates, loadDay, type LoadOptions, scanDays, type ScanOptions, timeColumn } from "./read";
+export type { LakeOption, S3LakeSettings } from "./s3/target";
 export { polarsSchema, withDatetimes } from "./types";
