@@ -21,6 +21,7 @@ import { benchChain, benchVwap } from "./analysis";
 import { benchKernel } from "./kernel";
 import { benchSandbox } from "./sandbox";
 import { benchLake } from "./lake";
+import { benchLakeMonth } from "./lake-month";
 import { benchInstall } from "./install";
 import { benchStartup } from "./startup";
 
@@ -52,6 +53,7 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   vwap: () => benchVwap(),
   chain: () => benchChain(),
   lake: () => benchLake(),
+  lakemonth: () => benchLakeMonth(),
   kernel: () => benchKernel(),
   install: () => benchInstall(),
   tests: benchTests,
