@@ -8,6 +8,7 @@ import { downloadDay } from "../../flatfiles/catalog";
 import { findDataset } from "../../flatfiles/datasets";
 import { type RangeResult, downloadRange, planRange } from "../../flatfiles/range";
 import { KitError } from "../../util/errors";
+import { durationText, rangeCost } from "../../flatfiles/lake-plan";
 import { resolveS3Lake } from "../../flatfiles/load/s3/target";
 import { type Values, formatOf, usage, wholeOption } from "../args";
 import { sizeText, render, safe } from "../output";
@@ -71,6 +72,7 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
         ),
       );
       io.err(`${total} to get for ${dataset.id} ${from} → ${to ?? from}${gapNote(plan.gaps)}\n`);
+      io.err(costNote(plan.days.map((d) => d.size), values, lake));
       return;
     }
     if (!plan.days.length)
@@ -138,6 +140,17 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
       );
     }
   });
+}
+
+/** The dry run's second line: disk needed and time, at the measured rates (lake-plan.ts). */
+function costNote(sizes: number[], values: Values, lake: string | undefined): string {
+  const objectStorage = lake !== undefined && /^s3:\/\//i.test(lake);
+  const conversions = values.jobs === undefined ? undefined : Number(values.jobs);
+  const c = rangeCost(sizes, { parquet: values.parquet === true, objectStorage, conversions });
+  const convert = values.parquet
+    ? `, about ${durationText(c.convertSeconds)} to convert (${conversions ?? 2} at once)`
+    : " (add --parquet for the lake's share)";
+  return `needs about ${sizeText(c.diskBytes)} of disk; about ${durationText(c.downloadSeconds)} to download at 110 MB/s (a 1 Gbit/s line)${convert}\n`;
 }
 
 /** `--lake`: a folder or an s3:// address, only with --parquet (checked before anything is fetched). */
