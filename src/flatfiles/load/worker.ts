@@ -102,21 +102,23 @@ export async function runOnWorkerAsync<T>(
     return await new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(signal?.reason ?? new DOMException("aborted", "AbortError"));
       signal?.addEventListener("abort", onAbort, { once: true });
-      port1.on("message", (msg: WorkerMessage) => {
+      const take = (msg: WorkerMessage) => {
         try {
           const r = settle(msg, warn, failed);
           if (r.done) resolve(r.value as T);
         } catch (e) {
           reject(e);
         }
-      });
+      };
+      port1.on("message", take);
       worker.on("error", (e) => reject(failed(e.message)));
-      // Messages sent before the exit arrive first; an exit with no answer is a thread that died.
-      worker.on("exit", () =>
-        setImmediate(() =>
-          reject(failed("its worker thread stopped without finishing (out of memory, or killed).")),
-        ),
-      );
+      // The exit can be seen before the last messages it sent: read those first, then an exit
+      // with no answer is a thread that died.
+      worker.on("exit", () => {
+        for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1))
+          take(m.message as WorkerMessage);
+        reject(failed("its worker thread stopped without finishing (out of memory, or killed)."));
+      });
     });
   } finally {
     port1.close();
