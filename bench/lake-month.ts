@@ -26,7 +26,16 @@ export async function benchLakeMonth(
     if (d.getUTCDay() % 6 !== 0) dates.push(d.toISOString().slice(0, 10));
   const root = path.join(WORK, "lake-month");
   const files = dates.map((date) => {
-    const f = path.join(root, "cache", "flatfiles", "us_stocks_sip", "trades_v1", date.slice(0, 4), date.slice(5, 7), `${date}.csv.gz`);
+    const f = path.join(
+      root,
+      "cache",
+      "flatfiles",
+      "us_stocks_sip",
+      "trades_v1",
+      date.slice(0, 4),
+      date.slice(5, 7),
+      `${date}.csv.gz`,
+    );
     fs.mkdirSync(path.dirname(f), { recursive: true });
     if (!fs.existsSync(f)) fs.copyFileSync(keep, f);
     return f;
@@ -38,12 +47,22 @@ export async function benchLakeMonth(
     fs.mkdirSync(out, { recursive: true });
     return measured(
       process.execPath,
-      ["--import", "tsx", path.join(__dirname, "lake-child.ts"), task, JSON.stringify({ files, dataset, out, ...extra })],
+      [
+        "--import",
+        "tsx",
+        path.join(__dirname, "lake-child.ts"),
+        task,
+        JSON.stringify({ files, dataset, out, ...extra }),
+      ],
       process.env,
       true,
     );
   };
-  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
+  const load = () =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ");
   const loadBefore = load();
   const one: Run[] = [];
   const two: Run[] = [];

@@ -154,7 +154,9 @@ export const ensureParquetAsync = load.fn("ensureParquetAsync");
 /** The dates a dataset's table holds in an object-storage lake (`s3://bucket/prefix`). */
 export const lakeDates = load.fn("lakeDates");
 /** Where Parquet copies go: a folder, `s3://bucket/prefix`, or S3 settings spelled out. */
-export type { LakeOption, S3LakeSettings } from "./flatfiles/load";
+export type { LakeOption } from "./flatfiles/load";
+/** An object-storage lake's settings: its address, endpoint, region and keys (never the flat-files keys). */
+export type { S3LakeSettings } from "./flatfiles/load";
 /** The options of `loadDay`: Parquet copy or not, datetime columns, where warnings go. */
 export type { LoadOptions } from "./flatfiles/load";
 /** The options of `scanDays`: tickers, columns, a time range, pushed into the Parquet scans. */

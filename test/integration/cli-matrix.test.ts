@@ -270,7 +270,10 @@ async function oneDataset(d: Dataset): Promise<void> {
     ok(await cli("get", d.id, first, "--parquet", "--lake", elsewhere, "--format", "json"), "get --lake"),
   );
   assert.equal(inLake[0].parquet, parquetPath(inLake[0].path, { lake: elsewhere }));
-  assert.ok(inLake[0].parquet!.startsWith(path.join(elsewhere, "flatfiles", `asset=${d.asset}`)), inLake[0].parquet);
+  assert.ok(
+    inLake[0].parquet!.startsWith(path.join(elsewhere, "flatfiles", `asset=${d.asset}`)),
+    inLake[0].parquet,
+  );
 
   // head: the file's own columns, times readable (or raw), -n, one ticker, one underlying.
   const header = headerOf(got[0].path);

@@ -72,7 +72,13 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
         ),
       );
       io.err(`${total} to get for ${dataset.id} ${from} → ${to ?? from}${gapNote(plan.gaps)}\n`);
-      io.err(costNote(plan.days.map((d) => d.size), values, lake));
+      io.err(
+        costNote(
+          plan.days.map((d) => d.size),
+          values,
+          lake,
+        ),
+      );
       return;
     }
     if (!plan.days.length)
