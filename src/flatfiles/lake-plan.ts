@@ -11,8 +11,13 @@ export const LINE_BYTES_PER_S = 110e6;
  * day (0.53 GB gzipped) in ~15 s on a quiet 2-core machine (`bench -- lake`).
  */
 export const CONVERT_GZ_BYTES_PER_S = 35e6;
-/** How much faster two conversions at once finish a month than one (`bench -- lakemonth`). */
-export const TWO_AT_ONCE_SPEEDUP = 1.6;
+/**
+ * How much faster two conversions at once finish a month than one (`bench -- lakemonth`). The
+ * only run so far was on a machine loaded far beyond its two cores (load average 13-25), where
+ * two at once gained nothing (1.23x slower, docs/benchmarks.md): until a quiet run says more,
+ * estimates assume no gain.
+ */
+export const TWO_AT_ONCE_SPEEDUP = 1;
 
 export interface RangeCost {
   /** Bytes on disk: the downloads, plus the local lake (or, for an object-storage lake, the staging of the days converted at once). */
