@@ -98,9 +98,10 @@ export async function runOnWorkerAsync<T>(
   signal?.throwIfAborted();
   const { port1, worker } = start(script, data);
   const failed = (message: string) => new Error(`${what} failed: ${message}`);
+  let onAbort = () => {};
   try {
     return await new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(signal?.reason ?? new DOMException("aborted", "AbortError"));
+      onAbort = () => reject(signal?.reason ?? new DOMException("aborted", "AbortError"));
       signal?.addEventListener("abort", onAbort, { once: true });
       const take = (msg: WorkerMessage) => {
         try {
@@ -121,6 +122,8 @@ export async function runOnWorkerAsync<T>(
       });
     });
   } finally {
+    // One signal serves a whole range: a listener left per day would pile up.
+    signal?.removeEventListener("abort", onAbort);
     port1.close();
     await worker.terminate();
   }
