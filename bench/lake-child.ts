@@ -2,13 +2,21 @@
  * One side of the lake benchmark in its own process, so its peak memory is its own.
  * Usage: tsx bench/lake-child.ts <task> <json args>; prints {"ms":…, …} as JSON.
  * Tasks: kit (ensureParquet into a lake), duckdb (DuckDB's own COPY … TO … FORMAT parquet),
- * profile (the kit's steps one after another on one thread, each timed).
+ * profile (the kit's steps one after another on one thread, each timed), month (a range's
+ * conversions, `conversions` at once), duckdb-month (DuckDB's COPY of each of the same files).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 
 const [task, raw] = process.argv.slice(2);
-const args = JSON.parse(raw ?? "{}") as { file: string; dataset: string; out: string; batchBytes?: number };
+const args = JSON.parse(raw ?? "{}") as {
+  file: string;
+  files?: string[];
+  conversions?: number;
+  dataset: string;
+  out: string;
+  batchBytes?: number;
+};
 
 async function run(): Promise<Record<string, unknown>> {
   switch (task) {
@@ -16,6 +24,31 @@ async function run(): Promise<Record<string, unknown>> {
       const { ensureParquet } = await import("../src/flatfiles/load");
       const dir = ensureParquet(args.file, args.dataset, console.warn, { lake: args.out });
       return { dir };
+    }
+    case "month": {
+      // A range's conversion stage, as downloadRange runs it: `conversions` days at once.
+      const { convertDays } = await import("../src/flatfiles/range-convert");
+      const days = args.files!.map((p) => ({ path: p, date: path.basename(p, ".csv.gz") }));
+      const r = await convertDays(days, args.dataset, {
+        lake: args.out,
+        conversions: args.conversions ?? 1,
+        onWarning: console.warn,
+      });
+      if (r.failed.length) throw new Error(String(r.failed[0].error));
+      return { days: days.length };
+    }
+    case "duckdb-month": {
+      const { DuckDBInstance } = await import("@duckdb/node-api");
+      const db = await DuckDBInstance.create(":memory:");
+      const con = await db.connect();
+      const q = (s: string) => s.replace(/'/g, "''");
+      for (const f of args.files!)
+        await con.run(
+          `COPY (FROM read_csv('${q(f)}')) TO '${q(path.join(args.out, `${path.basename(f, ".csv.gz")}.parquet`))}' (FORMAT parquet, COMPRESSION zstd)`,
+        );
+      con.closeSync();
+      db.closeSync();
+      return {};
     }
     case "duckdb": {
       const { DuckDBInstance } = await import("@duckdb/node-api");

@@ -25,6 +25,7 @@ import { benchKernel } from "./kernel";
 import { benchKernelBrowser } from "./kernel-browser";
 import { benchSandbox } from "./sandbox";
 import { benchLake } from "./lake";
+import { benchLakeMonth } from "./lake-month";
 import { benchInstall } from "./install";
 import { benchStartup } from "./startup";
 import { benchWarmUp } from "./warmup";
@@ -58,6 +59,7 @@ const ALL: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   vwap: () => benchVwap(),
   chain: () => benchChain(),
   lake: () => benchLake(),
+  lakemonth: () => benchLakeMonth(),
   kernel: () => benchKernel(),
   "kernel-browser": () => benchKernelBrowser(),
   install: () => benchInstall(),

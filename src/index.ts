@@ -153,6 +153,14 @@ export const loadDay = load.fn("loadDay");
 export const scanDays = load.fn("scanDays");
 /** The Parquet copy of a downloaded day, made once in the cache (Hive-partitioned), for polars or DuckDB. */
 export const ensureParquet = load.fn("ensureParquet");
+/** `ensureParquet` with an event loop kept turning (an AbortSignal stops the conversion). */
+export const ensureParquetAsync = load.fn("ensureParquetAsync");
+/** The dates a dataset's table holds in an object-storage lake (`s3://bucket/prefix`). */
+export const lakeDates = load.fn("lakeDates");
+/** Where Parquet copies go: a folder, `s3://bucket/prefix`, or S3 settings spelled out. */
+export type { LakeOption } from "./flatfiles/load";
+/** An object-storage lake's settings: its address, endpoint, region and keys (never the flat-files keys). */
+export type { S3LakeSettings } from "./flatfiles/load";
 /** The options of `loadDay`: Parquet copy or not, datetime columns, where warnings go. */
 export type { LoadOptions } from "./flatfiles/load";
 /** The options of `scanDays`: tickers, columns, a time range, pushed into the Parquet scans. */

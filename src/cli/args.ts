@@ -14,6 +14,7 @@ export const USAGE = `flatfiles: Polygon/Massive flat files from the terminal (s
   flatfiles dates <dataset> <from> <to>      the days a dataset has between two dates
   flatfiles get <dataset> <date> [<to>]      download a day, or every day of a range, into the cache
         [--dry-run] [--parquet] [-j files]   (list first / also build the Parquet lake / files at once)
+        [--lake folder|s3://bucket/prefix]   (where --parquet puts the lake; -j also sets conversions at once)
   flatfiles head <dataset> <date> [-n rows] [--ticker T | --underlying U] [--columns a,b]
         [--times ny|utc|raw]                 the first rows of a day (of one ticker, or of one
                                              underlying's option contracts), as wide as the terminal
@@ -38,6 +39,7 @@ export const OPTIONS = {
   "dry-run": { type: "boolean" },
   parquet: { type: "boolean" },
   jobs: { type: "string", short: "j" },
+  lake: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -61,7 +63,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     min: 2,
     max: 3,
     needs: "a dataset and a date (or two, for a range)",
-    options: ["format", "dry-run", "parquet", "jobs"],
+    options: ["format", "dry-run", "parquet", "jobs", "lake"],
   },
   head: {
     min: 2,

@@ -43,6 +43,11 @@ export const VARIABLES = {
     "file where a running sandbox describes itself, default .sandbox/state.json in the kit's checkout; " +
     "installed as a dependency, $XDG_STATE_HOME (default ~/.local/state)/flatfiles-kit/sandbox-state.json",
   FLATFILES_SANDBOX_PYTHON: "a Python with moto for the sandbox, if the first python3 on PATH lacks it",
+  FLATFILES_LAKE_ENDPOINT:
+    "S3 endpoint of an s3:// lake (your bucket, not the flat files'), default AWS's for the region; sandbox: the local sandbox",
+  FLATFILES_LAKE_REGION: "signing region of an s3:// lake, default AWS_REGION, else us-east-1",
+  FLATFILES_LAKE_ACCESS_KEY_ID: "access key id for an s3:// lake, default AWS_ACCESS_KEY_ID",
+  FLATFILES_LAKE_SECRET_ACCESS_KEY: "secret access key for an s3:// lake, default AWS_SECRET_ACCESS_KEY",
 } as const;
 
 export type Target = "massive" | "sandbox";

@@ -20,6 +20,9 @@ import {
 import { holdsCopy } from "./download/look-up";
 import { runAll } from "../util/concurrency";
 import { KitError } from "../util/errors";
+import { wholeNumber } from "../util/validate";
+import type { LakeOption } from "./load/s3/target";
+import { conversionSlots, convertDays } from "./range-convert";
 
 export interface RangePlan {
   dataset: string;
@@ -120,13 +123,20 @@ export interface RangeResult {
 }
 
 /** Options downloadRange takes besides a download's. */
-const RANGE_ONLY = ["parquet", "onDay", "onWarning"];
+const RANGE_ONLY = ["parquet", "lake", "conversions", "onDay", "onWarning"];
 
 export interface RangeOptions extends Omit<DownloadOptions, "onProgress"> {
   /** Files downloaded at once (default 4). Connections per file are downloadFile's business. */
   files?: number;
   /** Also build each day's Parquet copy (the lake), after the downloads. */
   parquet?: boolean;
+  /** Where the copies go: a folder or `s3://bucket/prefix` (see `ensureParquet`); default `<cache>/parquet`. */
+  lake?: LakeOption;
+  /**
+   * Conversions at once (default: one per core, as many as memory allows at ~600 MB each).
+   * Each runs on a worker thread of its own, so the days are converted on every core.
+   */
+  conversions?: number;
   onProgress?: (p: RangeProgress) => void;
   /** Called once per day as it finishes or fails. */
   onDay?: (day: RangeDay | RangeFailure) => void;
@@ -220,7 +230,7 @@ export async function downloadRange(
   for (const name of ["onProgress", "onDay", "onWarning"] as const) callback(name, options[name]);
   // The download options once, here, into the settings every file gets whole: wrong, they
   // would fail every day of the range the same way.
-  const { onProgress, onDay, onWarning, parquet, ...downloadOptions } = options;
+  const { onProgress, onDay, onWarning, parquet, lake, conversions, ...downloadOptions } = options;
   const settings = resolveDownloadOptions(
     downloadOptions,
     { files: DOWNLOAD_DEFAULTS.rangeFiles },
@@ -300,21 +310,20 @@ export async function downloadRange(
   if (signal?.aborted) aborted = true;
 
   if (parquet && !aborted && done.length) {
-    // After the downloads, not between them: a conversion holds this thread, which would
-    // stall the other files' transfers.
-    const { ensureParquet } = await import("./load");
-    for (const day of [...done].sort((a, b) => (a.date < b.date ? -1 : 1))) {
-      if (signal?.aborted) {
-        aborted = true;
-        break;
-      }
-      try {
-        day.parquet = await ensureParquet(day.path, plan.dataset, onWarning ?? console.warn);
-      } catch (e) {
-        done.splice(done.indexOf(day), 1);
-        failed.push(failureOf(day, e, "downloaded, but its Parquet copy failed: "));
-      }
+    // After the downloads, not between them: conversions want every core.
+    const slots = conversions ?? conversionSlots();
+    wholeNumber("conversions", slots, 1, 64);
+    const r = await convertDays(done, plan.dataset, {
+      lake: lake,
+      conversions: slots,
+      signal,
+      onWarning: onWarning ?? console.warn,
+    });
+    for (const f of r.failed) {
+      done.splice(done.indexOf(f.day), 1);
+      failed.push(failureOf(f.day, f.error, "downloaded, but its Parquet copy failed: "));
     }
+    if (r.aborted) aborted = true;
   }
   done.sort((a, b) => (a.date < b.date ? -1 : 1));
   failed.sort((a, b) => (a.date < b.date ? -1 : 1));

@@ -274,6 +274,16 @@ async function oneDataset(d: Dataset): Promise<void> {
     assert.equal(r.parquet, parquetPath(r.path));
     assert.ok(fs.existsSync(path.join(r.parquet!, "_flatfiles-kit.json")), r.parquet);
   }
+  // --lake: the same day's copy in another folder, laid out the same way.
+  const elsewhere = path.join(cacheDir, "lakes", d.id.replace("/", "-"));
+  const inLake = json<{ path: string; parquet?: string }[]>(
+    ok(await cli("get", d.id, first, "--parquet", "--lake", elsewhere, "--format", "json"), "get --lake"),
+  );
+  assert.equal(inLake[0].parquet, parquetPath(inLake[0].path, { lake: elsewhere }));
+  assert.ok(
+    inLake[0].parquet!.startsWith(path.join(elsewhere, "flatfiles", `asset=${d.asset}`)),
+    inLake[0].parquet,
+  );
 
   // head: the file's own columns, times in one zone (or raw), -n, columns, one ticker, one underlying.
   const header = headerOf(got[0].path);

@@ -90,6 +90,11 @@ const EXPECTED: Record<string, RegExp[]> = {
     // The sandbox's crypto day is the window sessionOf gives (UTC midnight to midnight).
     /<td>2026-11-20 00:00:00 UTC<\/td><td>2026-11-20 23:59:00 UTC<\/td>[\s\S]*sessionOf: 2026-11-20T00:00:00\.000Z to 2026-11-21T00:00:00\.000Z/,
   ],
+  "08-lake-in-a-bucket.ipynb": [
+    /246 trading days, [\d.]+ MB gzipped/,
+    /246 days in the lake, 0 failed/,
+    /246 days, 2025-12-01 to 2026-11-20/,
+  ],
   "03-paginator-reference.ipynb": [
     /151 of 232/,
     /ContinuationToken: '/,

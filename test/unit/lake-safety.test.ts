@@ -37,11 +37,12 @@ function minuteCsv(n: number): Buffer {
   return gzipSync(`${lines.join("\n")}\n`, { level: 1 });
 }
 
-/** A day in the download cache's layout under `cache`. */
+/** A day the kit downloaded into the cache under `cache` (its `.meta.json` beside it, as downloads leave). */
 function cachedDay(cache: string, date: string, rows: number): string {
   const file = path.join(cache, "flatfiles", MINUTE, date.slice(0, 4), date.slice(5, 7), `${date}.csv.gz`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, minuteCsv(rows));
+  fs.writeFileSync(`${file}.meta.json`, JSON.stringify({ etag: '"x"', size: fs.statSync(file).size }));
   return file;
 }
 

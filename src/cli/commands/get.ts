@@ -8,7 +8,9 @@ import { downloadDay } from "../../flatfiles/catalog";
 import { findDataset } from "../../flatfiles/datasets";
 import { type RangeResult, downloadRange, planRange } from "../../flatfiles/range";
 import { KitError } from "../../util/errors";
-import { type Values, formatOf, wholeOption } from "../args";
+import { durationText, rangeCost } from "../../flatfiles/lake-plan";
+import { resolveS3Lake } from "../../flatfiles/load/s3/target";
+import { type Values, formatOf, usage, wholeOption } from "../args";
 import { sizeText, render, safe } from "../output";
 import { fileProgress, rangeProgress } from "../progress";
 import { inCache, unlistedDays, unlistedNote } from "../range-notes";
@@ -22,6 +24,7 @@ export const LISTED_FAILURES = 10;
 export async function get(args: string[], values: Values, io: Io): Promise<void> {
   const format = formatOf(values);
   const files = wholeOption("jobs", values.jobs, 4, 64);
+  const lake = lakeOf(values);
   const dataset = findDataset(args[0]);
   const [from, to] = [args[1], args[2]];
   await withSession(async (s) => {
@@ -35,8 +38,20 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
       progress.finish(file);
       let parquet: string | undefined;
       if (values.parquet) {
-        const { ensureParquet } = await import("../../flatfiles/load");
-        parquet = await ensureParquet(file.path, dataset, (m) => io.err(`${safe(m)}\n`));
+        const { ensureParquetAsync } = await import("../../flatfiles/load");
+        try {
+          parquet = await ensureParquetAsync(file.path, dataset, (m) => io.err(`${safe(m)}\n`), {
+            lake,
+            signal: io.signal,
+          });
+        } catch (e) {
+          if (io.signal?.aborted)
+            throw new KitError(
+              "cli.interrupted",
+              "Stopped during the Parquet conversion: the download is in the cache; run the same command again to convert it.",
+            );
+          throw e;
+        }
       }
       const row = {
         date: file.date,
@@ -64,6 +79,14 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
         `${plan.days.length} files for ${dataset.id} ${from} → ${to ?? from}: ${plan.days.length - toGet.length} cached, ` +
           `${toGet.length} to get, ${sizeText(toGet.reduce((n, d) => n + d.size, 0))}${unlisted}\n`,
       );
+      // The second line: what the files still to get need, in disk and time.
+      io.err(
+        costNote(
+          toGet.map((d) => d.size),
+          values,
+          lake,
+        ),
+      );
       return;
     }
     if (!plan.days.length)
@@ -77,6 +100,9 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
       result = await downloadRange(s.ref, plan, {
         files,
         parquet: values.parquet === true,
+        lake,
+        // -j sets the conversions at once too; without it, one per core as memory allows.
+        conversions: values.jobs === undefined ? undefined : files,
         signal: io.signal,
         onProgress: progress.onProgress,
         onWarning: (m) => io.err(`${safe(m)}\n`),
@@ -128,4 +154,29 @@ export async function get(args: string[], values: Values, io: Io): Promise<void>
       );
     }
   });
+}
+
+/** The dry run's second line: disk needed and time, at the measured rates (lake-plan.ts). */
+function costNote(sizes: number[], values: Values, lake: string | undefined): string {
+  const objectStorage = lake !== undefined && /^s3:\/\//i.test(lake);
+  const conversions = values.jobs === undefined ? undefined : Number(values.jobs);
+  const c = rangeCost(sizes, { parquet: values.parquet === true, objectStorage, conversions });
+  const convert = values.parquet
+    ? `, about ${durationText(c.convertSeconds)} to convert (${conversions ?? 2} at once)`
+    : " (add --parquet for the lake's share)";
+  return `needs about ${sizeText(c.diskBytes)} of disk; about ${durationText(c.downloadSeconds)} to download at 110 MB/s (a 1 Gbit/s line)${convert}\n`;
+}
+
+/** `--lake`: a folder or an s3:// address, only with --parquet (checked before anything is fetched). */
+function lakeOf(values: Values): string | undefined {
+  const lake = values.lake;
+  if (lake === undefined) return undefined;
+  if (!values.parquet)
+    usage("--lake says where --parquet puts the Parquet copies: add --parquet, or leave --lake out.");
+  if (!lake.trim()) usage("--lake needs a folder or an s3://bucket/prefix address.");
+  if (/^s3:\/\//i.test(lake)) {
+    // The address and the lake's settings (FLATFILES_LAKE_*) are checked now, not after the downloads.
+    resolveS3Lake(lake);
+  }
+  return lake;
 }

@@ -12,6 +12,7 @@ import { type Dataset, findDataset } from "../datasets";
 import { type Warn, columnsFor, readHeader } from "./header";
 import { AsText, type Reading, emptyFrame, parseBatch, shapeError, withTextFallback } from "./parse";
 import { toStored } from "./types";
+import type { LakeOption } from "./s3/target";
 
 export interface BatchOptions {
   /** Bytes of CSV per batch (default 32 MiB): the unit of memory use and of Parquet files. */
@@ -20,8 +21,12 @@ export interface BatchOptions {
   worker?: boolean;
   /** Make the Parquet copy again even if it looks current. */
   rebuild?: boolean;
-  /** The folder Parquet copies go to (default `<cache>/parquet`; see docs/scale.md). */
-  lake?: string;
+  /**
+   * Where Parquet copies go (default `<cache>/parquet`; see docs/scale.md): a folder, or an
+   * object-storage lake, `s3://bucket/prefix` (settings from FLATFILES_LAKE_*) or
+   * `{ url, endpoint, region, accessKeyId, secretAccessKey }` (`endpoint: "sandbox"`: the sandbox's S3).
+   */
+  lake?: LakeOption;
 }
 
 /** The file's size and times, or a message when it is not a file at all. */

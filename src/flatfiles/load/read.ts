@@ -6,7 +6,20 @@ import pl from "nodejs-polars";
 import { KitError } from "../../util/errors";
 import { type Dataset, findDataset } from "../datasets";
 import { type BatchOptions, once, readDay } from "./day";
-import { ensureParquet, parquetGlob, parquetPath } from "./copy";
+import { ensureParquet, parquetPath, partsOf } from "./copy";
+import { placeOf } from "./lake";
+import { DAY_OBJECT } from "./s3/ensure";
+import {
+  type LakeOption,
+  type S3Lake,
+  cloudOptions,
+  isS3Option,
+  resolveS3Lake,
+  toWire,
+  urlOf,
+} from "./s3/target";
+import { runOnWorker, scriptPath } from "./worker";
+import { DEFAULT_BUCKET } from "../../config/env";
 import { type Warn, clip } from "./header";
 import { MAX_NANOS, fromStored, withDatetimes } from "./types";
 
@@ -19,8 +32,17 @@ export interface LoadOptions extends BatchOptions {
   onWarning?: Warn;
 }
 
+/** A day's copy read back: the parts its record names (never a stray file beside them), or its one object. */
 function readCopy(file: string, options: LoadOptions): pl.DataFrame {
-  return fromStored(pl.scanParquet(parquetGlob(file, options))).collectSync();
+  return fromStored(scanCopy(file, options.lake)).collectSync();
+}
+
+function scanCopy(file: string, lake: LakeOption | undefined): pl.LazyDataFrame {
+  const place = placeOf(file, lake);
+  if (place.s3) return pl.scanParquet(`${place.dir}/${DAY_OBJECT}`, { cloudOptions: cloudOptions(place.s3) });
+  const parts = partsOf(place.dir);
+  if (!parts.length) throw new Error(`${place.dir} holds no parts its record names`);
+  return parts.length === 1 ? pl.scanParquet(parts[0]) : pl.concat(parts.map((p) => pl.scanParquet(p)));
 }
 
 /** One downloaded day as a DataFrame (all of it in memory: for a part of a large day, use scanDays). */
@@ -59,8 +81,13 @@ export interface ScanOptions {
   from?: string | Date | bigint;
   /** Rows before this time (exclusive). */
   to?: string | Date | bigint;
-  /** The folder of the Parquet copies (default `<cache>/parquet`). */
-  lake?: string;
+  /**
+   * Where the Parquet copies are (default `<cache>/parquet`): a folder, or an object-storage lake
+   * (`s3://bucket/prefix`), where the days may be named by date instead of by downloaded file.
+   */
+  lake?: LakeOption;
+  /** The flat-files bucket whose days a date names, in an object-storage lake (default flatfiles). */
+  bucket?: string;
 }
 
 /** The column a dataset's rows are timed by: the bar's start, else the SIP's timestamp, else the first timestamp. */
@@ -106,6 +133,70 @@ function listOf(value: unknown, what: string, example: string): string[] | undef
   return value as string[];
 }
 
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The dates a table of an object-storage lake holds (one listing). */
+export function lakeDates(lake: LakeOption, dataset: string | Dataset, bucket = DEFAULT_BUCKET): string[] {
+  const l = resolveS3Lake(lake);
+  const d = findDataset(dataset);
+  return datesIn(l, `${bucket}/asset=${d.asset}/dataset=${d.name}`);
+}
+
+function datesIn(l: S3Lake, rel: string): string[] {
+  return runOnWorker<string[]>(
+    scriptPath("s3-worker", true),
+    { op: "dates", lake: toWire(l), rel },
+    console.warn,
+    `Listing the days of ${urlOf(l, rel)}`,
+  );
+}
+
+/**
+ * Days of an object-storage lake as one Hive-partitioned scan of the dataset's table: the `date`
+ * filter prunes partitions before any object is opened, and the ticker, time and column filters
+ * reach the Parquet reader (row groups and columns), so a year is read only where a query looks.
+ * Downloaded files are converted and uploaded first when the lake's copy is not current.
+ */
+function scanObjectStore(days: string[], d: Dataset, lake: LakeOption, bucket: string): pl.LazyDataFrame {
+  const l = resolveS3Lake(lake);
+  const dates = new Set<string>();
+  for (const day of days) {
+    if (DATE.test(day)) {
+      dates.add(day);
+      continue;
+    }
+    ensureParquet(day, d, console.warn, { lake });
+    const m = /^([^/]+)\/asset=[^/]+\/dataset=[^/]+\/date=(\d{4}-\d{2}-\d{2})$/.exec(placeOf(day, lake).rel);
+    if (!m || m[1] !== bucket)
+      throw new KitError(
+        "load.lake-day",
+        `${clip(day, 120)} is not a day of ${bucket} in the download cache's layout, so it has no place in the lake's ${d.id} table: pass downloaded files or dates (YYYY-MM-DD).`,
+      );
+    dates.add(m[2]);
+  }
+  const rel = `${bucket}/asset=${d.asset}/dataset=${d.name}`;
+  const have = new Set(datesIn(l, rel));
+  const missing = [...dates].filter((x) => !have.has(x)).sort();
+  if (missing.length)
+    throw new KitError(
+      "load.lake-missing",
+      `The lake ${urlOf(l, rel)} has no ${missing.length === 1 ? "day" : `${missing.length} days`} ${clip(missing.slice(0, 5).join(", "), 80)}${missing.length > 5 ? ", …" : ""}: build ${missing.length === 1 ? "it" : "them"} with \`flatfiles get ${d.id} <from> <to> --parquet --lake ${urlOf(l)}\` (or downloadRange with parquet and lake).`,
+    );
+  return pl
+    .scanParquet(`${urlOf(l, rel)}/date=*/${DAY_OBJECT}`, {
+      hivePartitioning: true,
+      tryParseHiveDates: false,
+      cloudOptions: cloudOptions(l),
+    })
+    .filter(
+      pl
+        .col("date")
+        .cast(pl.Utf8)
+        .isIn([...dates]),
+    )
+    .drop("date");
+}
+
 /**
  * Many downloaded days as one lazy query. The ticker filter, the time range and the column
  * selection are pushed into the Parquet scans (row groups whose statistics rule them out are
@@ -124,15 +215,18 @@ export function scanDays(
   const t = timeColumn(d);
   const from = options.from === undefined ? undefined : nanos(options.from, "from");
   const to = options.to === undefined ? undefined : nanos(options.to, "to");
-  // Diagonal: days whose files have different layouts (options trades lost a column) still
-  // stack, with nulls where a day has no such column.
-  let lf = pl.concat(
-    files.map((f) => {
-      ensureParquet(f, d, console.warn, { lake: options.lake });
-      return pl.scanParquet(parquetGlob(f, options));
-    }),
-    { how: "diagonalRelaxed" },
-  );
+  let lf =
+    options.lake !== undefined && isS3Option(options.lake)
+      ? scanObjectStore(files, d, options.lake, options.bucket ?? DEFAULT_BUCKET)
+      : // Diagonal: days whose files have different layouts (options trades lost a column) still
+        // stack, with nulls where a day has no such column.
+        pl.concat(
+          files.map((f) => {
+            ensureParquet(f, d, console.warn, { lake: options.lake });
+            return scanCopy(f, options.lake);
+          }),
+          { how: "diagonalRelaxed" },
+        );
   if (columns?.length) {
     const have = new Set(lf.columns);
     const unknown = columns.find((c) => !have.has(c));
