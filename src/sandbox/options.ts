@@ -24,10 +24,10 @@ interface Underlying {
 /** The sandbox's underlyings, most active first. */
 export const OPTION_UNDERLYINGS: Readonly<Record<string, Underlying>> = {
   SPY: { vol: 0.16, skew: 0.5, volume: 300_000, puts: 1.3, breadth: 1.4 },
-  TSLA: { vol: 0.55, skew: 0.15, volume: 250_000, puts: 0.85, breadth: 1.1 },
-  NVDA: { vol: 0.45, skew: 0.2, volume: 200_000, puts: 0.7, breadth: 1.1 },
-  AAPL: { vol: 0.25, skew: 0.25, volume: 120_000, puts: 0.75, breadth: 1 },
-  AMZN: { vol: 0.3, skew: 0.25, volume: 90_000, puts: 0.7, breadth: 0.8 },
+  TSLA: { vol: 0.55, skew: 0.15, volume: 250_000, puts: 0.75, breadth: 1.1 },
+  NVDA: { vol: 0.45, skew: 0.2, volume: 200_000, puts: 0.62, breadth: 1.1 },
+  AAPL: { vol: 0.25, skew: 0.25, volume: 120_000, puts: 0.68, breadth: 1 },
+  AMZN: { vol: 0.3, skew: 0.25, volume: 90_000, puts: 0.64, breadth: 0.8 },
   MSFT: { vol: 0.24, skew: 0.25, volume: 70_000, puts: 0.8, breadth: 0.8 },
 };
 const NAMES = Object.keys(OPTION_UNDERLYINGS);
