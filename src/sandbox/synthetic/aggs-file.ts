@@ -49,9 +49,9 @@ export function aggsCsv(file: GeneratedDay, prices: PriceModel, header: string[]
         volume: number,
         count: number,
         dollars: number;
-      if (i < withMinutes) {
+      const b = i < withMinutes ? day.minuteBars(t, i, file.minute?.liquidity, bars) : null;
+      if (b && b.n > 0) {
         // The sum of the ticker's minute bars, exactly as the minute file prints them.
-        const b = day.minuteBars(t, i, file.minute?.liquidity, bars);
         [open, close, high, low] = [b.open[0], b.close[b.n - 1], b.high[0], b.low[0]];
         volume = count = dollars = 0;
         for (let k = 0; k < b.n; k++) {
