@@ -187,8 +187,16 @@ export function optionVolume(c: Contract, date: string, spot: number): number {
   const z = Math.log(c.strike / spot) / (u.vol * Math.sqrt(Math.max(days, 1) / 365));
   const near = Math.exp(-(z * z) / 2) + 0.03 / (1 + z * z);
   const inTheMoney = c.call ? c.strike < spot : c.strike > spot;
+  // A chain listed densely (SPY's dollar strikes on a $680 fund) shares its volume among more
+  // strikes: each trades as if strikes were 1% of the price apart, at most.
+  const density = Math.min(1, strikeStep(c.underlying, spot, days) / spot / 0.01);
   return (
-    u.volume * expiryWeight(days) * near * (inTheMoney ? 1 / (1 + Math.abs(z)) : 1) * (c.call ? 1 : u.puts)
+    u.volume *
+    density *
+    expiryWeight(days) *
+    near *
+    (inTheMoney ? 1 / (1 + Math.abs(z)) : 1) *
+    (c.call ? 1 : u.puts)
   );
 }
 

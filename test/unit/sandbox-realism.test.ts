@@ -11,6 +11,7 @@ import { type SandboxDataset, sandboxDataset, sandboxDays, sandboxOpen } from ".
 import { SANDBOX_END, sandboxDayFile } from "../../src/sandbox/seed";
 import { dayFileCsv } from "../../src/sandbox/synthetic";
 import { roundLotOf } from "../../src/flatfiles/round-lots";
+import { optionPrice } from "../../src/sandbox/options";
 
 const UNDERLYINGS = ["AAPL", "MSFT", "NVDA", "SPY", "TSLA", "AMZN"];
 
@@ -196,6 +197,23 @@ describe("the sandbox's option chain on its last day", () => {
       const r = ratio(chain.filter((o) => o.underlying === u));
       assert.ok(u === "SPY" ? r > 1 : r < 1, `${u}: put/call ${r.toFixed(3)}`);
     }
+  });
+});
+
+describe("the sandbox's option prices", () => {
+  it("are never below intrinsic value (American exercise), calls nor puts, deep in the money included", () => {
+    for (const underlying of UNDERLYINGS)
+      for (const call of [true, false])
+        for (const strike of [50, 90, 100, 110, 200])
+          for (const years of [0.001, 0.1, 1, 2]) {
+            const spot = 100;
+            const p = optionPrice({ underlying, expiry: "2027-01-15", call, strike }, spot, years);
+            const intrinsic = Math.max(0, call ? spot - strike : strike - spot);
+            assert.ok(
+              p >= intrinsic,
+              `${underlying} ${call ? "call" : "put"} ${strike} at ${years} y: ${p} < ${intrinsic}`,
+            );
+          }
   });
 });
 

@@ -124,7 +124,8 @@ export function profileOf(ticker: string): StockProfile {
   if (!pr) {
     const r = rng(hash(`profile|${ticker}`));
     const level = Math.exp(Math.log(35) + 1.1 * gauss(r));
-    const volume = Math.exp(Math.log(6e5) + 1.6 * gauss(r));
+    // Below the well-known names: at most 15 million shares a day, so the biggest names trade most.
+    const volume = Math.min(1.5e7, Math.exp(Math.log(5e5) + 1.3 * gauss(r)));
     pr = p(
       Math.min(2000, Math.max(1.5, level)),
       0.25 + 0.45 * r(),
