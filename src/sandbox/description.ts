@@ -215,15 +215,42 @@ export const ROUND_LOTS = {
  * trading. Flat files are not adjusted, so a ticker's prices before that day are `ratio` times
  * higher and its volumes `ratio` times lower, in every file of those dates.
  */
-export const SANDBOX_SPLITS: readonly { ticker: string; date: string; ratio: number }[] = [
-  // NVIDIA 10-for-1, effective after the close of Friday 2024-06-07, "trading on a split-adjusted
-  // basis on June 10, 2024" (NVIDIA's announcement of 2024-05-22, as reported in
-  // https://investorplace.com/2024/05/7-things-to-know-about-the-upcoming-nvidia-nvda-stock-split/).
-  { ticker: "NVDA", date: "2024-06-10", ratio: 10 },
-  // Apple 4-for-1: "trading will begin on a split-adjusted basis on August 31, 2020" (Apple's
-  // release of 2020-07-30, quoted in https://www.imore.com/apple-announces-4-1-stock-split-following-strong-q3-results).
-  { ticker: "AAPL", date: "2020-08-31", ratio: 4 },
+export const SANDBOX_SPLITS: readonly { ticker: string; date: string; ratio: number; read: string }[] = [
+  {
+    ticker: "NVDA",
+    date: "2024-06-10",
+    ratio: 10,
+    read: "NVIDIA's announcement of 2024-05-22, as reported in investorplace.com/2024/05/7-things-to-know-about-the-upcoming-nvidia-nvda-stock-split/",
+  },
+  {
+    ticker: "AAPL",
+    date: "2020-08-31",
+    ratio: 4,
+    read: "Apple's release of 2020-07-30, quoted in imore.com/apple-announces-4-1-stock-split-following-strong-q3-results",
+  },
+  {
+    ticker: "TSLA",
+    date: "2020-08-31",
+    ratio: 5,
+    read: "gerchik.co 'Stock split of Tesla Inc. and Apple Inc.' (split-adjusted trading from August 31, 2020)",
+  },
+  {
+    ticker: "TSLA",
+    date: "2022-08-25",
+    ratio: 3,
+    read: "Tesla's filing as reported by finanznachrichten.de (dpa-AFX), 2022-08: 'Trading will begin on a stock split-adjusted basis on August 25, 2022'",
+  },
+  // Recalled, not re-read from a stored page (see docs/sandbox-vs-real.md).
+  { ticker: "NVDA", date: "2021-07-20", ratio: 4, read: "recalled" },
+  { ticker: "AMZN", date: "2022-06-06", ratio: 20, read: "recalled" },
+  { ticker: "GOOGL", date: "2022-07-18", ratio: 20, read: "recalled" },
+  { ticker: "AAPL", date: "2014-06-09", ratio: 7, read: "recalled" },
+  { ticker: "AAPL", date: "2005-02-28", ratio: 2, read: "recalled" },
+  { ticker: "WMT", date: "2024-02-26", ratio: 3, read: "recalled" },
 ];
+
+/** The sandbox's last trading day: fixed, so the data is the same whenever it is built. */
+export const SANDBOX_END = "2026-11-20";
 
 const DAY_MS = 86_400_000;
 const nyseClosed = new Set(NYSE_CLOSURES);

@@ -9,7 +9,11 @@
 import { sandboxOpen } from "./description";
 
 interface Underlying {
-  /** Implied volatility at the money, per year. */
+  /**
+   * Implied volatility at the money, per year: a little above the volatility the sandbox's own
+   * prices realise (`PROFILES` in synthetic/stocks.ts; SPY's is 0.9 x the VIX, about 15%), as
+   * implied runs above realised in the real market.
+   */
   vol: number;
   /** Extra volatility per unit of log-moneyness below the money (a put skew). */
   skew: number;
@@ -24,11 +28,11 @@ interface Underlying {
 /** The sandbox's underlyings, most active first. */
 export const OPTION_UNDERLYINGS: Readonly<Record<string, Underlying>> = {
   SPY: { vol: 0.16, skew: 0.5, volume: 300_000, puts: 1.3, breadth: 1.4 },
-  TSLA: { vol: 0.55, skew: 0.15, volume: 250_000, puts: 0.85, breadth: 1.1 },
-  NVDA: { vol: 0.45, skew: 0.2, volume: 200_000, puts: 0.7, breadth: 1.1 },
-  AAPL: { vol: 0.25, skew: 0.25, volume: 120_000, puts: 0.75, breadth: 1 },
-  AMZN: { vol: 0.3, skew: 0.25, volume: 90_000, puts: 0.7, breadth: 0.8 },
-  MSFT: { vol: 0.24, skew: 0.25, volume: 70_000, puts: 0.8, breadth: 0.8 },
+  TSLA: { vol: 0.6, skew: 0.15, volume: 250_000, puts: 0.75, breadth: 1.1 },
+  NVDA: { vol: 0.51, skew: 0.2, volume: 200_000, puts: 0.62, breadth: 1.1 },
+  AAPL: { vol: 0.28, skew: 0.25, volume: 120_000, puts: 0.68, breadth: 1 },
+  AMZN: { vol: 0.33, skew: 0.25, volume: 90_000, puts: 0.64, breadth: 0.8 },
+  MSFT: { vol: 0.26, skew: 0.25, volume: 70_000, puts: 0.8, breadth: 0.8 },
 };
 const NAMES = Object.keys(OPTION_UNDERLYINGS);
 
@@ -148,7 +152,8 @@ export function yearsTo(date: string, expiry: string, dayFraction: number): numb
 
 /**
  * A contract's Black-Scholes price with the underlying at `spot` and `years` to expiry, at an
- * implied volatility with a mild put skew (higher below the money), never below a cent.
+ * implied volatility with a mild put skew (higher below the money), never below a cent nor below
+ * its intrinsic value (the early exercise of an American put).
  */
 export function optionPrice(c: Contract, spot: number, years: number): number {
   const u = OPTION_UNDERLYINGS[c.underlying];
@@ -163,7 +168,9 @@ export function optionPrice(c: Contract, spot: number, years: number): number {
     const k = c.strike * Math.exp(-RATE * years);
     value = c.call ? spot * normal(d1) - k * normal(d2) : k * normal(-d2) - spot * normal(-d1);
   }
-  return Math.max(0.01, value);
+  // American exercise: a contract is never worth less than exercising it now.
+  const intrinsic = Math.max(0, c.call ? spot - c.strike : c.strike - spot);
+  return Math.max(0.01, value, intrinsic);
 }
 
 /** Share of the nearest expiry's volume that an expiry `days` away trades. */
@@ -180,8 +187,16 @@ export function optionVolume(c: Contract, date: string, spot: number): number {
   const z = Math.log(c.strike / spot) / (u.vol * Math.sqrt(Math.max(days, 1) / 365));
   const near = Math.exp(-(z * z) / 2) + 0.03 / (1 + z * z);
   const inTheMoney = c.call ? c.strike < spot : c.strike > spot;
+  // A chain listed densely (SPY's dollar strikes on a $680 fund) shares its volume among more
+  // strikes: each trades as if strikes were 1% of the price apart, at most.
+  const density = Math.min(1, strikeStep(c.underlying, spot, days) / spot / 0.01);
   return (
-    u.volume * expiryWeight(days) * near * (inTheMoney ? 1 / (1 + Math.abs(z)) : 1) * (c.call ? 1 : u.puts)
+    u.volume *
+    density *
+    expiryWeight(days) *
+    near *
+    (inTheMoney ? 1 / (1 + Math.abs(z)) : 1) *
+    (c.call ? 1 : u.puts)
   );
 }
 

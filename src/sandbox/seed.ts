@@ -11,13 +11,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import * as zlib from "node:zlib";
-import { SANDBOX_DATASETS, type SandboxDataset as Dataset, sandboxDays } from "./description";
-import { type GeneratedDay, FULL_STOCK_TAPE, PriceModel, dayFileCsv } from "./synthetic";
+import { SANDBOX_DATASETS, SANDBOX_END, type SandboxDataset as Dataset, sandboxDays } from "./description";
+import { type GeneratedDay, FULL_STOCK_TAPE, PriceModel, QUOTES_PER_TRADE, dayFileCsv } from "./synthetic";
 
 /** Bump when the generated data changes, so existing caches are rebuilt. */
-export const SEED_VERSION = "2026-12-03.15";
-/** The sandbox's last trading day: fixed, so the data is the same whenever it is built. */
-export const SANDBOX_END = "2026-11-20";
+export const SEED_VERSION = "2026-12-07.3";
+export { SANDBOX_END } from "./description";
 /** Objects larger than this are stored as multipart uploads of parts this size, as `aws s3 cp` does. */
 export const MULTIPART_PART_SIZE = 8 << 20;
 
@@ -71,8 +70,11 @@ function sizeOf(dataset: Dataset, age: number): { size: number; liquidity?: numb
     return { size: stocks ? 8 : 6, liquidity: dataset.calendar === "nyse" ? 0.03 : 0.01 };
   }
   // Big enough to be a multipart object (ETag "...-N"), as every real trades day is.
-  if (stocks && dataset.kind === "trades" && age === 0) return { size: FULL_STOCK_TAPE };
-  return { size: age < 5 ? 5_000 : 20 };
+  const trades = stocks && age === 0 ? FULL_STOCK_TAPE : age < 5 ? 5_000 : 20;
+  // Quotes outnumber trades, and a date's trades print at its quotes (forex has quotes only).
+  if (dataset.kind === "quotes" && dataset.asset !== "global_forex")
+    return { size: QUOTES_PER_TRADE * trades };
+  return { size: dataset.kind === "trades" ? trades : age < 5 ? 5_000 : 20 };
 }
 
 /**
@@ -88,6 +90,7 @@ function plan(dataset: Dataset, dates: string[]): GeneratedDay[] {
   return dates.map((date, i) => {
     const age = n - 1 - i; // 0 = the last day
     const file: GeneratedDay = { dataset, date, ...sizeOf(dataset, age) };
+    if (dataset.kind === "quotes" && ticks && date >= ticks.start) file.ticks = sizeOf(ticks, age).size;
     if (dataset.kind === "aggs") {
       if (dataset.interval !== "minute" && minute && date >= minute.start) file.minute = sizeOf(minute, age);
       file.ticks = ticks && date >= ticks.start ? sizeOf(ticks, age).size : 0;

@@ -31,13 +31,6 @@ function units(text: string, places: number): bigint {
   return BigInt(int + frac.padEnd(places, "0"));
 }
 
-/** A volume or size as an exact count of 10^-8 units (below 2^53 for any sum here; checked). */
-function volumeUnits(text: string): number {
-  const [int, frac = ""] = text.split(".");
-  assert.ok(frac.length <= 8, `${text} has more than 8 decimals`);
-  return Number(int) * 1e8 + Number(frac.padEnd(8, "0"));
-}
-
 /** The minute (since 1970) of a nanosecond timestamp, without a BigInt per row. */
 const minuteOf = (ns: string) => Math.floor(Number(ns.slice(0, -9)) / 60);
 const MINUTE_NS = 60_000_000_000n;
@@ -48,8 +41,8 @@ interface Sum {
   close: number;
   high: number;
   low: number;
-  /** In 10^-8 units (shares, contracts, coins). */
-  volume?: number;
+  /** In 10^-8 units (shares, contracts, coins), exact however large. */
+  volume?: bigint;
   /** Summed (bars with the column), or counted (trades). */
   transactions?: number;
   /** In cents (bars), or in 10^-9 dollars (trades: price times size). */
@@ -90,14 +83,14 @@ function sums(csv: string, key: (f: string[]) => string, only?: Set<string>): Ma
     if (!s) {
       s = { open: Number(f[o]), close: 0, high: -Infinity, low: Infinity, first: t, last: t, n: 0 };
       if (tx >= 0 || !bar) s.transactions = 0;
-      if (vol >= 0) s.volume = 0;
+      if (vol >= 0) s.volume = 0n;
       if (dv >= 0 || (!bar && vol >= 0 && !f[vol].includes("."))) s.dollars = 0n;
       out.set(k, s);
     }
     s.close = Number(f[c]);
     s.high = Math.max(s.high, Number(f[h]));
     s.low = Math.min(s.low, Number(f[l]));
-    if (vol >= 0) s.volume! += volumeUnits(f[vol]);
+    if (vol >= 0) s.volume! += units(f[vol], 8);
     if (s.transactions !== undefined) s.transactions += tx >= 0 ? Number(f[tx]) : 1;
     if (dv >= 0) s.dollars! += units(f[dv], 2);
     else if (s.dollars !== undefined) s.dollars += units(f[o], 9) * BigInt(f[vol]); // whole contracts
@@ -105,8 +98,6 @@ function sums(csv: string, key: (f: string[]) => string, only?: Set<string>): Ma
     s.last = t;
     s.n++;
   }
-  for (const [k, s] of out)
-    assert.ok((s.volume ?? 0) <= Number.MAX_SAFE_INTEGER, `${k}: a volume too large to sum exactly`);
   return out;
 }
 
