@@ -6,6 +6,7 @@
  * the one place the docs' table is generated from (`defaultsTable`).
  */
 import { DEFAULT_TIMEOUTS, type Timeouts, timeoutsOf } from "../../aws/timeouts";
+import { formatBytes } from "../../util/bytes";
 import { KitError } from "../../util/errors";
 import { wholeNumber } from "../../util/validate";
 import { cacheDirOf } from "./cache-path";
@@ -129,9 +130,8 @@ export function resolveDownloadOptions(
   };
 }
 
-const MIB = 1 << 20;
-const size = (n: number) =>
-  n % MIB === 0 ? `${n / MIB} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
+// Sizes in the one unit the kit uses everywhere (decimal), with the exact count beside it.
+const size = (n: number) => `${formatBytes(n)} (${n.toLocaleString("en-US")} bytes)`;
 const time = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
 /** The defaults as a Markdown table, for the docs (a test keeps the docs' copy equal to this). */

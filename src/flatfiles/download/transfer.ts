@@ -5,6 +5,7 @@ import { planDownload } from "./plan";
 import { publish } from "./publish";
 import { openResumeState, reuseSavedPieces } from "./resume";
 import type { Downloaded, Job } from "./types";
+import { formatBytes } from "../../util/bytes";
 import { KitError } from "../../util/errors";
 import { verifyBytes } from "./verify";
 
@@ -65,9 +66,8 @@ function roomFor(job: Job): void {
   if (needed > free)
     throw new KitError(
       "download.disk-full",
-      `${job.key} is ${gb(job.size)} and the disk of ${job.cacheDir} has ${gb(free)} free; nothing was downloaded. ` +
+      `${job.key} is ${formatBytes(job.size)} and the disk of ${job.cacheDir} has ${formatBytes(free)} free; nothing was downloaded. ` +
         "Free some space or set FLATFILES_CACHE_DIR to a larger disk, then run again.",
     );
 }
 
-const gb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : `${(n / 1e6).toFixed(1)} MB`);
