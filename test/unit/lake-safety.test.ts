@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, describe, it } from "node:test";
+import { after, afterEach, beforeEach, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import pl from "nodejs-polars";
@@ -62,6 +62,17 @@ async function duck<T>(
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).map((p) => p.split(path.sep).join("/"));
 }
+
+// Every test's lake in a cache of its own: the default would be the user's real cache, where
+// planted days (2026-11-19/20, a symbolic link) broke the notebooks that read those days.
+const userCache = process.env.FLATFILES_CACHE_DIR;
+beforeEach(() => {
+  process.env.FLATFILES_CACHE_DIR = tmp();
+});
+afterEach(() => {
+  if (userCache === undefined) delete process.env.FLATFILES_CACHE_DIR;
+  else process.env.FLATFILES_CACHE_DIR = userCache;
+});
 
 describe("a conversion killed with SIGKILL", () => {
   it("leaves nothing inside the table; DuckDB reads it right after; the next run sweeps the leftovers", async () => {
