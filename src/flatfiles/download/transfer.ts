@@ -70,4 +70,3 @@ function roomFor(job: Job): void {
         "Free some space or set FLATFILES_CACHE_DIR to a larger disk, then run again.",
     );
 }
-
