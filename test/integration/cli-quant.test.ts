@@ -56,7 +56,12 @@ describe("flatfiles for a quant", () => {
       ["false", "false", "false", "false", "false"],
     );
     const all = rows.slice(1).reduce((n, r) => n + Number(r[1]), 0);
-    assert.match(before.err, new RegExp(`^5 files for .*: 0 cached, 5 to get, ${formatBytes(all)}\\n$`));
+    assert.match(
+      before.err,
+      new RegExp(
+        `^5 files for .*: 0 cached, 5 to get, ${formatBytes(all)}\\nneeds about ${formatBytes(all)} of disk; `,
+      ),
+    );
 
     const got = cli("get", DAY_AGGS, from, "2026-11-04");
     assert.equal(got.code, 0, got.err);
@@ -68,7 +73,10 @@ describe("flatfiles for a quant", () => {
       [true, true, true, false, false],
     );
     const left = plan.filter((d) => !d.cached).reduce((n, d) => n + d.bytes, 0);
-    assert.match(afterGet.err, new RegExp(`: 3 cached, 2 to get, ${formatBytes(left)}\\n$`));
+    assert.match(
+      afterGet.err,
+      new RegExp(`: 3 cached, 2 to get, ${formatBytes(left)}\\nneeds about ${formatBytes(left)} of disk; `),
+    );
   });
 
   it("a range past the last listed day names the open days without a file, up to today", () => {
