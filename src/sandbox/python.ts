@@ -155,8 +155,9 @@ export function ensureOwnVenv(spec: OwnVenv): string {
   fs.mkdirSync(path.dirname(venvDir), { recursive: true });
   const limitS =
     Number(env.FLATFILES_PIP_TIMEOUT_S) > 0 ? Number(env.FLATFILES_PIP_TIMEOUT_S) : PIP_TIMEOUT_S;
-  const step = (n: string, what: string, expect: string, cmd: string, args: string[]) => {
-    spec.log(`[${n}] ${what} (${expect})...`);
+  // `doing` for the progress line, `what` (what could not be done) for the error.
+  const step = (n: string, doing: string, what: string, expect: string, cmd: string, args: string[]) => {
+    spec.log(`[${n}] ${doing} (${expect})...`);
     const t0 = Date.now();
     // pip's own lines (what it collects, its retries and warnings) go straight to the terminal.
     const r = spawnSync(cmd, args, {
@@ -182,18 +183,29 @@ export function ensureOwnVenv(spec: OwnVenv): string {
             `To use another index: PIP_INDEX_URL=https://<your mirror>/simple. ${spec.advice}`,
     );
   };
-  step("1/2", "creating a virtual environment", "a few seconds", base, ["-m", "venv", venvDir]);
-  step("2/2", `installing ${spec.what} with pip`, spec.expect ?? "usually under 3 minutes", own, [
+  step("1/2", "creating a virtual environment", "create a virtual environment", "a few seconds", base, [
     "-m",
-    "pip",
-    "install",
-    "--disable-pip-version-check",
-    // pip retries an unreachable index five times with back-off by default; two is enough to ride
-    // out a blip, and the user's own PIP_RETRIES still wins.
-    ...(env.PIP_RETRIES ? [] : ["--retries", "2"]),
-    ...(spec.constraints ? ["-c", spec.constraints] : []),
-    ...requirements,
+    "venv",
+    venvDir,
   ]);
+  step(
+    "2/2",
+    `installing ${spec.what} with pip`,
+    `install ${spec.what}`,
+    spec.expect ?? "usually under 3 minutes",
+    own,
+    [
+      "-m",
+      "pip",
+      "install",
+      "--disable-pip-version-check",
+      // pip retries an unreachable index five times with back-off by default; two is enough to ride
+      // out a blip, and the user's own PIP_RETRIES still wins.
+      ...(env.PIP_RETRIES ? [] : ["--retries", "2"]),
+      ...(spec.constraints ? ["-c", spec.constraints] : []),
+      ...requirements,
+    ],
+  );
   if (!spec.ready(own)) {
     fs.rmSync(venvDir, { recursive: true, force: true });
     throw new KitError(

@@ -275,7 +275,7 @@ describe("the Parquet copy as a dataset for other engines", () => {
         .filter(pl.col("ticker").eq(pl.lit("MSFT")))
         .getColumn("window_start")
         .toArray()
-        .filter((t: string) => BigInt(t) >= lo && BigInt(t) < hi).length;
+        .filter((t) => BigInt(String(t)) >= lo && BigInt(String(t)) < hi).length;
       assert.ok(inFile > 20 && inFile <= 30, `${files[i]}: ${inFile} of 30 minutes`);
       assert.equal(got.height, inFile, `${files[i]}: the range's bars`);
       const ws = got.getColumn("window_start").toArray() as bigint[];
