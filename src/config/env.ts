@@ -197,6 +197,14 @@ export function loadConfig(options: ConfigOptions = {}): FlatFilesConfig {
   const region = get("FLATFILES_REGION")
     ? parseRegion(get("FLATFILES_REGION"), origin("FLATFILES_REGION"))
     : DEFAULT_REGION;
+  // The lake's own settings (an s3:// lake) too: a mistake is named now, not at the first upload.
+  const lakeEndpoint = get("FLATFILES_LAKE_ENDPOINT");
+  if (lakeEndpoint && lakeEndpoint.toLowerCase() !== "sandbox")
+    parseEndpoint(lakeEndpoint, origin("FLATFILES_LAKE_ENDPOINT"), bucket);
+  if (get("FLATFILES_LAKE_REGION"))
+    parseRegion(get("FLATFILES_LAKE_REGION"), origin("FLATFILES_LAKE_REGION"));
+  for (const name of ["FLATFILES_LAKE_ACCESS_KEY_ID", "FLATFILES_LAKE_SECRET_ACCESS_KEY"] as const)
+    if (get(name)) parseKey(get(name), origin(name));
   const keyId = get("FLATFILES_ACCESS_KEY_ID");
   const secret = get("FLATFILES_SECRET_ACCESS_KEY");
   if (wanted === "sandbox" || (wanted === "auto" && !keyId && !secret)) {

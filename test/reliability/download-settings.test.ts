@@ -26,6 +26,7 @@ import {
 import { type RangePlan, downloadRange } from "../../src/flatfiles/range";
 import { mapOrdered, runAll } from "../../src/util/concurrency";
 import { KitError } from "../../src/util/errors";
+import { formatBytes } from "../../src/util/bytes";
 
 const MIB = 1 << 20;
 const bucket = "flatfiles";
@@ -259,7 +260,12 @@ describe("every download option reaches the transfer, through every entry point"
       docs.includes(defaultsTable()),
       "docs/reliability.md holds defaultsTable() (npm run docs:defaults)",
     );
-    assert.match(defaultsTable(), new RegExp(`\\| ${DOWNLOAD_DEFAULTS.partSize / MIB} MiB \\|`));
+    // The part size as every size is shown (decimal), with its exact byte count.
+    const exact = DOWNLOAD_DEFAULTS.partSize.toLocaleString("en-US");
+    assert.match(
+      defaultsTable(),
+      new RegExp(`\\| ${formatBytes(DOWNLOAD_DEFAULTS.partSize)} \\(${exact} bytes\\) \\|`),
+    );
   });
 });
 

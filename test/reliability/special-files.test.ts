@@ -92,7 +92,11 @@ const OWN_FILES: Record<string, RegExp> = {
   "src/util/paths.ts": /package\.json|file, "utf8"/,
   "src/notebook/setup-check.ts": /package\.json|file, "utf8"/,
   "src/sandbox/seed.ts": /manifest\.json/,
-  "src/sandbox/python.ts": /MARKER/,
+  "src/sandbox/python.ts": /MARKER|readFileSync\(file, "utf8"\)|spec\.constraints/, // the venv's marker; the repository's pins
+  // The Parquet part the kit itself just wrote, uploaded whole (a day is at most 16 MiB here).
+  "src/flatfiles/load/s3/store.ts": /Body: fs\.readFileSync\(file\)/,
+  // The AWS SDK packages' own declarations in node_modules.
+  "src/notebook/model-docs.ts": /path\.join\(models, file\)/,
   "src/config/sandbox-state.ts": /\/proc\//,
 };
 

@@ -13,6 +13,7 @@
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import { readSmallFile } from "../../util/small-file";
 import * as path from "node:path";
 import { kitEnv } from "../../config/env";
 import { KitError } from "../../util/errors";
@@ -124,7 +125,10 @@ export function keyIsLocked(local: string, l: S3Lake, key: string): boolean {
 
 function readPid(lock: string): number | null {
   try {
-    const text = fs.readFileSync(lock, "utf8").trim();
+    // The lock sits in the lake's folder, which a user controls: read without blocking (a FIFO
+    // planted there must not hang the process).
+    const read = readSmallFile(lock, 64);
+    const text = read.ok ? read.bytes.toString("utf8").trim() : "";
     return /^\d{1,10}$/.test(text) ? Number(text) : null;
   } catch {
     return null;

@@ -247,6 +247,8 @@ describe("every module that touches files has a way to the translator (a scan th
     "src/flatfiles/etag.ts":
       "hashes a download's part file: the download cache's own translation (download/failures.ts)",
     "src/notebook/setup-check.ts": "notebook 00 reports each check's failure as a row, never throws",
+    "src/notebook/model-docs.ts":
+      "reads the AWS SDK packages' declarations in node_modules; a missing package is a docs.package KitError",
     "src/sandbox/launcher.ts": "test and sandbox tooling (npm start explains its own failures)",
     "src/sandbox/python.ts": "test and sandbox tooling",
     "src/sandbox/seed.ts": "test and sandbox tooling",
@@ -296,6 +298,7 @@ describe("every module that touches files has a way to the translator (a scan th
       "scripts/check.ts": "a developer's tool: prints the tools' own output",
       "scripts/test.ts": "a developer's tool: prints the test runner's output",
       "scripts/refresh-notebooks.ts": "a maintainer's tool, run once after merging",
+      "scripts/jupyter-pin.ts": "a maintainer's tool: writes the Jupyter pins from the kit's own environment",
     };
     const printing = fs
       .readdirSync(path.join(PACKAGE_ROOT, "scripts"))
