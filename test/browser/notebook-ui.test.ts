@@ -66,6 +66,9 @@ after(async () => {
   await browser?.close();
   await server?.stop();
   fs.rmSync(path.join(PACKAGE_ROOT, FOLDER), { recursive: true, force: true });
+  // JupyterLab's Markdown preview leaves a checkpoint copy beside each doc it opened.
+  for (const dir of ["docs", "docs/solutions"])
+    fs.rmSync(path.join(PACKAGE_ROOT, dir, ".ipynb_checkpoints"), { recursive: true, force: true });
 });
 
 const api = (p: string, init?: RequestInit) =>

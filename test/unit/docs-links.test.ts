@@ -12,6 +12,8 @@ import { PACKAGE_ROOT } from "../../src/util/paths";
 
 function markdownFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    // Hidden folders are not docs: Jupyter leaves .ipynb_checkpoints/ copies beside a page it opened.
+    if (e.name.startsWith(".")) return [];
     const p = path.join(dir, e.name);
     return e.isDirectory() ? markdownFiles(p) : e.name.endsWith(".md") ? [p] : [];
   });
