@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { duck as withDuck } from "../helpers/real-shaped";
 import pl from "nodejs-polars";
 import { listDays } from "../../src/flatfiles/catalog";
 import { findDataset } from "../../src/flatfiles/datasets";
@@ -136,19 +136,6 @@ for r in tab.group_by(["date", "ticker"]).aggregate([("pq", "sum"), (qty, "sum")
 types = {f.name: str(f.type) for f in tab.schema}
 print(json.dumps({"days": days, "vwap": vwap, "types": types}))
 `;
-
-async function withDuck<T>(
-  run: (sql: (q: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
-): Promise<T> {
-  const db = await DuckDBInstance.create(":memory:");
-  const con = await db.connect();
-  try {
-    return await run(async (q) => (await con.runAndReadAll(q)).getRowObjects() as Record<string, unknown>[]);
-  } finally {
-    con.closeSync();
-    db.closeSync();
-  }
-}
 
 function sameStats(engine: string, dataset: string, got: Stats, want: Stats): void {
   assert.deepEqual(

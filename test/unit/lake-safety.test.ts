@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, afterEach, beforeEach, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { duck } from "../helpers/real-shaped";
 import pl from "nodejs-polars";
 import { ensureParquet, loadDay, parquetPath, scanDays } from "../../src/flatfiles/load";
 import type { KitError } from "../../src/util/errors";
@@ -44,19 +44,6 @@ function cachedDay(cache: string, date: string, rows: number): string {
   fs.writeFileSync(file, minuteCsv(rows));
   fs.writeFileSync(`${file}.meta.json`, JSON.stringify({ etag: '"x"', size: fs.statSync(file).size }));
   return file;
-}
-
-async function duck<T>(
-  run: (sql: (q: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
-): Promise<T> {
-  const db = await DuckDBInstance.create(":memory:");
-  const con = await db.connect();
-  try {
-    return await run(async (q) => (await con.runAndReadAll(q)).getRowObjects() as Record<string, unknown>[]);
-  } finally {
-    con.closeSync();
-    db.closeSync();
-  }
 }
 
 function walk(dir: string): string[] {
