@@ -105,11 +105,25 @@ function spread(a: Run[], b: Run[]): string {
   return `${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)}`;
 }
 
+/** A kit run counts only if it fetched the whole object and verified every byte of it. */
+function kitChecked(run: Run, bytes: number): void {
+  const r = JSON.parse(String(run.stdout).trim().split("\n").pop() ?? "{}") as {
+    bytes?: number;
+    verified?: string[];
+  };
+  const ok =
+    r.bytes === bytes && r.verified?.length === 1 && ["md5", "multipart-etag"].includes(r.verified[0]);
+  if (!ok) throw new Error(`the kit's download was not whole and verified: ${run.stdout}`);
+}
+
 export async function benchDownload(
   runs = 3,
   sizesMiB = (process.env.FLATFILES_BENCH_SIZES ?? "").split(",").filter(Boolean).map(Number),
 ): Promise<BenchResult[]> {
   fs.mkdirSync(WORK, { recursive: true });
+  // The kit as a user runs it: compiled (farlink-child.cjs loads dist/), as the far-link bench does.
+  if (spawnSync("npm", ["run", "build"], { cwd: path.join(__dirname, ".."), stdio: "ignore" }).status !== 0)
+    throw new Error("npm run build failed");
   const sizes = (sizesMiB.length ? sizesMiB : DOWNLOAD_SIZES_MIB).map((n) => n * MIB);
   const loadBefore = loadNote();
   const objects = sizes.flatMap((n) => {
@@ -150,15 +164,14 @@ export async function benchDownload(
             key,
             cacheDir: cache,
           });
-          kit.push(
-            measured(process.execPath, [
-              "--import",
-              "tsx",
-              path.join(__dirname, "child.ts"),
-              "download",
-              args,
-            ]),
+          const run = measured(
+            process.execPath,
+            [path.join(__dirname, "farlink-child.cjs"), args],
+            process.env,
+            true,
           );
+          kitChecked(run, n);
+          kit.push(run);
           fs.rmSync(cache, { recursive: true, force: true });
           cli.push(
             measured(
@@ -206,7 +219,7 @@ export async function benchDownload(
       rows,
       notes:
         `median of ${runs}, alternated; ratio spread = min-max of the per-run kit/CLI wall ratios; machine ${loadBefore} before, ${loadNote()} after; ` +
-        "CPU = user + system of the whole process (the hashing thread included), startup included (tsx for the kit, Python for the CLI); " +
+        "CPU = user + system of the whole process (the hashing thread included), start-up included (Node and the compiled kit, dist/, as `flatfiles get` runs it; Python for the CLI); " +
         "kit with its defaults (8 MiB pieces, the adaptive link) and every byte verified (MD5 or multipart ETag, hashed from the page cache on a worker thread); aws s3 cp verifies nothing on download; curl is one stream, no checks (the loopback floor).",
     },
   ];

@@ -1,11 +1,13 @@
 /**
- * `npm run check`: the fast loop while editing: lint and format check, type-check, build, unit
- * tests. No Jupyter, Chromium, Python or sandbox, so it runs anywhere in well under a minute;
- * `npm test` stays the full suite.
+ * `npm run check`: the fast loop while editing: lint and format check, type-check, build, the
+ * tests of test/unit. No Jupyter kernel, Chromium, Python, sandbox or `npm pack`, so it runs
+ * anywhere in under 30 s; the tests that start those have folders of their own (test/kernel,
+ * test/sandbox, test/package, ...: test/unit/test-tiers.test.ts) and `npm test` runs them all.
  *
  * The steps overlap where nothing waits on them: Biome beside the build, and the type-check of
- * tests, scripts and benches beside the unit tests (which run from src/ through tsx and need only
- * dist/, for the kernel tests). Every step's failure is reported, not only the first.
+ * tests, scripts and benches beside the unit tests (which run from src/ through tsx). Every
+ * step's failure is reported, not only the first. A unit file slower than SLOW_UNIT_SECONDS is
+ * named at the end, so the loop's budget is defended on the day a slow test arrives.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -13,7 +15,7 @@ import * as path from "node:path";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { biomeInBackground, tscInBackground } from "./lib/build";
 import { ensureNativePolars } from "./lib/native";
-import { slowestFirst } from "./lib/test-times";
+import { SLOW_UNIT_SECONDS, slowUnitFiles, slowestFirst } from "./lib/test-times";
 
 /**
  * Test files run at once. Two cores: the slow files wait on other processes as much as they
@@ -73,6 +75,13 @@ async function main(): Promise<void> {
   const files = unitTestFiles();
   step(`unit tests: ${files.length} files, beside the type-check of tests, scripts and benches`);
   await all([lint, tscInBackground("tsconfig.dev.json", { incremental: true }), unitTests(files)]);
+  const slow = slowUnitFiles(files);
+  if (slow.length) {
+    console.log(
+      `\nUnit test files over ${SLOW_UNIT_SECONDS} s (make them faster, or move them to the folder of what they start):`,
+    );
+    for (const s of slow) console.log(`  ${path.relative(PACKAGE_ROOT, s.file)}: ${s.seconds.toFixed(1)} s`);
+  }
   step("done");
 }
 

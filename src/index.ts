@@ -14,7 +14,7 @@ import { CHART_PACKAGES } from "./util/optional";
 
 // Modules that load polars (and, for charts, the renderer) are loaded when one of their functions
 // is first called: `const x = load.fn("x")` has x's exact type. Importing the kit to paginate or
-// download loads neither (test/unit/import-cost.test.ts).
+// download loads neither (test/package/entry-cost.test.ts).
 const load = lazyModule(() => require("./flatfiles/load") as typeof import("./flatfiles/load"));
 const analysis = lazyModule(() => require("./flatfiles/analysis") as typeof import("./flatfiles/analysis"));
 const options = lazyModule(() => require("./flatfiles/options") as typeof import("./flatfiles/options"));

@@ -32,3 +32,15 @@ export function slowestFirst(files: string[]): string[] {
     (a, b) => (last[b] ?? Number.POSITIVE_INFINITY) - (last[a] ?? Number.POSITIVE_INFINITY),
   );
 }
+
+/** A unit test file slower than this is named after the check: the loop's budget is 30 s in all. */
+export const SLOW_UNIT_SECONDS = 8;
+
+/** The files of this run slower than SLOW_UNIT_SECONDS, slowest first, with their seconds. */
+export function slowUnitFiles(files: string[]): { file: string; seconds: number }[] {
+  const last = lastTimes();
+  return files
+    .map((file) => ({ file, seconds: last[file] ?? 0 }))
+    .filter((f) => f.seconds > SLOW_UNIT_SECONDS)
+    .sort((a, b) => b.seconds - a.seconds);
+}

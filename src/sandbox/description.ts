@@ -7,7 +7,7 @@
  * disagree with what the library believes. Headers come from the published sample files
  * (`test/fixtures/published/`, checked by a test); calendars are lists of dates taken from
  * published exchange calendars (`test/fixtures/calendars/`), not computed from holiday rules as
- * the library's are. `test/unit/sandbox-vs-library.test.ts` fails when the two drift.
+ * the library's are. `test/sandbox/sandbox-vs-library.test.ts` fails when the two drift.
  */
 import { CME_CLOSURES, NYSE_CLOSURES } from "./closures";
 
