@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { compiled } from "./realsize";
 
 const [task, raw] = process.argv.slice(2);
 const args = JSON.parse(raw ?? "{}") as {
@@ -21,13 +22,16 @@ const args = JSON.parse(raw ?? "{}") as {
 async function run(): Promise<Record<string, unknown>> {
   switch (task) {
     case "kit": {
-      const { ensureParquet } = await import("../src/flatfiles/load");
+      // Compiled, as a user runs it (bench/lake.ts builds dist/ first): no tsx in the worker threads.
+      const { ensureParquet } =
+        await compiled<typeof import("../src/flatfiles/load")>("flatfiles/load/index");
       const dir = ensureParquet(args.file, args.dataset, console.warn, { lake: args.out });
       return { dir };
     }
     case "month": {
       // A range's conversion stage, as downloadRange runs it: `conversions` days at once.
-      const { convertDays } = await import("../src/flatfiles/range-convert");
+      const { convertDays } =
+        await compiled<typeof import("../src/flatfiles/range-convert")>("flatfiles/range-convert");
       const days = args.files!.map((p) => ({ path: p, date: path.basename(p, ".csv.gz") }));
       const r = await convertDays(days, args.dataset, {
         lake: args.out,
