@@ -35,9 +35,21 @@ export async function discoverDatasets({
   bucket,
 }: BucketRef): Promise<{ asset: string; datasets: string[] }[]> {
   const paginator = getPaginator(client, "list_objects_v2");
+  // A bucket holds a dozen asset classes of a few datasets each, one page; pages are bounded as
+  // listDays bounds them, so a server handing out fresh tokens forever is stopped.
   const folders = async (prefix: string) => {
-    const r = await paginator.paginate({ Bucket: bucket, Prefix: prefix, Delimiter: "/" }).buildFullResult();
-    return ((r.CommonPrefixes ?? []) as { Prefix: string }[]).map((p) => p.Prefix);
+    const out: string[] = [];
+    let pages = 0;
+    for await (const page of paginator.paginate({ Bucket: bucket, Prefix: prefix, Delimiter: "/" })) {
+      if (++pages > MAX_PAGES_PER_PREFIX)
+        throw tooMany(
+          prefix || "the bucket's top level",
+          `${MAX_PAGES_PER_PREFIX} pages of folders`,
+          "a flat-files bucket has a dozen asset classes of a few datasets each",
+        );
+      for (const p of page.CommonPrefixes ?? []) if (typeof p.Prefix === "string") out.push(p.Prefix);
+    }
+    return out;
   };
   const assets = await folders("");
   const out: { asset: string; datasets: string[] }[] = [];
@@ -160,10 +172,14 @@ const ETAG = /^[0-9A-Za-z+/=_-]{1,64}$/;
 /** A month or year of a dataset fits in one page of 1,000 keys; a few more pages for stray files. */
 export const MAX_PAGES_PER_PREFIX = 20;
 
-function tooMany(prefix: string, what: string): KitError {
+function tooMany(
+  prefix: string,
+  what: string,
+  usual = "a dataset's month or year holds at most 366 files",
+): KitError {
   return new KitError(
     "catalog.listing",
-    `The bucket listed more than ${what} under ${prefix}, where a dataset's month or year holds at most 366 files: the server is not answering as S3 does. Check FLATFILES_ENDPOINT.`,
+    `The bucket listed more than ${what} under ${prefix}, where ${usual}: the server is not answering as S3 does. Check FLATFILES_ENDPOINT.`,
   );
 }
 

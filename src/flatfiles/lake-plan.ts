@@ -7,17 +7,17 @@
 /** A 1 Gbit/s line's useful rate: downloads over the internet are limited by it, not by the kit. */
 export const LINE_BYTES_PER_S = 110e6;
 /**
- * Gzipped bytes one conversion turns into Parquet per second: the generated 2.2 GB-of-CSV trades
- * day (0.53 GB gzipped) in ~15 s on a quiet 2-core machine (`bench -- lake`).
+ * Gzipped bytes one conversion turns into Parquet per second on a quiet 2-core machine: 43 MB/s
+ * for the generated 2.2 GB-of-CSV trades day (0.53 GB gzipped in 12.3 s, `bench -- lake`) and for
+ * a month of 0.25 GB days one at a time (`bench -- lakemonth`), both 2026-12-08.
  */
-export const CONVERT_GZ_BYTES_PER_S = 35e6;
+export const CONVERT_GZ_BYTES_PER_S = 40e6;
 /**
- * How much faster two conversions at once finish a month than one (`bench -- lakemonth`). The
- * only run so far was on a machine loaded far beyond its two cores (load average 13-25), where
- * two at once gained nothing (1.23x slower, docs/benchmarks.md): until a quiet run says more,
- * estimates assume no gain.
+ * How much faster two conversions at once finish a month than one (`bench -- lakemonth`, 21 days
+ * of 0.25 GB, quiet 2-core machine, 2026-12-08: 28.9 s against 35.3 s, at 1.0 GB of peak memory
+ * against 0.75 GB). On a machine with no idle core it gains nothing (docs/benchmarks.md).
  */
-export const TWO_AT_ONCE_SPEEDUP = 1;
+export const TWO_AT_ONCE_SPEEDUP = 1.2;
 
 export interface RangeCost {
   /** Bytes on disk: the downloads, plus the local lake (or, for an object-storage lake, the staging of the days converted at once). */

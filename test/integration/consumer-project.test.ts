@@ -183,12 +183,12 @@ const TYPESCRIPTS = [
 describe("the packed kit installed into a fresh project", { timeout: 600_000 }, () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "flatfiles-consumer-"));
   const cache = path.join(root, "cache");
-  const node24 = process.execPath; // the project's own Node (26): the name stays for a smaller diff
+  const projectNode = process.execPath; // the project's own Node (26)
   let tarball = "";
-  let p24: Awaited<ReturnType<typeof consumerProject>>;
+  let project: Awaited<ReturnType<typeof consumerProject>>;
   const others = new Map<number, Promise<Awaited<ReturnType<typeof consumerProject>> & { node: string }>>();
   let compilers: Promise<Map<string, string>>;
-  let before24: Map<string, string>;
+  let projectBefore: Map<string, string>;
   const runEnv = (nodeBin: string) =>
     envWith(nodeBin, { FLATFILES_TARGET: "sandbox", FLATFILES_CACHE_DIR: cache });
 
@@ -203,7 +203,7 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
       await run(
         "npm",
         ["pack", "--ignore-scripts", "--json", "--pack-destination", root, "--loglevel=warn"],
-        { cwd: PACKAGE_ROOT, env: envWith(node24) },
+        { cwd: PACKAGE_ROOT, env: envWith(projectNode) },
       ),
       "npm pack",
     );
@@ -217,7 +217,7 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
         ok(
           await run("npm", ["install", ...NPM_QUIET, `node@${major}`, npm], {
             cwd: tools,
-            env: envWith(node24),
+            env: envWith(projectNode),
           }),
           `npm install node@${major} ${npm}`,
         );
@@ -238,7 +238,7 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
       ok(
         await run("npm", ["install", ...NPM_QUIET, ...fetched.map((t) => `ts-${t.version}@npm:${t.fetch}`)], {
           cwd: tools,
-          env: envWith(node24),
+          env: envWith(projectNode),
         }),
         "npm install of the TypeScripts",
       );
@@ -250,16 +250,16 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
       );
     })();
     compilers.catch(() => {});
-    p24 = await consumerProject(root, "app24", tarball, node24, SYSTEM_NPM);
-    before24 = snapshot(p24.kit);
+    project = await consumerProject(root, "app26", tarball, projectNode, SYSTEM_NPM);
+    projectBefore = snapshot(project.kit);
     fs.copyFileSync(
       path.join(PACKAGE_ROOT, "test", "consumer", "consumer.mts"),
-      path.join(p24.app, "consumer.mts"),
+      path.join(project.app, "consumer.mts"),
     );
-    fs.writeFileSync(path.join(p24.app, "readme-example.mts"), readmeExample());
+    fs.writeFileSync(path.join(project.app, "readme-example.mts"), readmeExample());
     fs.copyFileSync(
       path.join(PACKAGE_ROOT, "test", "consumer", "types.mts"),
-      path.join(p24.app, "types.mts"),
+      path.join(project.app, "types.mts"),
     );
   });
 
@@ -269,28 +269,32 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
   });
 
   it("installs with npm alone: no install script of the kit runs, no optional peer comes along", () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(p24.kit, "package.json"), "utf8"));
+    const manifest = JSON.parse(fs.readFileSync(path.join(project.kit, "package.json"), "utf8"));
     for (const script of ["preinstall", "install", "postinstall"])
       assert.equal(manifest.scripts?.[script], undefined, `${script} would run in every consumer's install`);
     // npm 11 lists `prepare` among the "install scripts not yet covered by allowScripts" of a package
     // installed from a file (not from the registry), yet runs it only for links and git sources:
     // it must not have run (no lifecycle banner, nothing built or patched inside the kit).
     assert.doesNotMatch(
-      p24.install.stdout + p24.install.stderr,
+      project.install.stdout + project.install.stderr,
       /> flatfiles-kit@[^\n]* (prepare|install|postinstall)/,
     );
     assert.equal(
-      fs.existsSync(path.join(p24.kit, "node_modules")),
+      fs.existsSync(path.join(project.kit, "node_modules")),
       false,
       "nothing installed inside the kit",
     );
     for (const name of OPTIONAL_PEERS)
-      assert.equal(fs.existsSync(path.join(p24.app, "node_modules", name)), false, `${name} was installed`);
-    assert.ok(fs.existsSync(path.join(p24.app, "node_modules", "nodejs-polars")));
+      assert.equal(
+        fs.existsSync(path.join(project.app, "node_modules", name)),
+        false,
+        `${name} was installed`,
+      );
+    assert.ok(fs.existsSync(path.join(project.app, "node_modules", "nodejs-polars")));
   });
 
   it("is well under the 266 MB it was, and says what takes the room", (t) => {
-    const rows = packageSizes(path.join(p24.app, "node_modules"));
+    const rows = packageSizes(path.join(project.app, "node_modules"));
     const total = rows.reduce((s, r) => s + r.bytes, 0);
     t.diagnostic(`node_modules: ${(total / 1e6).toFixed(1)} MB (was ${BEFORE_BYTES / 1e6} MB)`);
     for (const r of rows.slice(0, 8)) t.diagnostic(`  ${r.name}: ${(r.bytes / 1e6).toFixed(1)} MB`);
@@ -301,11 +305,11 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
     for (const resolution of ["nodenext", "bundler"] as const) {
       it(`TypeScript ${version} type-checks the consumer script, the README's example and the exact types under ${resolution} resolution`, async () => {
         const tsc = (await compilers).get(version)!;
-        const reported = ok(await run(node24, [tsc, "-v"]), `tsc ${version} -v`);
+        const reported = ok(await run(projectNode, [tsc, "-v"]), `tsc ${version} -v`);
         assert.match(reported.stdout, new RegExp(`Version ${version.replace(".", "\\.")}\\.`));
-        const config = tsconfig(p24.app, resolution, ["consumer.mts", "readme-example.mts", "types.mts"]);
+        const config = tsconfig(project.app, resolution, ["consumer.mts", "readme-example.mts", "types.mts"]);
         ok(
-          await run(node24, [tsc, "-p", config], { cwd: p24.app, env: envWith(node24) }),
+          await run(projectNode, [tsc, "-p", config], { cwd: project.app, env: envWith(projectNode) }),
           `tsc ${version} (${resolution})`,
         );
       });
@@ -353,16 +357,17 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
   }
 
   it(`on Node ${PROJECT_NODE}: lists, resumes, downloads, loads, scans lazily; a missing optional package is named`, async () => {
-    await consumerRun(p24.app, node24);
+    await consumerRun(project.app, projectNode);
   });
 
   it(`on Node ${PROJECT_NODE}: the README's smallest example runs as it is`, async () => {
-    await readmeRun(p24.app, node24);
+    await readmeRun(project.app, projectNode);
   });
 
   it(`on Node ${PROJECT_NODE}: the CLI through npx flatfiles`, async () => {
-    const env = runEnv(node24);
-    const npx = (...args: string[]) => run("npx", ["--offline", "flatfiles", ...args], { cwd: p24.app, env });
+    const env = runEnv(projectNode);
+    const npx = (...args: string[]) =>
+      run("npx", ["--offline", "flatfiles", ...args], { cwd: project.app, env });
     const dates = ok(await npx("dates", DATASET, "2024-03-11", "2024-03-15"), "npx flatfiles dates");
     assert.match(dates.stdout, /2024-03-11[\s\S]*2024-03-15/);
     const ls = ok(await npx("ls", "us_stocks_sip/"), "npx flatfiles ls");
@@ -401,6 +406,6 @@ describe("the packed kit installed into a fresh project", { timeout: 600_000 }, 
     });
 
   it(`nothing was written inside the installed package (Node ${PROJECT_NODE})`, () => {
-    assert.deepEqual([...snapshot(p24.kit)], [...before24]);
+    assert.deepEqual([...snapshot(project.kit)], [...projectBefore]);
   });
 });

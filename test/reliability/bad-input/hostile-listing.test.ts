@@ -11,7 +11,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
-import { MAX_LISTED_PER_PREFIX, MAX_PAGES_PER_PREFIX, listDays } from "../../../src/flatfiles/catalog";
+import {
+  MAX_LISTED_PER_PREFIX,
+  MAX_PAGES_PER_PREFIX,
+  discoverDatasets,
+  listDays,
+} from "../../../src/flatfiles/catalog";
 import { downloadFile } from "../../../src/flatfiles/download";
 import { planRange } from "../../../src/flatfiles/range";
 import { getPaginator } from "../../../src/paginator/engine";
@@ -138,6 +143,19 @@ describe("hostile listings: every claim is bounded", () => {
         listDays(server.ref, DATASET, "1990-01-01", "2024-12-31"),
         (e: KitError) => e.code === "catalog.listing",
       );
+      assert.ok(server.requests() <= MAX_PAGES_PER_PREFIX + 1, `${server.requests()} requests`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("the catalog's asset folders listed page after page without end stop at the page bound", async () => {
+    const server = await hostile(
+      (n) =>
+        `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>flatfiles</Name><Prefix></Prefix><Delimiter>/</Delimiter><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated><CommonPrefixes><Prefix>asset${n}/</Prefix></CommonPrefixes><NextContinuationToken>a${n}</NextContinuationToken></ListBucketResult>`,
+    );
+    try {
+      await assert.rejects(discoverDatasets(server.ref), (e: KitError) => e.code === "catalog.listing");
       assert.ok(server.requests() <= MAX_PAGES_PER_PREFIX + 1, `${server.requests()} requests`);
     } finally {
       await server.close();
