@@ -15,6 +15,7 @@ import * as path from "node:path";
 import { PACKAGE_ROOT } from "../src/util/paths";
 import { biomeInBackground, tscInBackground } from "./lib/build";
 import { ensureNativePolars } from "./lib/native";
+import { testCache } from "./lib/test-cache";
 import { SLOW_UNIT_SECONDS, slowUnitFiles, slowestFirst } from "./lib/test-times";
 
 /**
@@ -45,14 +46,19 @@ function unitTests(files: string[]): Promise<number> {
     "--test-reporter-destination=stdout",
     ...slowestFirst(files),
   ];
+  const cache = testCache();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: "inherit", cwd: PACKAGE_ROOT });
+    const child = spawn(process.execPath, args, {
+      stdio: "inherit",
+      cwd: PACKAGE_ROOT,
+      env: { ...process.env, ...cache.env },
+    });
     child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0
-        ? resolve((performance.now() - t0) / 1000)
-        : reject(new Error(`Unit tests failed (exit code ${code}).`)),
-    );
+    child.on("close", (code) => {
+      cache.remove();
+      if (code === 0) resolve((performance.now() - t0) / 1000);
+      else reject(new Error(`Unit tests failed (exit code ${code}).`));
+    });
   });
 }
 

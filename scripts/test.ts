@@ -12,6 +12,7 @@ import { PACKAGE_ROOT } from "../src/util/paths";
 import { biome, buildLibrary, tsc } from "./lib/build";
 import { ensureChromium } from "./lib/browser";
 import { ensureJupyter, jupyterEnv, writeKernelSpec } from "./lib/jupyter";
+import { testCache } from "./lib/test-cache";
 
 function testFiles(roots: string[]): string[] {
   const out: string[] = [];
@@ -41,11 +42,12 @@ async function main(): Promise<number> {
   const stateFile = path.join(PACKAGE_ROOT, ".sandbox", "test-state.json");
   const sb = await startSandbox({ stateFile, log: (m) => console.log(`  ${m}`) });
   console.log(`  ready at ${sb.endpoint}: ${sb.objects} objects in ${sb.seconds} s`);
+  const cache = testCache();
   try {
     const args = process.argv.slice(2);
     const files = testFiles(args.length ? args : ["test"]);
     step(`node --test: ${files.length} files`);
-    const env = jupyterEnv({ FLATFILES_SANDBOX_STATE: stateFile, FLATFILES_TARGET: "sandbox" });
+    const env = jupyterEnv({ FLATFILES_SANDBOX_STATE: stateFile, FLATFILES_TARGET: "sandbox", ...cache.env });
     const code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
         stdio: "inherit",
@@ -57,6 +59,7 @@ async function main(): Promise<number> {
     step(`done, exit code ${code}`);
     return code;
   } finally {
+    cache.remove();
     await sb.stop();
   }
 }
