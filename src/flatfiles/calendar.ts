@@ -183,6 +183,38 @@ export function nyseHolidays(year: number): Map<number, string> {
   return h;
 }
 
+/** The regular session's end on an NYSE early close, in minutes after New York midnight (13:00). */
+export const EARLY_CLOSE_MINUTES = 780;
+
+/** Early closes no rule predicts: Friday 26 December 2003, the day after Christmas. */
+const SPECIAL_EARLY_CLOSES = ["2003-12-26"];
+
+const earlyCache = new Map<number, Set<number>>();
+
+/**
+ * NYSE early closes of a year (day numbers), when the regular session ends at 13:00: the day
+ * after Thanksgiving, and 3 July and 24 December when they fall on Monday to Thursday (the eve of
+ * an Independence Day or Christmas kept on its own date), and one day no rule predicts. A rule
+ * like the holidays', checked date for date against published lists over 2003-2026
+ * (test/fixtures/calendars/nyse-early-closes.json, its sources in SOURCES.md there).
+ */
+export function nyseEarlyCloses(year: number): Set<number> {
+  const cached = earlyCache.get(year);
+  if (cached) return cached;
+  const out = new Set<number>([nthWeekday(year, 11, 4, 4) + 1]);
+  for (const eve of [ymd(year, 7, 3), ymd(year, 12, 24)])
+    if (weekday(eve) >= 1 && weekday(eve) <= 4) out.add(eve);
+  for (const s of SPECIAL_EARLY_CLOSES) if (s.startsWith(`${year}-`)) out.add(parseDate(s));
+  earlyCache.set(year, out);
+  return out;
+}
+
+/** Whether NYSE's regular session ends early (13:00 New York) on a date. */
+export function isNyseEarlyClose(date: string | number): boolean {
+  const day = typeof date === "number" ? date : parseDate(date);
+  return nyseEarlyCloses(new Date(day * DAY_MS).getUTCFullYear()).has(day);
+}
+
 /**
  * Good Fridays on which CME equity and interest-rate futures traded a short session because the
  * US jobs report came out that morning (CME notices; pandas_market_calendars' and Lean's tables).

@@ -6,7 +6,7 @@ import { inRegularSession } from "./eligibility";
 /**
  * One bar per ticker and New York date from stock minute bars (a day or a `scanDays` query):
  * `open`, `high`, `low` and `close` from the regular session's minutes only (09:30-16:00 New
- * York: a 04:00 pre-market print is not the day's open, and Massive's day bars never open on
+ * York, 13:00 on an NYSE early close: a 04:00 pre-market print is not the day's open, and Massive's day bars never open on
  * one), `volume` over every minute the file holds (a day bar's volume counts the extended hours),
  * `regular_volume` over the session's minutes, and `bars` (the session's minute bars). A ticker
  * that traded only outside the session has no row.

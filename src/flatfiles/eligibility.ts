@@ -16,8 +16,8 @@
  *    Indicators (40 held, 57-60 short-sale restriction, 62-71 financial status) carry no rules
  *    and leave a trade as its other codes make it. A code the table does not name is not taken
  *    (nothing says where it printed); a trade with no conditions is a regular sale and is taken.
- * 2. Its time: `regular` keeps 09:30-16:00 New York (sessions.ts; early closes not modelled),
- *    `all` keeps every hour the file holds.
+ * 2. Its time: `regular` keeps 09:30-16:00 New York, 09:30-13:00 on an NYSE early close
+ *    (sessions.ts, calendar.ts), `all` keeps every hour the file holds.
  * 3. Its `correction` code (CTA's trade correction indicator, as Polygon's trades carry it;
  *    uncertain for Massive's files, whose documentation does not list the values): 0 is a trade
  *    left alone and 12 the corrected version of one, both taken; 1 (later corrected), 7 (later
@@ -26,6 +26,7 @@
 import pl from "../util/polars";
 import { KitError } from "../util/errors";
 import { STOCK_TRADE_CONDITIONS, type TradeCondition } from "./conditions";
+import { EARLY_CLOSE_MINUTES, nyseEarlyCloses } from "./calendar";
 import { STOCK_REGULAR_MINUTES } from "./sessions";
 
 export type TradeUse = "vwap" | "volume" | "high-low" | "open-close";
@@ -96,7 +97,7 @@ function checkRule(rule: TradeRule): Required<TradeRule> {
 export function describeTradeRule(rule: TradeRule = {}): string {
   const { use, hours } = checkRule(rule);
   const out = leftOutConditions(use);
-  const when = hours === "regular" ? "09:30-16:00 New York" : "at any hour";
+  const when = hours === "regular" ? "09:30-16:00 New York (13:00 on an NYSE early close)" : "at any hour";
   return (
     `Trades taken for ${use}: ${when}, correction ${STANDING_CORRECTIONS.join(" or ")}, ` +
     `no condition among ${out.join(", ")} or unnamed by the table.`
@@ -126,11 +127,31 @@ function clock(columns: string[]): string {
   return c;
 }
 
-/** True for a time in 09:30-16:00 New York of its own day. */
+/** Years whose early closes the session rule knows: every year a flat file can be dated in, and then some. */
+const EARLY_CLOSE_YEARS = { from: 1990, to: 2100 };
+let earlyKeys: number[] | undefined;
+
+/** NYSE early closes as `year * 1000 + day of the year`, the key the rule can compute per row. */
+function earlyCloseKeys(): number[] {
+  if (!earlyKeys) {
+    earlyKeys = [];
+    for (let y = EARLY_CLOSE_YEARS.from; y <= EARLY_CLOSE_YEARS.to; y++)
+      for (const day of nyseEarlyCloses(y))
+        earlyKeys.push(y * 1000 + day - Date.UTC(y, 0, 1) / 86_400_000 + 1);
+  }
+  return earlyKeys;
+}
+
+/** True for a time in the regular session of its own New York day: 09:30-16:00, or to 13:00 on an NYSE early close. */
 export function inRegularSession(ns: pl.Expr): pl.Expr {
   const ny = ns.cast(pl.Datetime("ns", "UTC")).dt.convertTimeZone("America/New_York");
   const minutes = ny.dt.hour().cast(pl.Int32).mul(60).plus(ny.dt.minute().cast(pl.Int32));
-  return minutes.gtEq(STOCK_REGULAR_MINUTES.from).and(minutes.lt(STOCK_REGULAR_MINUTES.to));
+  const day = ny.dt.year().cast(pl.Int32).mul(1000).plus(ny.dt.ordinalDay().cast(pl.Int32));
+  const beforeEarlyClose = minutes.lt(EARLY_CLOSE_MINUTES).or(day.isIn(earlyCloseKeys()).not());
+  return minutes
+    .gtEq(STOCK_REGULAR_MINUTES.from)
+    .and(minutes.lt(STOCK_REGULAR_MINUTES.to))
+    .and(beforeEarlyClose);
 }
 
 /**

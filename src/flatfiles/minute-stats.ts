@@ -37,7 +37,7 @@ function tickerFilter(lf: pl.LazyDataFrame, frame: Frame, tickers: string[] | un
  * minute.
  *
  * Trades taken: by default the kit's rule for VWAP (eligibility.ts; `describeTradeRule()` says it
- * in a sentence): 09:30-16:00 New York, no Form T (12), none of the prints that add no volume
+ * in a sentence): 09:30-16:00 New York (13:00 on an NYSE early close), no Form T (12), none of the prints that add no volume
  * (15, 16, 38), none away from the market or priced at another time, no cancelled or erroneous
  * trade. The frame needs `conditions` and `correction` for that; `{ trades: "all" }` takes every
  * row (option, crypto trades), `{ trades: { hours: "all" } }` the rule at every hour.

@@ -3,10 +3,13 @@
  * time. calendar.ts says which dates have a file (and is reused here for closed days); this says
  * which hours of such a date count.
  *
- * - stocks: regular 09:30-16:00 New York, extended (pre- and post-market) 04:00-20:00. NYSE early
- *   closes (13:00 on some holiday eves) are not modelled.
- * - options: regular 09:30-16:00 New York; no extended window (evidence: the registry's options
- *   samples; late index-option sessions are not modelled).
+ * - stocks: regular 09:30-16:00 New York, extended (pre- and post-market) 04:00-20:00. On an
+ *   NYSE early close (calendar.ts: the day after Thanksgiving, the eves of a weekday Independence
+ *   Day and Christmas) the regular session ends at 13:00 and the post-market at 17:00 (NYSE Group's
+ *   holiday and early-closings releases; test/fixtures/calendars/SOURCES.md).
+ * - options: regular 09:30-16:00 New York, 13:00 on an NYSE early close (equity options; the few
+ *   that trade to 16:15 stop at 13:15 then, not modelled, as their 16:15 is not); no extended window
+ *   (evidence: the registry's options samples; late index-option sessions are not modelled).
  * - forex: the week opens on Sunday at 17:00 New York time and closes on Friday at 17:00, so a
  *   Sunday is 17:00-24:00, Monday to Thursday whole New York days, Friday 00:00-17:00 (how the
  *   sandbox cuts forex days; uncertain for the real files, whose day cut is not documented).
@@ -17,7 +20,16 @@
  *   the evening before to 16:00 CT); shortened holiday sessions are not modelled.
  */
 import { KitError } from "../util/errors";
-import { type CalendarKind, closedReason, formatDate, newYorkClock, parseDate, weekday } from "./calendar";
+import {
+  type CalendarKind,
+  EARLY_CLOSE_MINUTES,
+  closedReason,
+  formatDate,
+  isNyseEarlyClose,
+  newYorkClock,
+  parseDate,
+  weekday,
+} from "./calendar";
 import type { Certainty } from "./sources";
 import { ASSET_CLASSES, type Dataset, assetOf, findDataset } from "./datasets";
 
@@ -50,6 +62,8 @@ const MINUTE = 60_000;
 /** The stock market's regular session in minutes after New York midnight: 09:30 to 16:00 (the trade rule of eligibility.ts uses it too). */
 export const STOCK_REGULAR_MINUTES = { from: 570, to: 960 } as const;
 const { from: OPEN, to: CLOSE } = STOCK_REGULAR_MINUTES;
+/** Where stocks' extended hours end on an NYSE early close: 17:00 New York. */
+const EARLY_CLOSE_LATE_END = 1020;
 const NY_OFFSET = new Intl.DateTimeFormat("en-US", {
   timeZone: "America/New_York",
   timeZoneName: "longOffset",
@@ -97,10 +111,15 @@ type Hours = Pick<Session, "regular" | "extended" | "certainty">;
 
 /** The hours of an open date, by asset class. */
 function hoursOf(asset: string, date: string): Hours {
-  if (asset === "us_stocks_sip")
-    return { regular: newYork(date, OPEN, CLOSE), extended: newYork(date, 240, 1200), certainty: "evidence" };
+  const early = isNyseEarlyClose(date);
+  const close = early ? EARLY_CLOSE_MINUTES : CLOSE;
+  if (asset === "us_stocks_sip") {
+    // The exchanges' late sessions end at 17:00 on an early close, not 20:00 (NYSE Group's releases).
+    const extended = newYork(date, 240, early ? EARLY_CLOSE_LATE_END : 1200);
+    return { regular: newYork(date, OPEN, close), extended, certainty: "evidence" };
+  }
   if (asset === "us_options_opra")
-    return { regular: newYork(date, OPEN, CLOSE), extended: null, certainty: "evidence" };
+    return { regular: newYork(date, OPEN, close), extended: null, certainty: "evidence" };
   if (asset.startsWith("us_futures_"))
     return { regular: newYork(date, -360, 1020), extended: null, certainty: "uncertain" };
   if (asset === "global_crypto")

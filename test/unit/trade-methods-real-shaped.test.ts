@@ -88,7 +88,7 @@ describe("the trade rule and VWAP on a real-shaped trades day, against DuckDB", 
       assert.ok(taken.includes(id), `condition ${id} is left out of VWAP`);
     assert.match(
       describeTradeRule(),
-      /09:30-16:00 New York, correction 0 or 12, no condition among 2, 5, 7,.*12,.*15, 16,/,
+      /09:30-16:00 New York \(13:00 on an NYSE early close\), correction 0 or 12, no condition among 2, 5, 7,.*12,.*15, 16,/,
     );
   });
 
