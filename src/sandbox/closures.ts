@@ -242,3 +242,66 @@ export const NYSE_CLOSURES: readonly string[] = [
  * (a jobs-report Friday: a short session). Provenance: test/fixtures/calendars/SOURCES.md.
  */
 export const CME_CLOSURES: readonly string[] = ["2025-01-01", "2025-04-18", "2025-12-25", "2026-01-01"];
+
+/**
+ * NYSE early closes, 2003-2026: the regular session ends at 13:00 and the exchanges' late
+ * sessions at 17:00. From exchange_calendars' XNYS session list (to 2023-01-13),
+ * pandas_market_calendars' per-year test lists (2023-2025) and NYSE's release of 2025-12-23
+ * (2026); QuantConnect Lean's table agrees on every date. Provenance:
+ * test/fixtures/calendars/SOURCES.md. A list, like NYSE_CLOSURES, so the library's rule
+ * (`nyseEarlyCloses` in src/flatfiles/calendar.ts) is checked against it, not copied.
+ */
+export const NYSE_EARLY_CLOSES: ReadonlySet<string> = new Set([
+  "2003-07-03",
+  "2003-11-28",
+  "2003-12-24",
+  "2003-12-26",
+  "2004-11-26",
+  "2005-11-25",
+  "2006-07-03",
+  "2006-11-24",
+  "2007-07-03",
+  "2007-11-23",
+  "2007-12-24",
+  "2008-07-03",
+  "2008-11-28",
+  "2008-12-24",
+  "2009-11-27",
+  "2009-12-24",
+  "2010-11-26",
+  "2011-11-25",
+  "2012-07-03",
+  "2012-11-23",
+  "2012-12-24",
+  "2013-07-03",
+  "2013-11-29",
+  "2013-12-24",
+  "2014-07-03",
+  "2014-11-28",
+  "2014-12-24",
+  "2015-11-27",
+  "2015-12-24",
+  "2016-11-25",
+  "2017-07-03",
+  "2017-11-24",
+  "2018-07-03",
+  "2018-11-23",
+  "2018-12-24",
+  "2019-07-03",
+  "2019-11-29",
+  "2019-12-24",
+  "2020-11-27",
+  "2020-12-24",
+  "2021-11-26",
+  "2022-11-25",
+  "2023-07-03",
+  "2023-11-24",
+  "2024-07-03",
+  "2024-11-29",
+  "2024-12-24",
+  "2025-07-03",
+  "2025-11-28",
+  "2025-12-24",
+  "2026-11-27",
+  "2026-12-24",
+]);

@@ -15,7 +15,7 @@ import { SANDBOX_DATASETS, SANDBOX_END, type SandboxDataset as Dataset, sandboxD
 import { type GeneratedDay, FULL_STOCK_TAPE, PriceModel, QUOTES_PER_TRADE, dayFileCsv } from "./synthetic";
 
 /** Bump when the generated data changes, so existing caches are rebuilt. */
-export const SEED_VERSION = "2026-12-07.3";
+export const SEED_VERSION = "2026-12-08.1";
 export { SANDBOX_END } from "./description";
 /** Objects larger than this are stored as multipart uploads of parts this size, as `aws s3 cp` does. */
 export const MULTIPART_PART_SIZE = 8 << 20;

@@ -138,6 +138,8 @@ const CASES: [string, string][] = [
   ["us_stocks_sip", "2009-06-25"], // an old thin day, before decimal volumes
   ["us_stocks_sip", "2024-06-07"], // the last day before NVDA's 10-for-1 split: unadjusted prices
   ["us_stocks_sip", "2024-06-10"], // the first day after it
+  ["us_stocks_sip", "2025-11-28"], // an NYSE early close: the session ends at 13:00
+  ["us_options_opra", "2025-11-28"],
   ["us_options_opra", "2026-11-20"], // contracts expiring that day among the 2,000
   ["us_options_opra", "2026-11-19"],
   ["us_indices", "2026-11-20"],

@@ -7,13 +7,14 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { closedReason } from "../../src/flatfiles/calendar";
+import { closedReason, isNyseEarlyClose } from "../../src/flatfiles/calendar";
 import { DATASETS, findDataset } from "../../src/flatfiles/datasets";
 import { parseCsv } from "../../src/flatfiles/load";
 import { ROUND_LOT_TIERS, TIERED_ROUND_LOTS_SINCE } from "../../src/flatfiles/round-lots";
 import { ROUND_LOTS, SANDBOX_DATASETS, sandboxDays } from "../../src/sandbox/description";
 import { SANDBOX_END } from "../../src/sandbox/seed";
 import { PriceModel, dayFileCsv } from "../../src/sandbox/synthetic";
+import { NYSE_EARLY_CLOSES } from "../../src/sandbox/closures";
 import { PACKAGE_ROOT } from "../../src/util/paths";
 
 /** Every file of the generator (the sandbox's folder and its `synthetic/` parts), except the download proxy. */
@@ -79,6 +80,19 @@ describe("the sandbox's description against the library's registry", () => {
         );
       }
     }
+  });
+
+  it("closes early (13:00) on exactly the days the library's rule says, every weekday 2003-2026", () => {
+    const wrong: string[] = [];
+    for (
+      let t = Date.parse("2003-01-01T00:00:00Z");
+      t <= Date.parse("2026-12-31T00:00:00Z");
+      t += 86_400_000
+    ) {
+      const day = new Date(t).toISOString().slice(0, 10);
+      if (NYSE_EARLY_CLOSES.has(day) !== isNyseEarlyClose(day)) wrong.push(day);
+    }
+    assert.deepEqual(wrong, []);
   });
 
   it("generates days the library loads without a warning, for every dataset, first and last day", () => {

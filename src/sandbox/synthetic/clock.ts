@@ -45,11 +45,14 @@ export function clockOf(dataset: Dataset, date: string): Clock {
   if (c) return c;
   const session = sessionOf(dataset, date);
   if (stocks) {
-    // 04:00 to 20:00: 330 minutes before the open, 240 after the close.
-    const [open, close] = [330, 720];
-    c = clockFrom(newYorkMidnightMs(date) + 4 * 3600_000, 960, open, close, (m) => {
+    // 04:00 to 20:00: 330 minutes before the open, 240 after the close; on an early close the
+    // session ends at 13:00 and the late sessions at 17:00 (240 after it all the same).
+    const open = 330;
+    const close = open + session.minutes;
+    const after = 240;
+    c = clockFrom(newYorkMidnightMs(date) + 4 * 3600_000, close + after, open, close, (m) => {
       if (m < open) return 0.03 + (0.1 * m) / open; // pre-market, building towards the open
-      if (m >= close) return m === close ? 12 : 0.05 * (1 - (m - close) / 260); // the closing auction's minute, then after hours
+      if (m >= close) return m === close ? 12 : 0.05 * (1 - (m - close) / (after + 20)); // the closing auction's minute, then after hours
       const x = (2 * (m - open)) / (close - open) - 1; // -1 at the open, 1 at the close
       return 0.6 + 2.2 * x ** 4 + (m - open < 3 ? 2 : 0);
     });

@@ -82,7 +82,7 @@ export function stockConditions(odd: boolean, u: number): string {
   return odd ? "37" : "";
 }
 
-/** Conditions of a stock trade outside 09:30-16:00: Form T (12), with 37 on odd lots. */
+/** Conditions of a stock trade outside the regular session (09:30-16:00, 13:00 on an early close): Form T (12), with 37 on odd lots. */
 export const extendedConditions = (odd: boolean) => (odd ? '"12,37"' : "12");
 
 /** Opening and closing auction prints (Opening Prints 25, Closing Prints 8). */
@@ -98,12 +98,12 @@ export const CORRECTED = 0.0002;
 /**
  * A stock quote's spread in cents: a penny for most quotes of a liquid name in the regular
  * session, wider in its first minutes, a little wider near the close, much wider outside it.
- * `at` is minutes from the regular open.
+ * `at` is minutes from the regular open; `session` the session's minutes (390, 210 on an early close).
  */
-export function stockSpreadTicks(at: number, u: number): number {
-  if (at < 0 || at >= 390) return 3 + Math.floor(u * 12);
+export function stockSpreadTicks(at: number, u: number, session = 390): number {
+  if (at < 0 || at >= session) return 3 + Math.floor(u * 12);
   if (at < 15) return 2 + Math.floor(u * 5);
-  if (at >= 375) return 1 + Math.floor(u * 3);
+  if (at >= session - 15) return 1 + Math.floor(u * 3);
   return u < 0.82 ? 1 : u < 0.97 ? 2 : 3;
 }
 

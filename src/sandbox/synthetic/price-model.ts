@@ -8,6 +8,7 @@ import { type Contract, optionPrice, optionVolume, parseOcc, yearsTo } from "../
 import { DRIVERS, levelOn } from "./drivers";
 import { futuresClose, futuresVolume } from "./futures";
 import { hash, rng, unit } from "./random";
+import { EARLY_SESSION_MINUTES, isEarlyClose } from "./time";
 import { PROFILES, profileOf, splitFactor, stockClose } from "./stocks";
 
 const DAY_MS = 86_400_000;
@@ -97,10 +98,12 @@ export class PriceModel {
   /** Units a ticker trades on a typical day (shares in the date's units, contracts, coins), before the day's noise. */
   dailyVolume(ticker: string, date: string): number {
     const { asset, calendar } = this.dataset;
-    if (asset === "us_stocks_sip") return profileOf(ticker).volume / splitFactor(ticker, date);
+    // An early close's shorter session trades in proportion to its hours (a model, not a measured share).
+    const hours = calendar === "nyse" && isEarlyClose(date) ? EARLY_SESSION_MINUTES / 390 : 1;
+    if (asset === "us_stocks_sip") return (hours * profileOf(ticker).volume) / splitFactor(ticker, date);
     if (calendar === "cme") return futuresVolume(ticker, date);
     const option = this.option(ticker, date);
-    if (option) return option.volume;
+    if (option) return hours * option.volume;
     // Coins a day, at most 50 million: the files count 10^-8 coins, and a day's sum of them must stay exact in a double.
     if (asset === "global_crypto")
       return Math.min(5e7, (CRYPTO_DOLLARS[ticker] ?? 1e6) / this.close(ticker, date));

@@ -153,7 +153,7 @@ export class Tape {
     let tick = this.tick;
     if (this.stocks) {
       tick = mid < 1 ? 0.0001 : 0.01;
-      spread = stockSpreadTicks(this.minute, u);
+      spread = stockSpreadTicks(this.minute, u, this.day.minutes);
     } else if (this.options) spread = Math.max(1, Math.round((mid * (0.01 + 0.03 * u)) / 0.01));
     else if (this.futures) spread = u < 0.88 ? 1 : 2;
     else spread = Math.max(1, Math.round((mid * (0.00004 + 0.00004 * u)) / tick));
@@ -217,14 +217,14 @@ export class Tape {
   private stockTrade(v: number, w: number, x: number, y: number): void {
     const date = this.day.date;
     if (!this.lot) this.lot = roundLotAt(date, this.price); // fixed by the first trade's price, as the library's `withOddLots` does
-    const regular = this.minute >= 0 && this.minute < 390;
+    const regular = this.minute >= 0 && this.minute < this.day.minutes;
     if (!this.opened && regular && this.full) {
       this.opened = true;
       this.units = Math.max(100, Math.round(this.dayVolume * AUCTION_SHARE.open * (0.7 + 0.6 * v)));
       this.conditions = OPENING_AUCTION;
       return;
     }
-    if (!this.closed && this.minute >= 390 && this.full) {
+    if (!this.closed && this.minute >= this.day.minutes && this.full) {
       this.closed = true;
       this.units = Math.max(100, Math.round(this.dayVolume * AUCTION_SHARE.close * (0.7 + 0.6 * v)));
       this.conditions = CLOSING_AUCTION;

@@ -3,6 +3,7 @@
  * grids of days on which prices move (weekdays for exchange markets, every day for crypto), so a
  * weekend is not a step of the walk (no Monday jump).
  */
+import { NYSE_EARLY_CLOSES } from "../closures";
 import type { SandboxDataset as Dataset } from "../description";
 
 /** Midnight in New York, in UTC milliseconds, for a `YYYY-MM-DD` date (DST handled by Intl). */
@@ -47,8 +48,16 @@ export function sessionOf(dataset: Dataset, date: string): { start: number; minu
   }
   // Crypto days are cut at UTC midnight, as sessions.ts assumes (uncertain for the real files).
   if (dataset.calendar === "daily") return { start: Date.parse(`${date}T00:00:00Z`), minutes: 1440 };
-  return { start: midnight + 570 * 60_000, minutes: 390 }; // 09:30 to 16:00
+  // 09:30 to 16:00; to 13:00 on an NYSE early close (stocks and options).
+  const early = dataset.calendar === "nyse" && isEarlyClose(date);
+  return { start: midnight + 570 * 60_000, minutes: early ? EARLY_SESSION_MINUTES : 390 };
 }
+
+/** The regular session's minutes on an NYSE early close: 09:30 to 13:00. */
+export const EARLY_SESSION_MINUTES = 210;
+
+/** Whether NYSE closes early (13:00) on a date, by the published list (closures.ts). */
+export const isEarlyClose = (date: string) => NYSE_EARLY_CLOSES.has(date);
 
 const DAY_MS = 86_400_000;
 /** The first day of the price grids: before every dataset's first file. */
