@@ -16,6 +16,8 @@ import { type GeneratedDay, FULL_STOCK_TAPE, PriceModel, QUOTES_PER_TRADE, dayFi
 
 /** Bump when the generated data changes, so existing caches are rebuilt. */
 export const SEED_VERSION = "2026-12-08.1";
+/** The generator's fingerprint when SEED_VERSION was set (test/sandbox/seed-version.test.ts). */
+export const SEED_GENERATOR_HASH = "21136fe8e3026403";
 export { SANDBOX_END } from "./description";
 /** Objects larger than this are stored as multipart uploads of parts this size, as `aws s3 cp` does. */
 export const MULTIPART_PART_SIZE = 8 << 20;
