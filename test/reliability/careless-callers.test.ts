@@ -13,9 +13,10 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
-import { S3Client } from "@aws-sdk/client-s3";
-import { type StandIn, startStandIn } from "../../bench/standin";
+import { before, describe, it } from "node:test";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { StandIn } from "../../bench/standin";
+import { standInForFile } from "../helpers/stand-in";
 import { downloadFile, downloadFiles } from "../../src/flatfiles/download";
 import { type RangePlan, downloadRange, planRange } from "../../src/flatfiles/range";
 import { KitError } from "../../src/util/errors";
@@ -26,25 +27,13 @@ const KEY = "us_stocks_sip/day_aggs_v1/2024/03/2024-03-15.csv.gz";
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "kit-careless-"));
 const data = path.join(root, "day.bin");
 fs.writeFileSync(data, randomBytes(200 << 10));
+const standIn = standInForFile(bucket, [{ key: KEY, file: data }], root);
 let server: StandIn;
 let s3: S3Client;
 before(async () => {
-  server = await startStandIn(bucket, [{ key: KEY, file: data }]);
-  s3 = new S3Client({
-    endpoint: server.endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  ({ server, s3 } = await standIn.ready());
 });
-after(async () => {
-  s3.destroy();
-  await server.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-let n = 0;
-const freshCache = () => fs.mkdtempSync(path.join(root, `cache-${n++}-`));
+const freshCache = standIn.freshCache;
 
 /** The KitError `p` rejects with (anything else fails the test, with its stack). */
 async function failure(p: () => Promise<unknown>): Promise<KitError> {

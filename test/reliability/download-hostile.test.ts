@@ -14,9 +14,10 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { type StandIn, type StandInObject, startStandIn } from "../../bench/standin";
+import { before, describe, it } from "node:test";
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { StandIn, StandInObject } from "../../bench/standin";
+import { standInForFile } from "../helpers/stand-in";
 import { flatFilesClient } from "../../src/aws/clients";
 import { DEFAULT_TIMEOUTS, TIMEOUT_PHASES } from "../../src/aws/timeouts";
 import { Secret } from "../../src/config/secret";
@@ -52,25 +53,13 @@ const objects: StandInObject[] = [
   },
   { key: "big/8m.bin", file: big },
 ];
+const standIn = standInForFile(bucket, objects, root);
 let server: StandIn;
 let s3: S3Client;
 before(async () => {
-  server = await startStandIn(bucket, objects);
-  s3 = new S3Client({
-    endpoint: server.endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  ({ server, s3 } = await standIn.ready());
 });
-after(async () => {
-  s3.destroy();
-  await server.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-let n = 0;
-const freshCache = () => fs.mkdtempSync(path.join(root, `cache-${n++}-`));
+const freshCache = standIn.freshCache;
 
 async function failure(p: Promise<unknown>): Promise<KitError> {
   try {
@@ -505,7 +494,7 @@ describe("the cache never follows a symbolic link", () => {
 
   it("the cache folder itself may be a link (a cache on another disk)", async () => {
     const real = fs.mkdtempSync(path.join(root, "real-cache-"));
-    const link = path.join(root, `cache-link-${n++}`);
+    const link = `${freshCache()}-link`; // a name no other test uses
     fs.symlinkSync(real, link);
     const d = await downloadFile(s3, bucket, "a/plain.bin", { cacheDir: link });
     assert.equal(md5(fs.readFileSync(d.path)), etag);

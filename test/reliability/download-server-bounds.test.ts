@@ -15,9 +15,10 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
-import { S3Client } from "@aws-sdk/client-s3";
-import { type StandIn, type StandInObject, startStandIn } from "../../bench/standin";
+import { before, describe, it } from "node:test";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { StandIn, StandInObject } from "../../bench/standin";
+import { standInForFile } from "../helpers/stand-in";
 import { cachePath, downloadFile } from "../../src/flatfiles/download";
 import { MAX_PIECES, pieceSize } from "../../src/flatfiles/download/plan";
 import { type RangePlan, downloadRange } from "../../src/flatfiles/range";
@@ -43,25 +44,13 @@ const objects: StandInObject[] = [
   { key: dayKey("01"), file: data },
   { key: dayKey("04"), file: data },
 ];
+const standIn = standInForFile(bucket, objects, root);
 let server: StandIn;
 let s3: S3Client;
 before(async () => {
-  server = await startStandIn(bucket, objects);
-  s3 = new S3Client({
-    endpoint: server.endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  ({ server, s3 } = await standIn.ready());
 });
-after(async () => {
-  s3.destroy();
-  await server.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-let n = 0;
-const freshCache = () => fs.mkdtempSync(path.join(root, `cache-${n++}-`));
+const freshCache = standIn.freshCache;
 const tree = (dir: string) => (fs.readdirSync(dir, { recursive: true }) as string[]).sort();
 
 async function failure(p: Promise<unknown>): Promise<KitError> {
