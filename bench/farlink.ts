@@ -11,14 +11,12 @@
  *
  *   npm run bench -- farlink          (FARLINK_RUNS=5, FARLINK_BIG_MIB=512 to change)
  */
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type BenchResult, median } from "./lib";
-import { type Run, measured, startStandInProcess, WORK } from "./realsize";
+import { type Run, WORK, buildKit, measured, startStandInProcess } from "./realsize";
 
-const ROOT = path.join(__dirname, "..");
 const MIB = 1 << 20;
 const FAR = { firstByteMs: 30, perConnection: 16e6, total: 100e6 };
 
@@ -37,8 +35,7 @@ const spread = (runs: Run[]) => {
 export async function benchFarLink(runs = Number(process.env.FARLINK_RUNS ?? 3)): Promise<BenchResult[]> {
   fs.mkdirSync(WORK, { recursive: true });
   // The kit as a user runs it: compiled (farlink-child.cjs loads dist/).
-  const built = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
-  if (built.status !== 0) throw new Error("npm run build failed");
+  buildKit();
   const bigMiB = Number(process.env.FARLINK_BIG_MIB ?? 256);
   const big = path.join(WORK, `random-${bigMiB}.bin`);
   randomFile(big, bigMiB * MIB);
